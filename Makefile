@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Settings for `make run` (see README.md): PORT, DATA_DIR, WORKERS, SYNCHRONOUS, HOLD_TTL,
+# AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, PAYMENT_DECLINE_RATE, PAYMENT_LATENCY_MS.
+PORT ?= 8080
+DATA_DIR ?= $(CURDIR)/data
+export PORT DATA_DIR WORKERS SYNCHRONOUS HOLD_TTL AUTH_RATE AUTH_BURST WRITE_RATE WRITE_BURST \
+       PAYMENT_DECLINE_RATE PAYMENT_LATENCY_MS
+
+.PHONY: run test build deps test-deps unit integration clean
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	swift build -c release --product booking-fcgi
+
+run: build
+	@scripts/stack.sh
+
+unit: test-deps
+	swift test
+
+integration: build test-deps
+	python3 -m pytest -q Tests/Integration
+
+test: unit integration
+
+clean:
+	rm -rf .build

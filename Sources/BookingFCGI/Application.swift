@@ -1,0 +1,47 @@
+import Foundation
+import Glibc
+
+/// Turns a `Request` into a `Response`: routing, the body limit, error mapping and the access log.
+/// Independent of FastCGI so tests can drive it in-process.
+struct Application {
+    let services: Services
+    let router: Router
+    var configuration: Configuration { services.configuration }
+
+    init(services: Services) {
+        self.services = services
+        self.router = Routes.make()
+    }
+
+    func respond(to request: Request) -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var route = "unmatched"
+        var response: Response
+        do {
+            if request.bodyTooLarge {
+                throw APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
+            }
+            switch router.match(method: request.method, segments: request.segments) {
+            case .found(let handler, let parameters, let pattern):
+                route = pattern
+                var context = RequestContext(parameters: parameters, services: services)
+                response = try handler(request, &context)
+            case .methodNotAllowed(let allowed):
+                var error = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here")
+                error.headers = [("Allow", allowed.joined(separator: ", "))]
+                throw error
+            case .notFound:
+                throw APIError.notFound("route")
+            }
+        } catch {
+            response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
+        }
+        let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1000
+        services.log.info("request", [
+            "method": request.method, "path": request.path, "route": route,
+            "status": "\(response.status.code)", "durationUs": "\(micros)",
+            "worker": "\(getpid())", "requestId": request.requestID,
+        ])
+        return response
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Storage
+
+/// A bad setting, reported at start so the operator sees it before any request.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Every setting of the server, read from `BOOKING_*` environment variables (the systemd
+/// unit's `EnvironmentFile`, or `make run` variables). Defaults are the production ones.
+struct Configuration: Sendable {
+    var dataDirectory = "/var/lib/booking"
+    var socketPath = "/run/booking/fcgi.sock"
+    var socketMode: mode_t = 0o660
+    var workers = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+    var listenBacklog = 4096
+    var drainTimeout = 30.0
+    var synchronous = SynchronousMode.full
+    var holdTTL = 600
+    var maxBodyBytes = 1 << 20
+    var argon2MemoryKiB: UInt32 = 19456
+    var argon2Iterations: UInt32 = 2
+    var argon2Parallelism: UInt32 = 1
+    var hashingSlots = 2
+    var sessionTTL = 14 * 24 * 3600
+    var venueQuota = 20
+    var maxOpenVenues = 64
+    var paymentDeclineRate = 0.0
+    var paymentLatencyMs = 0
+    var nchanSocket: String? = nil
+    var publicOrigin: String? = nil
+
+    /// Settings from `environment`; throws on the first invalid value, naming it.
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        var reader = EnvironmentReader(environment: environment)
+        dataDirectory = reader.string("BOOKING_DATA_DIR") ?? dataDirectory
+        socketPath = reader.string("BOOKING_SOCKET") ?? socketPath
+        socketMode = mode_t(try reader.octal("BOOKING_SOCKET_MODE") ?? Int(socketMode))
+        workers = try reader.int("BOOKING_WORKERS", in: 1...256) ?? workers
+        listenBacklog = try reader.int("BOOKING_LISTEN_BACKLOG", in: 16...65535) ?? listenBacklog
+        drainTimeout = Double(try reader.int("BOOKING_DRAIN_TIMEOUT", in: 1...3600) ?? Int(drainTimeout))
+        if let mode = reader.string("BOOKING_SYNCHRONOUS") {
+            guard let parsed = SynchronousMode(rawValue: mode.uppercased()) else {
+                throw ConfigurationError("BOOKING_SYNCHRONOUS must be FULL or NORMAL, not \(mode)")
+            }
+            synchronous = parsed
+        }
+        holdTTL = try reader.int("BOOKING_HOLD_TTL", in: 5...86400) ?? holdTTL
+        argon2MemoryKiB = UInt32(try reader.int("BOOKING_ARGON2_MEMORY_KIB", in: 8...4_194_304) ?? Int(argon2MemoryKiB))
+        argon2Iterations = UInt32(try reader.int("BOOKING_ARGON2_ITERATIONS", in: 1...100) ?? Int(argon2Iterations))
+        argon2Parallelism = UInt32(try reader.int("BOOKING_ARGON2_PARALLELISM", in: 1...16) ?? Int(argon2Parallelism))
+        hashingSlots = try reader.int("BOOKING_HASHING_SLOTS", in: 1...64) ?? hashingSlots
+        sessionTTL = try reader.int("BOOKING_SESSION_TTL", in: 60...31_536_000) ?? sessionTTL
+        venueQuota = try reader.int("BOOKING_VENUE_QUOTA", in: 0...100_000) ?? venueQuota
+        maxOpenVenues = try reader.int("BOOKING_MAX_OPEN_VENUES", in: 1...100_000) ?? maxOpenVenues
+        paymentDeclineRate = try reader.fraction("BOOKING_PAYMENT_DECLINE_RATE") ?? paymentDeclineRate
+        paymentLatencyMs = try reader.int("BOOKING_PAYMENT_LATENCY_MS", in: 0...60_000) ?? paymentLatencyMs
+        nchanSocket = reader.string("BOOKING_NCHAN_SOCKET")
+        publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
+    }
+
+    var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
+    var venuesDirectory: String { dataDirectory + "/venues" }
+}
+
+private struct EnvironmentReader {
+    let environment: [String: String]
+
+    func string(_ name: String) -> String? {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(text)")
+        }
+        return value
+    }
+
+    func octal(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text, radix: 8), (0...0o777).contains(value) else {
+            throw ConfigurationError("\(name) must be an octal file mode such as 0660, not \(text)")
+        }
+        return value
+    }
+
+    func fraction(_ name: String) throws(ConfigurationError) -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw ConfigurationError("\(name) must be a number between 0 and 1, not \(text)")
+        }
+        return value
+    }
+}

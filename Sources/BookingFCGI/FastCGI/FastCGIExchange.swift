@@ -1,0 +1,60 @@
+import CFastCGI
+import Foundation
+
+/// Adapts one libfcgi request to our `Request`/`Response` types.
+struct FastCGIExchange {
+    let request: UnsafeMutablePointer<FCGX_Request>
+
+    init(request: UnsafeMutablePointer<FCGX_Request>) { self.request = request }
+
+    /// Reads the CGI parameters and at most `maxBody` bytes of body. A larger declared body
+    /// is not read at all; the request is marked so the application answers 413.
+    func readRequest(maxBody: Int) -> Request {
+        var params: [String: String] = [:]
+        if var env = request.pointee.envp {
+            while let entry = env.pointee {
+                let pair = String(cString: entry)
+                if let equals = pair.firstIndex(of: "=") {
+                    params[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                }
+                env += 1
+            }
+        }
+        let declared = Int(params["CONTENT_LENGTH"] ?? "") ?? 0
+        var body: [UInt8] = []
+        var tooLarge = declared > maxBody
+        if declared > 0 && !tooLarge {
+            body = [UInt8](repeating: 0, count: declared)
+            let read = body.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: declared) {
+                    FCGX_GetStr($0, Int32(declared), request.pointee.in)
+                }
+            }
+            body.removeSubrange(Int(max(read, 0))...)
+        }
+        if declared < 0 { tooLarge = true }
+        return Request(params: params, body: body, bodyTooLarge: tooLarge)
+    }
+
+    /// Writes a CGI-style response (the `Status:` header, then headers, then the body).
+    /// `FCGX_FPrintF` is variadic and not callable from Swift, so everything goes through `FCGX_PutStr`.
+    func write(_ response: Response, omitBody: Bool) {
+        var head = "Status: \(response.status.code) \(response.status.reason)\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(omitBody ? 0 : response.body.count)\r\n"
+        head += "\r\n"
+        let out = request.pointee.out
+        var headBytes = Array(head.utf8)
+        headBytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                _ = FCGX_PutStr($0, Int32(buffer.count), out)
+            }
+        }
+        guard !omitBody, !response.body.isEmpty else { return }
+        response.body.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                _ = FCGX_PutStr($0, Int32(buffer.count), out)
+            }
+        }
+    }
+}

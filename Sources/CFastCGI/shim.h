@@ -1,0 +1,4 @@
+#pragma once
+#include <fcgiapp.h>
+#include <unistd.h>
+#include <signal.h>

@@ -1,0 +1,95 @@
+internal import CSQLite
+import Foundation
+
+/// The durability of commits. `full` survives power loss (DESIGN.md rule 2); `normal`
+/// survives process crashes only and is an explicit opt-in.
+public enum SynchronousMode: String, Sendable, CaseIterable {
+    case full = "FULL"
+    case normal = "NORMAL"
+}
+
+/// One open SQLite database file, used by one thread at a time (each worker is a
+/// single-threaded process). Prepared statements are cached by their SQL text.
+public final class Connection {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    /// Opens `path`. With `create: false` a missing file is an error, so that a request for an
+    /// unknown venue can never create a file.
+    public init(path: String, create: Bool, synchronous: SynchronousMode = .full) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+            | SQLITE_OPEN_NOFOLLOW
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: rc, message: message, sql: nil)
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        // Writers queue on a per-file flock (see WriteLock), so the busy handler is only a
+        // safety net for readers racing a checkpoint and for tools outside the pool.
+        sqlite3_busy_timeout(db, 5000)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = \(synchronous.rawValue)")
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA journal_size_limit = 67108864")
+        try execute("PRAGMA temp_store = MEMORY")
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: rc, message: message, sql: sql)
+        }
+    }
+
+    /// A cached prepared statement for `sql`, reset and with its bindings cleared.
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        let statement = try Statement(connection: self, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    public var userVersion: Int {
+        get throws(SQLiteError) { try prepare("PRAGMA user_version").queryInt() ?? 0 }
+    }
+
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle) != 0 ? sqlite3_extended_errcode(handle) : rc,
+                    message: lastErrorMessage, sql: sql)
+    }
+
+    /// Copies this live database into a new file at `destination` with `VACUUM INTO`: a
+    /// consistent snapshot even while other processes write.
+    public func backup(to destination: String) throws(SQLiteError) {
+        try prepare("VACUUM INTO ?").bind(destination).run()
+    }
+
+    /// Bytes in the `-wal` file right now (0 when absent).
+    public var walSize: Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}

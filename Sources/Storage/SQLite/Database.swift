@@ -1,0 +1,37 @@
+/// A connection plus the write lock that serialises writers across processes.
+///
+/// Reads run on the connection directly (WAL gives them a snapshot without blocking);
+/// every write goes through `write`, which takes the file's lock and then
+/// `BEGIN IMMEDIATE`, so writers queue in the kernel and never hit SQLITE_BUSY.
+public final class Database {
+    public let connection: Connection
+    private let lock: WriteLock
+
+    public init(path: String, create: Bool, synchronous: SynchronousMode) throws(SQLiteError) {
+        connection = try Connection(path: path, create: create, synchronous: synchronous)
+        lock = try WriteLock(path: path + ".lock")
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction under the write lock. Commits when
+    /// `body` returns, rolls back when it throws.
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try lock.withLock {
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body(connection)
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction: one consistent snapshot for several queries.
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        try connection.execute("BEGIN DEFERRED")
+        defer { try? connection.execute("COMMIT") }
+        return try body(connection)
+    }
+}

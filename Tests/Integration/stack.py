@@ -1,0 +1,75 @@
+"""Starts the real stack (scripts/stack.sh: nginx with deploy/nginx.conf + the worker pool)
+on a free loopback port with a fresh data directory, for the integration tests."""
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    """One running stack. `url(path)` builds request URLs; `stop()` sends SIGTERM."""
+
+    def __init__(self, **settings):
+        self.port = free_port()
+        self.data_dir = tempfile.mkdtemp(prefix="booking-it-")
+        self.run_dir = os.path.join(self.data_dir, "run")
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, PORT=str(self.port), DATA_DIR=self.data_dir, WORKERS="3")
+        env.update({k: str(v) for k, v in settings.items()})
+        self.log_path = os.path.join(self.data_dir, "stack.log")
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [os.path.join(ROOT, "scripts", "stack.sh")], env=env,
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("stack exited:\n" + self.log_text())
+            try:
+                if requests.get(self.url("/api/health"), timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("stack did not become healthy:\n" + self.log_text())
+
+    def url(self, path):
+        return self.base + path
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    @property
+    def master_pid(self):
+        with open(os.path.join(self.run_dir, "pool.pid")) as f:
+            return int(f.read())
+
+    def worker_pids(self):
+        out = subprocess.run(["pgrep", "-P", str(self.master_pid)], capture_output=True, text=True).stdout
+        return sorted(int(p) for p in out.split())
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.log.close()

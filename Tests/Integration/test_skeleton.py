@@ -1,0 +1,121 @@
+"""The walking skeleton: nginx -> FastCGI pool -> worker, its error model and process life cycle."""
+import os
+import signal
+import socket
+import threading
+import time
+
+import requests
+
+
+def test_health_is_ok_and_json(stack):
+    r = requests.get(stack.url("/api/health"))
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json() == {"status": "ok"}
+
+
+def test_security_headers_are_set(stack):
+    r = requests.get(stack.url("/api/health"))
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert "nginx/" not in r.headers.get("Server", "")
+
+
+def test_unknown_route_is_json_404(stack):
+    r = requests.get(stack.url("/api/no/such/thing"))
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_405_with_allow(stack):
+    r = requests.delete(stack.url("/api/health"))
+    assert r.status_code == 405
+    assert r.headers["Allow"] == "GET"
+    assert r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_oversized_body_is_json_413_from_nginx(stack):
+    r = requests.post(stack.url("/api/health"), data=b"x" * (1024 * 1024 + 1),
+                      headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "body_too_large"
+
+
+def test_overlong_uri_is_json_414(stack):
+    r = requests.get(stack.url("/api/" + "a" * 70000))
+    assert r.status_code == 414
+    assert r.json()["error"]["code"] == "uri_too_long"
+
+
+def test_malformed_request_line_is_json_400(stack):
+    with socket.create_connection(("127.0.0.1", stack.port)) as s:
+        s.sendall(b"GARBAGE\r\n\r\n")
+        reply = s.recv(4096).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 400")
+    assert '"code":"bad_request"' in reply
+
+
+def test_head_answers_without_body(stack):
+    r = requests.head(stack.url("/api/health"))
+    assert r.status_code == 200
+    assert r.content == b""
+
+
+def test_static_index_is_served(stack):
+    r = requests.get(stack.url("/"))
+    assert r.status_code == 200
+    assert "text/html" in r.headers["Content-Type"]
+
+
+def test_a_killed_worker_is_replaced(private_stack):
+    before = private_stack.worker_pids()
+    assert len(before) == 3
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        after = private_stack.worker_pids()
+        if len(after) == 3 and before[0] not in after:
+            break
+        time.sleep(0.05)
+    assert len(after) == 3 and before[0] not in after
+    assert requests.get(private_stack.url("/api/health")).status_code == 200
+
+
+def test_sighup_replaces_every_worker_without_dropping_requests(private_stack):
+    before = set(private_stack.worker_pids())
+    statuses = []
+    stop = threading.Event()
+
+    def hammer():
+        with requests.Session() as session:
+            while not stop.is_set():
+                statuses.append(session.get(private_stack.url("/api/health")).status_code)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    os.kill(private_stack.master_pid, signal.SIGHUP)
+    deadline = time.time() + 20
+    while time.time() < deadline and set(private_stack.worker_pids()) & before:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    stop.set()
+    for t in threads:
+        t.join()
+    after = set(private_stack.worker_pids())
+    assert not (after & before), "every old worker was replaced"
+    assert len(after) == 3
+    assert len(statuses) > 100
+    assert set(statuses) == {200}, f"no request failed during the reload: {sorted(set(statuses))}"
+
+
+def test_sigterm_stops_the_pool_and_removes_the_socket(private_stack):
+    master = private_stack.master_pid
+    workers = private_stack.worker_pids()
+    private_stack.stop()
+    for pid in [master] + workers:
+        assert not os.path.exists(f"/proc/{pid}"), f"process {pid} outlived the stack"
+    assert not os.path.exists(os.path.join(private_stack.run_dir, "fcgi.sock"))

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import Storage
+
+@Suite("A SQLite database file")
+struct DatabaseTests {
+    let directory = TemporaryDirectory()
+
+    func makeDatabase() throws -> Database {
+        let database = try Database(path: directory.file("test.sqlite"), create: true, synchronous: .full)
+        try Migrations(["CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"]).apply(to: database)
+        return database
+    }
+
+    @Test func opensInWALModeWithTheChosenDurability() throws {
+        let database = try makeDatabase()
+        #expect(try database.connection.prepare("PRAGMA journal_mode").first { $0.string(0) } == "wal")
+        #expect(try database.connection.prepare("PRAGMA synchronous").queryInt() == 2)  // FULL
+        let normal = try Database(path: directory.file("normal.sqlite"), create: true, synchronous: .normal)
+        #expect(try normal.connection.prepare("PRAGMA synchronous").queryInt() == 1)
+    }
+
+    @Test func refusesToCreateAMissingFileUnlessAsked() {
+        #expect(throws: SQLiteError.self) {
+            _ = try Database(path: directory.file("missing.sqlite"), create: false, synchronous: .full)
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("missing.sqlite")))
+    }
+
+    @Test func migrationsRunOnceAndRecordTheVersion() throws {
+        let database = try makeDatabase()
+        let migrations = Migrations([
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+            "ALTER TABLE item ADD COLUMN note TEXT",
+        ])
+        try migrations.apply(to: database)
+        try migrations.apply(to: database)
+        #expect(try database.connection.userVersion == 2)
+    }
+
+    @Test func aWriteCommitsWhenTheBodyReturns() throws {
+        let database = try makeDatabase()
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("a").run() }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 1)
+    }
+
+    @Test func aWriteRollsBackEverythingWhenTheBodyThrows() throws {
+        let database = try makeDatabase()
+        #expect(throws: SQLiteError.self) {
+            try database.write { connection in
+                try connection.prepare("INSERT INTO item (name) VALUES (?)").bind("a").run()
+                try connection.prepare("INSERT INTO item (name) VALUES (?)").bind("a").run()
+            }
+        }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 0)
+    }
+
+    @Test func aUniqueViolationIsReportedAsAConstraintError() throws {
+        let database = try makeDatabase()
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("x").run() }
+        do {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("x").run() }
+            Issue.record("the duplicate was accepted")
+        } catch let error as SQLiteError {
+            #expect(error.isConstraintViolation)
+            #expect(error.code == 2067)  // SQLITE_CONSTRAINT_UNIQUE
+        }
+    }
+
+    @Test func boundValuesAreNeverInterpretedAsSQL() throws {
+        let database = try makeDatabase()
+        let hostile = "'); DROP TABLE item; --"
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind(hostile).run() }
+        let names = try database.connection.prepare("SELECT name FROM item").map { $0.string(0) }
+        #expect(names == [hostile])
+    }
+
+    @Test func statementsAreCachedAndReusable() throws {
+        let database = try makeDatabase()
+        for name in ["a", "b", "c"] {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind(name).run() }
+        }
+        let first = try database.connection.prepare("SELECT count(*) FROM item")
+        let again = try database.connection.prepare("SELECT count(*) FROM item")
+        #expect(first === again)
+        #expect(try again.queryInt() == 3)
+    }
+
+    @Test func backupMakesAConsistentCopy() throws {
+        let database = try makeDatabase()
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("kept").run() }
+        try database.connection.backup(to: directory.file("copy.sqlite"))
+        let copy = try Database(path: directory.file("copy.sqlite"), create: false, synchronous: .full)
+        #expect(try copy.connection.prepare("SELECT name FROM item").map { $0.string(0) } == ["kept"])
+    }
+}

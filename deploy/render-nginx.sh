@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Renders deploy/nginx.conf to stdout, filling its placeholders from the environment.
+# The defaults below are the production ones; `make run`, the tests and the benchmark
+# override them explicitly.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+LISTEN=${LISTEN:-80}
+PUBLIC_DIR=${PUBLIC_DIR:-/usr/share/booking/public}
+FCGI_SOCKET=${FCGI_SOCKET:-/run/booking/fcgi.sock}
+AUTH_RATE=${AUTH_RATE:-10r/m}       # login + registration attempts per client address
+AUTH_BURST=${AUTH_BURST:-10}
+WRITE_RATE=${WRITE_RATE:-10r/s}     # holds, bookings and other writes per client address
+WRITE_BURST=${WRITE_BURST:-20}
+TRUSTED_PROXIES=${TRUSTED_PROXIES:-}  # space-separated addresses/CIDRs allowed to set X-Forwarded-For
+
+real_ip="    # (no trusted proxies: the peer address is the client)"
+if [ -n "$TRUSTED_PROXIES" ]; then
+    real_ip="    real_ip_header X-Forwarded-For;
+    real_ip_recursive on;"
+    for proxy in $TRUSTED_PROXIES; do
+        [[ "$proxy" =~ ^[0-9a-fA-F:./]+$ ]] || { echo "bad TRUSTED_PROXIES entry: $proxy" >&2; exit 2; }
+        real_ip+=$'\n'"    set_real_ip_from $proxy;"
+    done
+fi
+for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST"; do
+    [[ "$value" =~ ^[A-Za-z0-9_./:-]+$ ]] || { echo "unsafe nginx setting: $value" >&2; exit 2; }
+done
+
+python3 - "$here/nginx.conf" <<PY
+import sys
+text = open(sys.argv[1]).read()
+values = {
+    "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "FCGI_SOCKET": "$FCGI_SOCKET",
+    "AUTH_RATE": "$AUTH_RATE", "AUTH_BURST": "$AUTH_BURST",
+    "WRITE_RATE": "$WRITE_RATE", "WRITE_BURST": "$WRITE_BURST",
+    "REAL_IP": """$real_ip""",
+}
+for key, value in values.items():
+    text = text.replace("@" + key + "@", value)
+assert "@" not in "".join(l for l in text.splitlines() if not l.lstrip().startswith("#")), "unfilled placeholder"
+sys.stdout.write(text)
+PY
