@@ -8,6 +8,10 @@ let package = Package(
     products: [
         .executable(name: "booking-fcgi", targets: ["BookingFCGI"]),
     ],
+    dependencies: [
+        // SHA-256 for session-token hashing and HMAC for CSRF tokens; BoringSSL-backed on Linux.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
     targets: [
         // C libraries from Debian, each behind a module map; never re-exported.
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
@@ -17,13 +21,16 @@ let package = Package(
 
         // SQL and files: connections, migrations, the venue and auth databases.
         .target(name: "Storage", dependencies: ["CSQLite"]),
+        // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
+        .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP over FastCGI: the worker pool, routing, controllers, error mapping, the CLI.
         .executableTarget(
             name: "BookingFCGI",
-            dependencies: ["CFastCGI", "CQRencode", "Storage"]
+            dependencies: ["CFastCGI", "CQRencode", "Storage", "Auth", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "Storage"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "Storage", "Auth"]),
     ]
 )

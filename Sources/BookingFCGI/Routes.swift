@@ -1,8 +1,36 @@
-/// Every endpoint of the API, in one table (API.md).
+/// Every endpoint of the API, in one table (API.md). The OpenAPI document and the
+/// authorization matrix test are checked against this list.
 enum Routes {
     static func make() -> Router {
         var router = Router()
         router.add("GET", "/api/health", HealthController.health)
+
+        router.add("POST", "/api/auth/register", AccountsController.register)
+        router.add("POST", "/api/auth/login", AccountsController.login)
+        router.add("POST", "/api/auth/logout", AccountsController.logout)
+        router.add("GET", "/api/me", AccountsController.me)
+
+        router.add("POST", "/api/venues", VenuesController.create)
+        router.add("GET", "/api/venues", VenuesController.list)
+        router.add("GET", "/api/venues/{venueId}", VenuesController.get)
+
+        router.add("POST", "/api/venues/{venueId}/events", EventsController.create)
+        router.add("GET", "/api/events", EventsController.list)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}", EventsController.get)
+        router.add("PATCH", "/api/venues/{venueId}/events/{eventId}", EventsController.update)
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/cancel", EventsController.cancel)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/seats", EventsController.seats)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/stats", EventsController.stats)
+
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create)
+        router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)
+        router.add("POST", "/api/venues/{venueId}/bookings", BookingsController.create)
+        router.add("GET", "/api/bookings", BookingsController.list)
+        router.add("GET", "/api/venues/{venueId}/bookings/{bookingId}", BookingsController.get)
+        router.add("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", BookingsController.cancel)
+        router.add("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg", TicketsController.qrCode)
+
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/checkins", TicketsController.checkIn)
         return router
     }
 }

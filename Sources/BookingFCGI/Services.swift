@@ -1,12 +1,52 @@
+import Auth
+import Foundation
 import Storage
 
 /// The long-lived objects of one worker process, built once at start.
 final class Services {
     let configuration: Configuration
     let log: Logger
+    let auth: AuthStore
+    let venues: VenueDirectory
+    let catalog: CatalogStore
+    let hasher: PasswordHasher
+    let hashingGate: HashingGate
+    let payments: any PaymentProvider
+    let loginThrottle = LoginThrottle()
+    /// The clock, in Unix seconds; replaceable in tests.
+    var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 
-    init(configuration: Configuration, log: Logger) {
+    init(configuration: Configuration, log: Logger) throws {
         self.configuration = configuration
         self.log = log
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        auth = try AuthStore(path: configuration.authDatabasePath, synchronous: configuration.synchronous)
+        venues = try VenueDirectory(path: configuration.venuesDirectory, synchronous: configuration.synchronous,
+                                    maxOpen: configuration.maxOpenVenues)
+        catalog = try CatalogStore(path: configuration.dataDirectory + "/catalog.sqlite")
+        hasher = PasswordHasher(parameters: Argon2Parameters(memoryKiB: configuration.argon2MemoryKiB,
+                                                             iterations: configuration.argon2Iterations,
+                                                             parallelism: configuration.argon2Parallelism))
+        let locks = configuration.dataDirectory + "/locks"
+        try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: true)
+        hashingGate = try HashingGate(directory: locks, slots: configuration.hashingSlots)
+        payments = SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate,
+                                            latencyMilliseconds: configuration.paymentLatencyMs)
+    }
+
+    /// The store of an existing venue; 404 for an invalid id or an unknown venue (the id is
+    /// validated before it touches a path).
+    func venueStore(_ rawID: String) throws -> (VenueID, VenueStore) {
+        guard let id = VenueID(rawID), let store = try venues.store(id) else { throw APIError.notFound("venue") }
+        store.makeTicketCode = TicketCode.make
+        return (id, store)
+    }
+
+    /// Brings the cross-venue index up to date with a venue after a write. The index is
+    /// derived: a failure here is logged, never turned into a failed request.
+    func syncCatalog(_ id: VenueID, _ store: VenueStore) {
+        do { try catalog.sync(id, store: store) } catch {
+            log.error("catalog sync failed", ["venue": id.value, "error": "\(error)"])
+        }
     }
 }

@@ -23,7 +23,7 @@ do {
         guard arguments.count == 3, arguments[1] == "--listen-fd", let fd = Int32(arguments[2]) else {
             fail("usage: booking-fcgi worker --listen-fd N (started by the master)")
         }
-        let services = Services(configuration: configuration, log: log)
+        let services = try Services(configuration: configuration, log: log)
         Worker(listenFD: fd, application: Application(services: services)).run()
     default:
         fail("usage: booking-fcgi serve | worker --listen-fd N")

@@ -8,7 +8,7 @@ struct ApplicationTests {
         let directory = NSTemporaryDirectory() + "app-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configuration = try Configuration(environment: ["BOOKING_DATA_DIR": directory])
-        return Application(services: Services(configuration: configuration, log: Logger(component: "test")))
+        return Application(services: try Services(configuration: configuration, log: Logger(component: "test")))
     }
 
     func get(_ path: String, method: String = "GET", body: [UInt8] = [], tooLarge: Bool = false) throws -> (Int, [String: Any]) {

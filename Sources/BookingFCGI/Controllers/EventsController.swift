@@ -1,0 +1,149 @@
+import Auth
+import Foundation
+import Storage
+
+/// Events of a venue: create, change and cancel (its owner, admin), read and list (anyone),
+/// the seat map with its ETag, and sales stats (owner, admin).
+enum EventsController {
+    struct CreateBody: Decodable {
+        let title: String
+        let description: String?
+        let startsAt: Date
+        let endsAt: Date?
+        let currency: String
+        let prices: [String: Int]
+        let maxTicketsPerCustomer: Int?
+        let salesStartAt: Date?
+        let salesEndAt: Date?
+    }
+
+    struct PatchBody: Decodable {
+        let title: String?
+        let description: String?
+        let startsAt: Date?
+        let endsAt: Date?
+        let prices: [String: Int]?
+        let maxTicketsPerCustomer: Int?
+    }
+
+    static func create(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (id, store) = try ownedVenue(request, &context)
+        let body = try request.decode(CreateBody.self)
+        let now = context.services.now()
+        guard Int(body.startsAt.timeIntervalSince1970) > now else { throw APIError.unprocessable("startsAt must be in the future", field: "startsAt") }
+        let draft = EventDraft(title: body.title, description: body.description ?? "", startsAt: seconds(body.startsAt),
+                               endsAt: body.endsAt.map(seconds), currency: body.currency, prices: body.prices,
+                               maxPerCustomer: body.maxTicketsPerCustomer ?? 10, salesStartAt: body.salesStartAt.map(seconds),
+                               salesEndAt: body.salesEndAt.map(seconds))
+        let event = try store.createEvent(id: Identifier.make("e_"), draft: draft, now: now)
+        context.services.syncCatalog(id, store)
+        return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
+    }
+
+    static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (id, store) = try context.services.venueStore(context.parameter("venueId"))
+        let event = try store.event(context.parameter("eventId"))
+        return try .json(["event": try view(event, id: id, store: store, now: context.services.now())])
+    }
+
+    static func update(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (id, store) = try ownedVenue(request, &context)
+        let body = try request.decode(PatchBody.self)
+        var patch = EventPatch()
+        patch.title = body.title
+        patch.description = body.description
+        patch.startsAt = body.startsAt.map(seconds)
+        patch.endsAt = body.endsAt.map(seconds)
+        patch.prices = body.prices
+        patch.maxPerCustomer = body.maxTicketsPerCustomer
+        let now = context.services.now()
+        if let startsAt = patch.startsAt, startsAt <= now { throw APIError.unprocessable("startsAt must be in the future", field: "startsAt") }
+        let event = try store.updateEvent(context.parameter("eventId"), patch: patch, now: now)
+        context.services.syncCatalog(id, store)
+        return try .json(["event": try view(event, id: id, store: store, now: now)])
+    }
+
+    static func cancel(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (id, store) = try ownedVenue(request, &context)
+        let now = context.services.now()
+        let (event, refunds) = try store.cancelEvent(context.parameter("eventId"), now: now)
+        context.services.syncCatalog(id, store)
+        for paymentID in refunds { BookingsController.refund(paymentID: paymentID, store: store, services: context.services) }
+        return try .json(["event": try view(event, id: id, store: store, now: now)])
+    }
+
+    static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let page = try Page(request)
+        let services = context.services
+        let now = services.now()
+        let query = request.query["q"].flatMap { $0.isEmpty ? nil : $0 }
+        guard (query?.count ?? 0) <= 200 else { throw APIError.badRequest("q is at most 200 characters", code: "invalid_parameter") }
+        var after: (Int, String)? = nil
+        if let cursor = page.cursor {
+            guard cursor.count == 2, let startsAt = Int(cursor[0]) else { throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter") }
+            after = (startsAt, cursor[1])
+        }
+        let from = try request.timeParameter("from") ?? now
+        let entries = try services.catalog.events(query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
+                                                  from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
+        var events: [EventSummaryView] = []
+        for entry in entries.prefix(page.limit) {
+            var available = 0
+            if let venueID = VenueID(entry.venueID), let store = try services.venues.store(venueID), entry.status == "scheduled" {
+                available = try store.availability(eventID: entry.eventID, now: now).reduce(0) { $0 + $1.available }
+            }
+            events.append(EventSummaryView(id: entry.eventID, venueId: entry.venueID, title: entry.title,
+                                           startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status,
+                                           minPrice: entry.minPrice, currency: entry.currency, available: available))
+        }
+        struct Body: Encodable { let events: [EventSummaryView]; let nextCursor: String? }
+        let last = entries.count > page.limit ? entries[page.limit - 1] : nil
+        return try .json(Body(events: events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
+    }
+
+    /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,
+    /// so a cached map never shows an expired hold as held; 304 costs two indexed lookups.
+    static func seats(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (_, store) = try context.services.venueStore(context.parameter("venueId"))
+        let eventID = context.parameter("eventId")
+        let now = context.services.now()
+        guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
+        let etag = "\"\(tag.version)-\(tag.nextExpiry ?? 0)\""
+        if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            return Response(status: .notModified, headers: [("ETag", etag), ("Cache-Control", "no-cache")])
+        }
+        let map = try store.seatMap(eventID: eventID, now: now)
+        var response = Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8")], body: SeatMapEncoder.encode(map))
+        // The map read its own snapshot; tag it with that snapshot's version.
+        response.setHeader("ETag", map.version == tag.version ? etag : "\"\(map.version)-0\"")
+        response.setHeader("Cache-Control", "no-cache")
+        return response
+    }
+
+    static func stats(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let (_, store) = try ownedVenue(request, &context)
+        let stats = try store.stats(eventID: context.parameter("eventId"), now: context.services.now())
+        struct Body: Encodable { let sold, held, available, revenue, checkedIn: Int }
+        return try .json(Body(sold: stats.sold, held: stats.held, available: stats.available, revenue: stats.revenue, checkedIn: stats.checkedIn))
+    }
+
+    // MARK: Helpers
+
+    /// The venue of the path if the caller owns it (or is an admin): 401, 403 or 404 otherwise.
+    static func ownedVenue(_ request: Request, _ context: inout RequestContext) throws -> (VenueID, VenueStore) {
+        let user = try context.requireUser(request)
+        let (id, store) = try context.services.venueStore(context.parameter("venueId"))
+        let ownerID = try store.venue().ownerID
+        guard user.role == Role.admin.rawValue || (user.role == Role.organizer.rawValue && ownerID == user.id) else {
+            throw APIError.forbidden("only the venue's organizer may do this")
+        }
+        return (id, store)
+    }
+
+    static func view(_ event: EventRecord, id: VenueID, store: VenueStore, now: Int) throws -> EventView {
+        EventView(event, venueID: id.value, timezone: try store.venue().timezone,
+                  availability: try store.availability(eventID: event.id, now: now), sections: try store.sections())
+    }
+
+    static func seconds(_ date: Date) -> Int { Int(date.timeIntervalSince1970.rounded(.down)) }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The cross-venue index (`catalog.sqlite`): the event list and each customer's bookings
+/// across venues. It is derived data: fed from each venue's outbox past a per-venue
+/// high-water mark, and rebuilt from the venue files by `rebuild`. Because it can always be
+/// rebuilt it runs with `synchronous=OFF`, so it adds no fsync to the booking path.
+public final class CatalogStore {
+    public struct EventEntry: Sendable, Equatable {
+        public let eventID: String
+        public let venueID: String
+        public let title: String
+        public let startsAt: Int
+        public let status: String
+        public let minPrice: Int
+        public let currency: String
+    }
+
+    public struct BookingEntry: Sendable, Equatable {
+        public let bookingID: String
+        public let venueID: String
+        public let createdAt: Int
+    }
+
+    let database: Database
+
+    static let migrations = Migrations([
+        """
+        CREATE TABLE event_index (
+            event_id  TEXT PRIMARY KEY,
+            venue_id  TEXT NOT NULL,
+            title     TEXT NOT NULL,
+            starts_at INTEGER NOT NULL,
+            status    TEXT NOT NULL,
+            min_price INTEGER NOT NULL,
+            currency  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX event_index_by_start ON event_index(starts_at, event_id);
+        CREATE TABLE booking_index (
+            booking_id  TEXT PRIMARY KEY,
+            venue_id    TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX booking_index_by_customer ON booking_index(customer_id, created_at, booking_id);
+        CREATE TABLE venue_index (
+            venue_id   TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            city       TEXT,
+            owner_id   TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX venue_index_by_owner ON venue_index(owner_id);
+        CREATE TABLE venue_mark (venue_id TEXT PRIMARY KEY, outbox_id INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+    ])
+
+    public init(path: String) throws {
+        database = try Database(path: path, create: true, synchronous: .normal)
+        try database.connection.execute("PRAGMA synchronous = OFF")
+        try Self.migrations.apply(to: database)
+    }
+
+    /// Applies the venue's outbox rows past the mark. Cheap when there is nothing new.
+    public func sync(_ venueID: VenueID, store: VenueStore) throws {
+        let mark = try database.connection.prepare("SELECT outbox_id FROM venue_mark WHERE venue_id = ?").bind(venueID.value).queryInt() ?? 0
+        let rows = try store.outbox(after: mark, limit: 500)
+        guard let last = rows.last?.id else { return }
+        try database.write { connection in
+            for row in rows {
+                switch row.kind {
+                case "venue_created":
+                    let venue = try store.venue()
+                    try connection.prepare("INSERT OR REPLACE INTO venue_index (venue_id, name, city, owner_id, created_at) VALUES (?, ?, ?, ?, ?)")
+                        .bind(venue.id, venue.name, venue.city, venue.ownerID, venue.createdAt).run()
+                case "event_changed", "event_cancelled", "event_moved":
+                    if let eventID = row.eventID { try index(event: try store.event(eventID), venueID: venueID, in: connection) }
+                case "booking_confirmed":
+                    let payload = (try? JSONSerialization.jsonObject(with: Data(row.payload.utf8))) as? [String: Any] ?? [:]
+                    if let bookingID = payload["bookingId"] as? String, let customerID = payload["customerId"] as? String {
+                        try connection.prepare("INSERT OR IGNORE INTO booking_index (booking_id, venue_id, customer_id, created_at) VALUES (?, ?, ?, ?)")
+                            .bind(bookingID, venueID.value, customerID, row.createdAt).run()
+                    }
+                default:
+                    break
+                }
+            }
+            try connection.prepare("INSERT INTO venue_mark (venue_id, outbox_id) VALUES (?, ?) ON CONFLICT (venue_id) DO UPDATE SET outbox_id = excluded.outbox_id")
+                .bind(venueID.value, last).run()
+        }
+        if rows.count == 500 { try sync(venueID, store: store) }
+    }
+
+    private func index(event: EventRecord, venueID: VenueID, in connection: Connection) throws {
+        try connection.prepare("""
+            INSERT INTO event_index (event_id, venue_id, title, starts_at, status, min_price, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_id) DO UPDATE SET title = excluded.title, starts_at = excluded.starts_at, status = excluded.status,
+                min_price = excluded.min_price, currency = excluded.currency
+            """).bind(event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0, event.currency).run()
+    }
+
+    /// Events by start time, filtered; `after` is the (startsAt, id) of the last one seen.
+    public func events(query: String?, venueID: String?, from: Int?, to: Int?, after: (Int, String)?, limit: Int) throws -> [EventEntry] {
+        let pattern = query.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%" }
+        return try database.connection.prepare("""
+            SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index
+            WHERE (?1 IS NULL OR title LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR venue_id = ?2)
+              AND starts_at >= coalesce(?3, -9223372036854775808) AND (?4 IS NULL OR starts_at < ?4)
+              AND (?5 IS NULL OR starts_at > ?5 OR (starts_at = ?5 AND event_id > ?6))
+            ORDER BY starts_at, event_id LIMIT ?7
+            """).bind(pattern, venueID, from, to, after?.0, after?.1, limit).map {
+                EventEntry(eventID: $0.string(0), venueID: $0.string(1), title: $0.string(2), startsAt: $0.int(3),
+                           status: $0.string(4), minPrice: $0.int(5), currency: $0.string(6))
+            }
+    }
+
+    /// A customer's bookings across venues, newest first; `before` is the (createdAt, id) of the last one seen.
+    public func bookings(customerID: String, before: (Int, String)?, limit: Int) throws -> [BookingEntry] {
+        try database.connection.prepare("""
+            SELECT booking_id, venue_id, created_at FROM booking_index
+            WHERE customer_id = ?1 AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND booking_id < ?3))
+            ORDER BY created_at DESC, booking_id DESC LIMIT ?4
+            """).bind(customerID, before?.0, before?.1, limit).map {
+                BookingEntry(bookingID: $0.string(0), venueID: $0.string(1), createdAt: $0.int(2))
+            }
+    }
+
+    /// Venue ids in order, after `after`.
+    public func venueIDs(after: String?, ownerID: String? = nil, limit: Int) throws -> [String] {
+        try database.connection.prepare("""
+            SELECT venue_id FROM venue_index WHERE (?1 IS NULL OR venue_id > ?1) AND (?2 IS NULL OR owner_id = ?2)
+            ORDER BY venue_id LIMIT ?3
+            """).bind(after, ownerID, limit).map { $0.string(0) }
+    }
+
+    public func venueCount(ownerID: String) throws -> Int {
+        try database.connection.prepare("SELECT count(*) FROM venue_index WHERE owner_id = ?").bind(ownerID).queryInt() ?? 0
+    }
+
+    /// Drops everything and re-reads every venue file.
+    public func rebuild(from directory: VenueDirectory) throws {
+        try database.write { connection in
+            try connection.execute("DELETE FROM event_index; DELETE FROM booking_index; DELETE FROM venue_index; DELETE FROM venue_mark;")
+        }
+        for id in try directory.allIDs() {
+            guard let store = try directory.store(id) else { continue }
+            try sync(id, store: store)
+        }
+    }
+}
+
+extension VenueStore {
+    public struct OutboxRow: Sendable {
+        public let id: Int
+        public let kind: String
+        public let eventID: String?
+        public let payload: String
+        public let createdAt: Int
+    }
+
+    /// Outbox rows with an id above `after`, oldest first.
+    public func outbox(after: Int, limit: Int) throws -> [OutboxRow] {
+        try connection.prepare("SELECT id, kind, event_id, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?")
+            .bind(after, limit).map {
+                OutboxRow(id: $0.int(0), kind: $0.string(1), eventID: $0.optionalString(2), payload: $0.string(3), createdAt: $0.int(4))
+            }
+    }
+}

@@ -1,0 +1,29 @@
+/// Everything a venue operation can refuse, as the domain sees it. BookingFCGI maps each
+/// case to an HTTP status in one switch (ErrorMapping).
+public enum BookingError: Error, Equatable, Sendable {
+    case venueExists
+    case venueNotFound
+    case eventNotFound
+    case holdNotFound
+    case bookingNotFound
+    case ticketNotFound
+    case waitlistEntryNotFound
+    /// Valid JSON that breaks a rule; `field` names the offending input.
+    case invalid(String, field: String?)
+    case layoutLocked
+    case seatUnavailable([String])
+    case soldOut(section: String, available: Int)
+    case overCustomerLimit(limit: Int, alreadyHas: Int)
+    case notOnSale(String)
+    case eventCancelled
+    case eventStarted
+    case holdExpired
+    case holdBusy
+    case alreadyCancelled
+    case alreadyCheckedIn(at: Int)
+    case ticketCancelled
+    case idempotencyMismatch
+    case requestInProgress
+    case paymentDeclined(String)
+    case tooManyHolds(limit: Int)
+}

@@ -1,0 +1,165 @@
+/// One venue's database. Double sale is impossible by construction:
+/// - a seat of an event is a row in `seat_claim` (PRIMARY KEY event + seat), owned either
+///   by a hold or by a booking, never both, never twice;
+/// - general admission is a counter in `ga_stock` under `CHECK (taken <= capacity)`.
+/// Expired holds still own their claims until a writer purges them, but every reader
+/// treats them as free (it compares `hold.expires_at` with now), and every writer purges
+/// the expired holds of an event before it claims, inside the same transaction.
+enum VenueSchema {
+    static let migrations = Migrations([
+        """
+        CREATE TABLE venue (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            city       TEXT,
+            timezone   TEXT NOT NULL,
+            owner_id   TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE section (
+            id       TEXT PRIMARY KEY,
+            name     TEXT NOT NULL,
+            kind     TEXT NOT NULL CHECK (kind IN ('seated', 'ga')),
+            capacity INTEGER NOT NULL CHECK (capacity >= 0),
+            position INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE seat (
+            id         TEXT PRIMARY KEY,
+            section_id TEXT NOT NULL REFERENCES section(id),
+            row_label  TEXT NOT NULL,
+            number     INTEGER NOT NULL,
+            x          REAL NOT NULL,
+            y          REAL NOT NULL,
+            position   INTEGER NOT NULL UNIQUE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE event (
+            id               TEXT PRIMARY KEY,
+            title            TEXT NOT NULL,
+            description      TEXT NOT NULL DEFAULT '',
+            starts_at        INTEGER NOT NULL,
+            ends_at          INTEGER,
+            currency         TEXT NOT NULL,
+            sales_start_at   INTEGER,
+            sales_end_at     INTEGER,
+            max_per_customer INTEGER NOT NULL CHECK (max_per_customer > 0),
+            status           TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+            version          INTEGER NOT NULL DEFAULT 1,
+            created_at       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE price (
+            event_id   TEXT NOT NULL REFERENCES event(id),
+            section_id TEXT NOT NULL REFERENCES section(id),
+            amount     INTEGER NOT NULL CHECK (amount >= 0),
+            PRIMARY KEY (event_id, section_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE ga_stock (
+            event_id   TEXT NOT NULL REFERENCES event(id),
+            section_id TEXT NOT NULL REFERENCES section(id),
+            capacity   INTEGER NOT NULL,
+            taken      INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (event_id, section_id),
+            CHECK (taken >= 0 AND taken <= capacity)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE hold (
+            id          TEXT PRIMARY KEY,
+            event_id    TEXT NOT NULL REFERENCES event(id),
+            customer_id TEXT NOT NULL,
+            state       TEXT NOT NULL CHECK (state IN ('active', 'paying')),
+            total       INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX hold_by_event_expiry ON hold(event_id, expires_at);
+        CREATE INDEX hold_by_customer ON hold(customer_id, event_id);
+        CREATE TABLE hold_ga (
+            hold_id    TEXT NOT NULL REFERENCES hold(id) ON DELETE CASCADE,
+            section_id TEXT NOT NULL,
+            quantity   INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (hold_id, section_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE booking (
+            id           TEXT PRIMARY KEY,
+            event_id     TEXT NOT NULL REFERENCES event(id),
+            customer_id  TEXT NOT NULL,
+            status       TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
+            total        INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            cancelled_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX booking_by_customer ON booking(customer_id, created_at);
+        CREATE INDEX booking_by_event ON booking(event_id);
+
+        -- One row per claimed seat: by a live (or not yet purged) hold, or by a booking.
+        CREATE TABLE seat_claim (
+            event_id   TEXT NOT NULL REFERENCES event(id),
+            seat_id    TEXT NOT NULL REFERENCES seat(id),
+            hold_id    TEXT REFERENCES hold(id) ON DELETE CASCADE,
+            booking_id TEXT REFERENCES booking(id),
+            PRIMARY KEY (event_id, seat_id),
+            CHECK ((hold_id IS NULL) <> (booking_id IS NULL))
+        ) WITHOUT ROWID;
+        CREATE INDEX seat_claim_by_hold ON seat_claim(hold_id) WHERE hold_id IS NOT NULL;
+        CREATE INDEX seat_claim_by_booking ON seat_claim(booking_id) WHERE booking_id IS NOT NULL;
+
+        CREATE TABLE ticket (
+            code          TEXT PRIMARY KEY,
+            booking_id    TEXT NOT NULL REFERENCES booking(id),
+            event_id      TEXT NOT NULL REFERENCES event(id),
+            section_id    TEXT NOT NULL,
+            seat_id       TEXT,
+            price         INTEGER NOT NULL,
+            checked_in_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX ticket_by_booking ON ticket(booking_id);
+
+        CREATE TABLE payment (
+            id           TEXT PRIMARY KEY,
+            hold_id      TEXT NOT NULL,
+            booking_id   TEXT,
+            customer_id  TEXT NOT NULL,
+            amount       INTEGER NOT NULL,
+            currency     TEXT NOT NULL,
+            provider_ref TEXT,
+            state        TEXT NOT NULL CHECK (state IN ('charging', 'declined', 'captured', 'refunded')),
+            created_at   INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX payment_by_state ON payment(state, updated_at);
+
+        CREATE TABLE idempotency (
+            customer_id  TEXT NOT NULL,
+            key          TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status       INTEGER,
+            response     BLOB,
+            created_at   INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE outbox (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind         TEXT NOT NULL,
+            event_id     TEXT,
+            payload      TEXT NOT NULL,
+            created_at   INTEGER NOT NULL,
+            delivered_at INTEGER
+        );
+        CREATE INDEX outbox_undelivered ON outbox(id) WHERE delivered_at IS NULL;
+
+        CREATE TABLE waitlist (
+            id          TEXT PRIMARY KEY,
+            event_id    TEXT NOT NULL REFERENCES event(id),
+            customer_id TEXT NOT NULL,
+            section_id  TEXT,
+            quantity    INTEGER NOT NULL CHECK (quantity > 0),
+            created_at  INTEGER NOT NULL,
+            notified_at INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX waitlist_by_event ON waitlist(event_id, created_at);
+        """,
+    ])
+}

@@ -1,0 +1,259 @@
+/// A charge about to be made for a hold: recorded before the provider is called, so that a
+/// crash between charge and confirmation leaves a record for the reconciler to refund.
+public struct PaymentIntent: Sendable, Equatable {
+    public let paymentID: String
+    public let holdID: String
+    public let eventID: String
+    public let customerID: String
+    public let amount: Int
+    public let currency: String
+}
+
+/// The first step of paying: either a charge to make, or the stored answer of a repeat.
+public enum PaymentStart: Sendable {
+    case charge(PaymentIntent)
+    case replay(StoredResponse)
+}
+
+extension VenueStore {
+    /// Marks the customer's hold `paying` (extending it by `window` seconds for the charge),
+    /// records the payment as `charging` and claims the idempotency key, in one short
+    /// transaction. The charge itself happens after this returns, outside any transaction.
+    public func beginPayment(holdID: String, customerID: String, window: Int, now: Int,
+                             idempotency: IdempotencyKey?) throws -> PaymentStart {
+        try database.write { connection in
+            if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
+            guard let hold = try loadHold(holdID, in: connection), hold.customerID == customerID else { throw BookingError.holdNotFound }
+            guard hold.expiresAt > now else { throw BookingError.holdExpired }
+            guard hold.state == "active" else { throw BookingError.requestInProgress }
+            try checkOnSale(try event(hold.eventID), now: now)
+            try connection.prepare("UPDATE hold SET state = 'paying', expires_at = expires_at + ? WHERE id = ?").bind(window, holdID).run()
+            return .charge(try recordCharging(hold, now: now, in: connection))
+        }
+    }
+
+    /// The one-call form: holds the seats already `paying` and records the payment, in one
+    /// transaction.
+    public func holdForPayment(eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
+                               idempotency: IdempotencyKey?) throws -> PaymentStart {
+        try database.write { connection in
+            if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
+            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "paying",
+                                      expiresAt: now + ttl + window, now: now, in: connection)
+            return .charge(try recordCharging(hold, now: now, in: connection))
+        }
+    }
+
+    private func recordCharging(_ hold: HoldRecord, now: Int, in connection: Connection) throws -> PaymentIntent {
+        let intent = PaymentIntent(paymentID: Identifier.make("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
+                                   amount: hold.total, currency: hold.currency)
+        try connection.prepare("""
+            INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'charging', ?, ?)
+            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, now, now).run()
+        return intent
+    }
+
+    /// After a successful charge: turns the hold into a confirmed booking with tickets. Throws
+    /// `holdExpired` when the hold is gone (the caller then refunds the charge).
+    public func confirmPayment(_ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
+                               render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
+        try database.write { connection in
+            guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
+                throw BookingError.holdExpired
+            }
+            let bookingID = Identifier.make("b_")
+            try connection.prepare("""
+                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
+                """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()
+            let event = try event(hold.eventID)
+            for seatID in hold.seats {
+                let section = try connection.prepare("SELECT section_id FROM seat WHERE id = ?").bind(seatID).first { $0.string(0) } ?? ""
+                try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
+                                 price: event.prices[section] ?? 0, in: connection)
+            }
+            for item in hold.ga {
+                for _ in 0..<item.quantity {
+                    try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
+                                     price: event.prices[item.sectionID] ?? 0, in: connection)
+                }
+            }
+            // The claims pass from the hold to the booking; GA places stay counted in ga_stock.
+            try connection.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
+            try connection.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
+            try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
+                .bind(bookingID, providerReference, now, intent.paymentID).run()
+            try bumpVersion(eventID: hold.eventID, in: connection)
+            try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID,
+                             payload: ["bookingId": bookingID, "customerId": hold.customerID, "eventId": hold.eventID], now: now, in: connection)
+            let booking = try loadBooking(bookingID, in: connection)!
+            let response = try render(booking)
+            try finish(idempotency, with: response, in: connection)
+            return response
+        }
+    }
+
+    /// After a decline (or a refunded charge whose confirmation failed): records the payment's
+    /// end, stores `response` for repeats, and either gives the hold back to the customer
+    /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
+    public func settleFailedPayment(_ intent: PaymentIntent, state: String, releaseHold: Bool, window: Int, now: Int,
+                                    idempotency: IdempotencyKey?, response: StoredResponse) throws {
+        try database.write { connection in
+            try connection.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
+            if let hold = try loadHold(intent.holdID, in: connection) {
+                if releaseHold {
+                    try deleteHold(hold.id, eventID: hold.eventID, in: connection)
+                    try bumpVersion(eventID: hold.eventID, in: connection)
+                } else {
+                    try connection.prepare("UPDATE hold SET state = 'active', expires_at = expires_at - ? WHERE id = ?")
+                        .bind(window, hold.id).run()
+                }
+            }
+            try finish(idempotency, with: response, in: connection)
+        }
+    }
+
+    /// Records that a captured or charging payment was refunded.
+    public func markRefunded(paymentID: String, now: Int) throws {
+        try database.write { connection in
+            try connection.prepare("UPDATE payment SET state = 'refunded', updated_at = ? WHERE id = ?").bind(now, paymentID).run()
+        }
+    }
+
+    /// Payments still `charging` since before `olderThan`: a crash between charge and
+    /// confirmation. The reconciler refunds them.
+    public func strandedPayments(olderThan: Int) throws -> [PaymentIntent] {
+        try connection.prepare("""
+            SELECT p.id, p.hold_id, coalesce(h.event_id, ''), p.customer_id, p.amount, p.currency
+            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = 'charging' AND p.updated_at < ?
+            """).bind(olderThan).map {
+                PaymentIntent(paymentID: $0.string(0), holdID: $0.string(1), eventID: $0.string(2), customerID: $0.string(3),
+                              amount: $0.int(4), currency: $0.string(5))
+            }
+    }
+
+    private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
+                              in connection: Connection) throws {
+        // A collision of random codes is astronomically unlikely; a retry costs nothing.
+        for _ in 0..<5 {
+            try connection.prepare("""
+                INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
+                """).bind(makeTicketCode(), bookingID, eventID, sectionID, seatID, price).run()
+            if connection.changes == 1 { return }
+        }
+        throw SQLiteError(code: 19, message: "could not make a unique ticket code", sql: nil)
+    }
+
+    // MARK: Reading bookings
+
+    public func booking(_ id: String) throws -> BookingRecord? {
+        try database.read { try loadBooking(id, in: $0) }
+    }
+
+    /// A customer's bookings in this venue, newest first.
+    public func bookings(customerID: String) throws -> [BookingRecord] {
+        try database.read { connection in
+            try connection.prepare("SELECT id FROM booking WHERE customer_id = ? ORDER BY created_at DESC, id DESC")
+                .bind(customerID).map { $0.string(0) }.compactMap { try loadBooking($0, in: connection) }
+        }
+    }
+
+    /// Confirmed bookings of an event (the holders to notify or cancel).
+    public func bookingIDs(eventID: String, status: String = "confirmed") throws -> [String] {
+        try connection.prepare("SELECT id FROM booking WHERE event_id = ? AND status = ? ORDER BY created_at").bind(eventID, status).map { $0.string(0) }
+    }
+
+    func loadBooking(_ id: String, in connection: Connection) throws -> BookingRecord? {
+        guard let row = try connection.prepare("""
+            SELECT event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
+            """).bind(id).first({ ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.string(4), $0.int(5), $0.optionalInt(6)) })
+        else { return nil }
+        let tickets = try connection.prepare("""
+            SELECT t.code, t.section_id, t.seat_id, t.price, t.checked_in_at FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+            WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
+            """).bind(id).map {
+                TicketRecord(code: $0.string(0), bookingID: id, eventID: row.0, sectionID: $0.string(1), seatID: $0.optionalString(2),
+                             price: $0.int(3), checkedInAt: $0.optionalInt(4))
+            }
+        return BookingRecord(id: id, eventID: row.0, customerID: row.1, status: row.2, total: row.3, currency: row.4,
+                             createdAt: row.5, cancelledAt: row.6, tickets: tickets)
+    }
+
+    // MARK: Cancelling
+
+    /// Cancels a confirmed booking before its event starts; its seats and places are free at
+    /// once. Returns the payment to refund.
+    public func cancelBooking(_ id: String, now: Int) throws -> (BookingRecord, paymentID: String?) {
+        try database.write { connection in
+            guard let booking = try loadBooking(id, in: connection) else { throw BookingError.bookingNotFound }
+            guard booking.status == "confirmed" else { throw BookingError.alreadyCancelled }
+            guard try event(booking.eventID).startsAt > now else { throw BookingError.eventStarted }
+            let paymentID = try cancel(booking, now: now, in: connection)
+            return (try loadBooking(id, in: connection)!, paymentID)
+        }
+    }
+
+    private func cancel(_ booking: BookingRecord, now: Int, in connection: Connection) throws -> String? {
+        try connection.prepare("UPDATE booking SET status = 'cancelled', cancelled_at = ? WHERE id = ?").bind(now, booking.id).run()
+        try connection.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
+        try connection.prepare("""
+            UPDATE ga_stock SET taken = taken - (SELECT count(*) FROM ticket t WHERE t.booking_id = ?1 AND t.seat_id IS NULL
+                                                 AND t.section_id = ga_stock.section_id)
+            WHERE event_id = ?2
+            """).bind(booking.id, booking.eventID).run()
+        try bumpVersion(eventID: booking.eventID, in: connection)
+        try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID,
+                         payload: ["bookingId": booking.id, "customerId": booking.customerID, "eventId": booking.eventID], now: now, in: connection)
+        return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = 'captured'").bind(booking.id).first { $0.string(0) }
+    }
+
+    /// Cancels an event and every confirmed booking of it, and drops its live holds.
+    /// Returns the payments to refund.
+    public func cancelEvent(_ eventID: String, now: Int) throws -> (EventRecord, refunds: [String]) {
+        let refunds: [String] = try database.write { connection in
+            let event = try event(eventID)
+            guard event.status == "scheduled" else { throw BookingError.eventCancelled }
+            try connection.prepare("UPDATE event SET status = 'cancelled' WHERE id = ?").bind(eventID).run()
+            for holdID in try connection.prepare("SELECT id FROM hold WHERE event_id = ?").bind(eventID).map({ $0.string(0) }) {
+                try deleteHold(holdID, eventID: eventID, in: connection)
+            }
+            var refunds: [String] = []
+            for id in try bookingIDs(eventID: eventID) {
+                if let booking = try loadBooking(id, in: connection), let payment = try cancel(booking, now: now, in: connection) {
+                    refunds.append(payment)
+                }
+            }
+            try bumpVersion(eventID: eventID, in: connection)
+            try appendOutbox(kind: "event_cancelled", eventID: eventID, payload: ["eventId": eventID], now: now, in: connection)
+            return refunds
+        }
+        return (try event(eventID), refunds)
+    }
+
+    // MARK: Check-in
+
+    /// Admits the ticket `code` of `eventID` once.
+    public func checkIn(code: String, eventID: String, now: Int) throws -> TicketRecord {
+        try database.write { connection in
+            let found = try connection.prepare("""
+                SELECT t.booking_id, b.status, t.checked_in_at FROM ticket t JOIN booking b ON b.id = t.booking_id
+                WHERE t.code = ? AND t.event_id = ?
+                """).bind(code, eventID).first { ($0.string(0), $0.string(1), $0.optionalInt(2)) }
+            guard let (bookingID, status, checkedInAt) = found else { throw BookingError.ticketNotFound }
+            guard status == "confirmed" else { throw BookingError.ticketCancelled }
+            if let checkedInAt { throw BookingError.alreadyCheckedIn(at: checkedInAt) }
+            try connection.prepare("UPDATE ticket SET checked_in_at = ? WHERE code = ?").bind(now, code).run()
+            return try loadBooking(bookingID, in: connection)!.tickets.first { $0.code == code }!
+        }
+    }
+
+    /// The ticket `code` with its booking's customer, for QR-code access checks.
+    public func ticket(code: String) throws -> (TicketRecord, customerID: String)? {
+        try database.read { connection in
+            guard let bookingID = try connection.prepare("SELECT booking_id FROM ticket WHERE code = ?").bind(code).first({ $0.string(0) }),
+                  let booking = try loadBooking(bookingID, in: connection),
+                  let ticket = booking.tickets.first(where: { $0.code == code }) else { return nil }
+            return (ticket, booking.customerID)
+        }
+    }
+}

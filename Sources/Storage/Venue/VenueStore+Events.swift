@@ -1,0 +1,204 @@
+import Foundation
+
+/// What an organizer sends to create an event.
+public struct EventDraft: Sendable {
+    public var title: String
+    public var description: String
+    public var startsAt: Int
+    public var endsAt: Int?
+    public var currency: String
+    public var prices: [String: Int]
+    public var maxPerCustomer: Int
+    public var salesStartAt: Int?
+    public var salesEndAt: Int?
+
+    public init(title: String, description: String = "", startsAt: Int, endsAt: Int? = nil, currency: String,
+                prices: [String: Int], maxPerCustomer: Int = 10, salesStartAt: Int? = nil, salesEndAt: Int? = nil) {
+        self.title = title
+        self.description = description
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.currency = currency
+        self.prices = prices
+        self.maxPerCustomer = maxPerCustomer
+        self.salesStartAt = salesStartAt
+        self.salesEndAt = salesEndAt
+    }
+}
+
+/// The fields an organizer may change; nil leaves a field as it is.
+public struct EventPatch: Sendable {
+    public var title: String?
+    public var description: String?
+    public var startsAt: Int?
+    public var endsAt: Int?
+    public var prices: [String: Int]?
+    public var maxPerCustomer: Int?
+    public init() {}
+}
+
+extension VenueStore {
+    static let eventColumns = "id, title, description, starts_at, ends_at, currency, sales_start_at, sales_end_at, max_per_customer, status, version, created_at"
+
+    public func createEvent(id: String, draft: EventDraft, now: Int) throws -> EventRecord {
+        let sections = try sections()
+        try validate(draft, sections: sections)
+        try database.write { connection in
+            try connection.prepare("""
+                INSERT INTO event (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 1, ?)
+                """).bind(id, draft.title, draft.description, draft.startsAt, draft.endsAt, draft.currency,
+                          draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, now).run()
+            for section in sections {
+                try connection.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
+                    .bind(id, section.id, draft.prices[section.id]!).run()
+                if section.kind == .ga {
+                    try connection.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
+                        .bind(id, section.id, section.capacity).run()
+                }
+            }
+            try appendOutbox(kind: "event_changed", eventID: id, payload: ["eventId": id], now: now, in: connection)
+        }
+        return try event(id)
+    }
+
+    public func event(_ id: String) throws -> EventRecord {
+        guard let event = try connection.prepare("SELECT \(Self.eventColumns) FROM event WHERE id = ?").bind(id).first(eventRow) else {
+            throw BookingError.eventNotFound
+        }
+        return event
+    }
+
+    /// All events of this venue, soonest first.
+    public func events() throws -> [EventRecord] {
+        try connection.prepare("SELECT \(Self.eventColumns) FROM event ORDER BY starts_at, id").map(eventRow)
+    }
+
+    private func eventRow(_ row: Row) throws -> EventRecord {
+        let id = row.string(0)
+        var prices: [String: Int] = [:]
+        try connection.prepare("SELECT section_id, amount FROM price WHERE event_id = ?").bind(id).forEach { prices[$0.string(0)] = $0.int(1) }
+        return EventRecord(id: id, title: row.string(1), description: row.string(2), startsAt: row.int(3), endsAt: row.optionalInt(4),
+                           currency: row.string(5), salesStartAt: row.optionalInt(6), salesEndAt: row.optionalInt(7),
+                           maxPerCustomer: row.int(8), status: row.string(9), version: row.int(10), createdAt: row.int(11), prices: prices)
+    }
+
+    public func updateEvent(_ id: String, patch: EventPatch, now: Int) throws -> EventRecord {
+        let current = try event(id)
+        guard current.status == "scheduled" else { throw BookingError.eventCancelled }
+        var draft = EventDraft(title: patch.title ?? current.title, description: patch.description ?? current.description,
+                               startsAt: patch.startsAt ?? current.startsAt, endsAt: patch.endsAt ?? current.endsAt,
+                               currency: current.currency, prices: current.prices,
+                               maxPerCustomer: patch.maxPerCustomer ?? current.maxPerCustomer,
+                               salesStartAt: current.salesStartAt, salesEndAt: current.salesEndAt)
+        if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
+        try validate(draft, sections: try sections())
+        let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
+        try database.write { connection in
+            try connection.prepare("""
+                UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?, version = version + 1
+                WHERE id = ?
+                """).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
+            for (section, amount) in draft.prices {
+                try connection.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
+            }
+            try appendOutbox(kind: "event_changed", eventID: id, payload: ["eventId": id], now: now, in: connection)
+            if moved {
+                try appendOutbox(kind: "event_moved", eventID: id,
+                                 payload: ["eventId": id, "oldStartsAt": current.startsAt, "startsAt": draft.startsAt], now: now, in: connection)
+            }
+        }
+        return try event(id)
+    }
+
+    private func validate(_ draft: EventDraft, sections: [SectionRecord]) throws(BookingError) {
+        try TextRules.name(draft.title, field: "title")
+        try TextRules.description(draft.description, field: "description")
+        guard draft.currency.utf8.count == 3, draft.currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
+            throw .invalid("currency is an ISO 4217 code such as EUR", field: "currency")
+        }
+        if let endsAt = draft.endsAt, endsAt <= draft.startsAt { throw .invalid("endsAt must be after startsAt", field: "endsAt") }
+        if let start = draft.salesStartAt, let end = draft.salesEndAt, end <= start {
+            throw .invalid("salesEndAt must be after salesStartAt", field: "salesEndAt")
+        }
+        guard (1...100).contains(draft.maxPerCustomer) else {
+            throw .invalid("maxTicketsPerCustomer is 1 to 100", field: "maxTicketsPerCustomer")
+        }
+        let known = Set(sections.map(\.id))
+        if let unknown = draft.prices.keys.first(where: { !known.contains($0) }) {
+            throw .invalid("prices names an unknown section \(unknown)", field: "prices")
+        }
+        if let missing = sections.first(where: { draft.prices[$0.id] == nil }) {
+            throw .invalid("prices needs an amount for section \(missing.id)", field: "prices")
+        }
+        guard draft.prices.values.allSatisfy({ (0...100_000_000).contains($0) }) else {
+            throw .invalid("prices are 0 to 100000000 minor units", field: "prices")
+        }
+    }
+
+    /// Free seats and GA places per section right now (expired holds count as free).
+    public func availability(eventID: String, now: Int) throws -> [SectionAvailability] {
+        try connection.prepare("""
+            SELECT s.id, s.capacity,
+                   CASE s.kind
+                   WHEN 'ga' THEN g.capacity - g.taken
+                        + coalesce((SELECT sum(hg.quantity) FROM hold_ga hg JOIN hold h ON h.id = hg.hold_id
+                                    WHERE h.event_id = ?1 AND h.expires_at <= ?2 AND hg.section_id = s.id), 0)
+                   ELSE s.capacity - (SELECT count(*) FROM seat_claim c JOIN seat st ON st.id = c.seat_id
+                                      LEFT JOIN hold h ON h.id = c.hold_id
+                                      WHERE c.event_id = ?1 AND st.section_id = s.id
+                                        AND (c.booking_id IS NOT NULL OR h.expires_at > ?2))
+                   END
+            FROM section s LEFT JOIN ga_stock g ON g.event_id = ?1 AND g.section_id = s.id
+            ORDER BY s.position
+            """).bind(eventID, now).map { SectionAvailability(sectionID: $0.string(0), capacity: $0.int(1), available: $0.int(2)) }
+    }
+
+    /// The cheap part of a seat map's ETag: the event's version and the earliest expiry of a
+    /// live hold (after which the map changes without a write).
+    public func seatMapTag(eventID: String, now: Int) throws -> (version: Int, nextExpiry: Int?)? {
+        guard let version = try connection.prepare("SELECT version FROM event WHERE id = ?").bind(eventID).queryInt() else { return nil }
+        let next = try connection.prepare("SELECT min(expires_at) FROM hold WHERE event_id = ? AND expires_at > ?")
+            .bind(eventID, now).first { $0.optionalInt(0) } ?? nil
+        return (version, next)
+    }
+
+    /// Every seat with its price and state, and every GA section, in one snapshot.
+    public func seatMap(eventID: String, now: Int) throws -> SeatMap {
+        try database.read { connection in
+            let event = try event(eventID)
+            let seats = try connection.prepare("""
+                SELECT s.id, s.section_id, s.row_label, s.number, s.x, s.y,
+                       CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
+                FROM seat s
+                LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id
+                LEFT JOIN hold h ON h.id = c.hold_id
+                ORDER BY s.position
+                """).bind(now, eventID).map { row in
+                    let seat = Self.seat(row)
+                    let state: SeatMap.State = [.available, .held, .sold][row.int(6)]
+                    return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
+                }
+            let sections = try sections()
+            let ga = try availability(eventID: eventID, now: now).compactMap { availability -> SeatMap.GA? in
+                guard sections.first(where: { $0.id == availability.sectionID })?.kind == .ga else { return nil }
+                return SeatMap.GA(sectionID: availability.sectionID, capacity: availability.capacity,
+                                  available: availability.available, price: event.prices[availability.sectionID] ?? 0)
+            }
+            return SeatMap(version: event.version, seats: seats, ga: ga)
+        }
+    }
+
+    public func stats(eventID: String, now: Int) throws -> EventStats {
+        try database.read { connection in
+            _ = try event(eventID)
+            let sold = try connection.prepare("""
+                SELECT count(*), coalesce(sum(t.price), 0), count(t.checked_in_at) FROM ticket t JOIN booking b ON b.id = t.booking_id
+                WHERE t.event_id = ? AND b.status = 'confirmed'
+                """).bind(eventID).first { ($0.int(0), $0.int(1), $0.int(2)) } ?? (0, 0, 0)
+            let capacity = try sections().reduce(0) { $0 + $1.capacity }
+            let available = try availability(eventID: eventID, now: now).reduce(0) { $0 + $1.available }
+            return EventStats(sold: sold.0, held: max(0, capacity - available - sold.0), available: available,
+                              revenue: sold.1, checkedIn: sold.2)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+/// What a customer asks to hold.
+public struct HoldRequest: Sendable, Equatable {
+    public var seats: [String]
+    public var ga: [GAQuantity]
+    public init(seats: [String], ga: [GAQuantity]) {
+        self.seats = seats
+        self.ga = ga
+    }
+
+    public static let maxItems = 100
+    public var itemCount: Int { seats.count + ga.reduce(0) { $0 + $1.quantity } }
+}
+
+extension VenueStore {
+    /// Live holds one customer may have on one event at once.
+    public static let maxLiveHoldsPerCustomer = 5
+
+    /// Holds seats and GA places for `customerID`, all or nothing.
+    public func createHold(eventID: String, customerID: String, request: HoldRequest, ttl: Int, now: Int,
+                           idempotency: IdempotencyKey?, render: (HoldRecord) throws -> StoredResponse) throws -> StoredResponse {
+        try database.write { connection in
+            if let replay = try claim(idempotency, now: now, in: connection) { return replay }
+            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "active",
+                                      expiresAt: now + ttl, now: now, in: connection)
+            let response = try render(hold)
+            try finish(idempotency, with: response, in: connection)
+            return response
+        }
+    }
+
+    /// Releases a hold of `customerID` at once; `holdNotFound` for anyone else's.
+    public func releaseHold(_ holdID: String, customerID: String, now: Int) throws {
+        try database.write { connection in
+            let found = try connection.prepare("SELECT event_id, state, expires_at FROM hold WHERE id = ? AND customer_id = ?")
+                .bind(holdID, customerID).first { ($0.string(0), $0.string(1), $0.int(2)) }
+            guard let (eventID, state, expiresAt) = found else { throw BookingError.holdNotFound }
+            // A hold that is paying right now cannot be pulled from under its payment.
+            guard state == "active" || expiresAt <= now else { throw BookingError.holdBusy }
+            try deleteHold(holdID, eventID: eventID, in: connection)
+            try bumpVersion(eventID: eventID, in: connection)
+        }
+    }
+
+    /// A live hold of `customerID`, or nil.
+    public func hold(_ holdID: String, customerID: String, now: Int) throws -> HoldRecord? {
+        try database.read { connection in try loadHold(holdID, in: connection).flatMap { $0.customerID == customerID && $0.expiresAt > now ? $0 : nil } }
+    }
+
+    // MARK: Steps inside a write transaction
+
+    func insertHold(eventID: String, customerID: String, request: HoldRequest, state: String, expiresAt: Int, now: Int,
+                    in connection: Connection) throws -> HoldRecord {
+        let event = try event(eventID)
+        try checkOnSale(event, now: now)
+        try validate(request)
+        try purgeExpiredHolds(eventID: eventID, now: now, in: connection)
+
+        let liveHolds = try connection.prepare("SELECT count(*) FROM hold WHERE event_id = ? AND customer_id = ?")
+            .bind(eventID, customerID).queryInt() ?? 0
+        guard liveHolds < Self.maxLiveHoldsPerCustomer else { throw BookingError.tooManyHolds(limit: Self.maxLiveHoldsPerCustomer) }
+        let owned = try ticketsAndHeldPlaces(eventID: eventID, customerID: customerID, in: connection)
+        guard owned + request.itemCount <= event.maxPerCustomer else {
+            throw BookingError.overCustomerLimit(limit: event.maxPerCustomer, alreadyHas: owned)
+        }
+
+        // Seats: report every taken one, then insert; the primary key is what guarantees it.
+        var sectionOfSeat: [String: String] = [:]
+        for seatID in request.seats {
+            guard let section = try connection.prepare("SELECT section_id FROM seat WHERE id = ?").bind(seatID).first({ $0.string(0) }) else {
+                throw BookingError.invalid("unknown seat \(seatID)", field: "seats")
+            }
+            sectionOfSeat[seatID] = section
+        }
+        var taken: [String] = []
+        for seatID in request.seats {
+            let claimed = try connection.prepare("SELECT 1 FROM seat_claim WHERE event_id = ? AND seat_id = ?").bind(eventID, seatID).queryInt()
+            if claimed != nil { taken.append(seatID) }
+        }
+        guard taken.isEmpty else { throw BookingError.seatUnavailable(taken) }
+
+        let holdID = Identifier.make("h_")
+        var total = 0
+        for seatID in request.seats { total += event.prices[sectionOfSeat[seatID]!] ?? 0 }
+        for item in request.ga { total += (event.prices[item.sectionID] ?? 0) * item.quantity }
+        try connection.prepare("INSERT INTO hold (id, event_id, customer_id, state, total, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(holdID, eventID, customerID, state, total, now, expiresAt).run()
+        // The primary key of seat_claim refuses a second claim; a racing writer cannot get
+        // here (writers are serialised), but if one did, it would find no row inserted.
+        for seatID in request.seats {
+            try connection.prepare("INSERT OR IGNORE INTO seat_claim (event_id, seat_id, hold_id) VALUES (?, ?, ?)").bind(eventID, seatID, holdID).run()
+            if connection.changes == 0 { throw BookingError.seatUnavailable([seatID]) }
+        }
+        // ga_stock's CHECK (taken <= capacity) aborts any overselling update; the WHERE
+        // turns the common case into a clean "sold out" instead of an error.
+        for item in request.ga {
+            try connection.prepare("UPDATE ga_stock SET taken = taken + ?1 WHERE event_id = ?2 AND section_id = ?3 AND taken + ?1 <= capacity")
+                .bind(item.quantity, eventID, item.sectionID).run()
+            if connection.changes == 0 {
+                let left = try connection.prepare("SELECT capacity - taken FROM ga_stock WHERE event_id = ? AND section_id = ?")
+                    .bind(eventID, item.sectionID).queryInt() ?? 0
+                throw BookingError.soldOut(section: item.sectionID, available: left)
+            }
+            try connection.prepare("INSERT INTO hold_ga (hold_id, section_id, quantity) VALUES (?, ?, ?)")
+                .bind(holdID, item.sectionID, item.quantity).run()
+        }
+        try bumpVersion(eventID: eventID, in: connection)
+        return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
+                          total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt)
+    }
+
+    func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
+        let found = try connection.prepare("SELECT event_id, customer_id, state, total, created_at, expires_at FROM hold WHERE id = ?")
+            .bind(holdID).first { ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.int(4), $0.int(5)) }
+        guard let (eventID, customerID, state, total, createdAt, expiresAt) = found else { return nil }
+        let seats = try connection.prepare("SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position")
+            .bind(holdID).map { $0.string(0) }
+        let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
+            .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
+        let currency = try connection.prepare("SELECT currency FROM event WHERE id = ?").bind(eventID).first { $0.string(0) } ?? ""
+        return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: seats, ga: ga, total: total,
+                          currency: currency, createdAt: createdAt, expiresAt: expiresAt)
+    }
+
+    private func ticketsAndHeldPlaces(eventID: String, customerID: String, in connection: Connection) throws -> Int {
+        try connection.prepare("""
+            SELECT (SELECT count(*) FROM seat_claim c JOIN hold h ON h.id = c.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
+                 + (SELECT coalesce(sum(g.quantity), 0) FROM hold_ga g JOIN hold h ON h.id = g.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
+                 + (SELECT count(*) FROM ticket t JOIN booking b ON b.id = t.booking_id
+                    WHERE b.event_id = ?1 AND b.customer_id = ?2 AND b.status = 'confirmed')
+            """).bind(eventID, customerID).queryInt() ?? 0
+    }
+
+    func checkOnSale(_ event: EventRecord, now: Int) throws {
+        guard event.status == "scheduled" else { throw BookingError.eventCancelled }
+        guard now < event.startsAt else { throw BookingError.notOnSale("the event has started") }
+        if let start = event.salesStartAt, now < start { throw BookingError.notOnSale("sales have not started") }
+        if let end = event.salesEndAt, now >= end { throw BookingError.notOnSale("sales have ended") }
+    }
+
+    private func validate(_ request: HoldRequest) throws {
+        guard request.itemCount >= 1 else { throw BookingError.invalid("ask for at least one seat or GA place", field: "seats") }
+        guard request.seats.count <= HoldRequest.maxItems, request.ga.count <= HoldRequest.maxItems,
+              request.itemCount <= HoldRequest.maxItems else {
+            throw BookingError.invalid("at most \(HoldRequest.maxItems) seats or GA places at once", field: "seats")
+        }
+        guard Set(request.seats).count == request.seats.count else { throw BookingError.invalid("a seat is listed twice", field: "seats") }
+        guard Set(request.ga.map(\.sectionID)).count == request.ga.count else {
+            throw BookingError.invalid("a GA section is listed twice", field: "ga")
+        }
+        let gaSections = Set(try sections().filter { $0.kind == .ga }.map(\.id))
+        for item in request.ga {
+            guard gaSections.contains(item.sectionID) else { throw BookingError.invalid("\(item.sectionID) is not a GA section", field: "ga") }
+            guard item.quantity >= 1 else { throw BookingError.invalid("a GA quantity is at least 1", field: "ga") }
+        }
+    }
+}

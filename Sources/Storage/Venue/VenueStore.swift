@@ -1,0 +1,100 @@
+import Foundation
+
+/// One venue's database and every operation on it. This is the only code that writes a
+/// venue file, and each operation keeps the invariants (DESIGN.md, "Rules"): reads see
+/// expired holds as free, writes purge them first, and claims are guarded by constraints.
+public final class VenueStore {
+    let database: Database
+    /// Makes ticket codes; injected so that Storage need not know their format.
+    public var makeTicketCode: () -> String = { Identifier.make("t").uppercased() }
+
+    init(database: Database) throws {
+        self.database = database
+        try VenueSchema.migrations.apply(to: database)
+    }
+
+    var connection: Connection { database.connection }
+
+    /// Writes the venue row and its layout; called once, by `VenueDirectory.create`.
+    public func initialise(id: VenueID, name: String, city: String?, timezone: String, ownerID: String,
+                           layout: Layout, now: Int) throws {
+        try TextRules.name(name, field: "name")
+        if let city { try TextRules.name(city, field: "city") }
+        let seats = try layout.validatedSeats()
+        try database.write { connection in
+            try connection.prepare("INSERT INTO venue (id, name, city, timezone, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(id.value, name, city, timezone, ownerID, now).run()
+            for (position, section) in layout.sections.enumerated() {
+                let (kind, capacity): (String, Int)
+                switch section.kind {
+                case .ga(let places): (kind, capacity) = ("ga", places)
+                case .seated: (kind, capacity) = ("seated", seats.filter { $0.sectionID == section.id }.count)
+                }
+                try connection.prepare("INSERT INTO section (id, name, kind, capacity, position) VALUES (?, ?, ?, ?, ?)")
+                    .bind(section.id, section.name, kind, capacity, position).run()
+            }
+            for (position, seat) in seats.enumerated() {
+                try connection.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position).run()
+            }
+            try appendOutbox(kind: "venue_created", eventID: nil, payload: ["venueId": id.value], now: now, in: connection)
+        }
+    }
+
+    // MARK: Venue and layout
+
+    public func venue() throws -> VenueRecord {
+        guard let venue = try connection.prepare("SELECT id, name, city, timezone, owner_id, created_at FROM venue").first({
+            VenueRecord(id: $0.string(0), name: $0.string(1), city: $0.optionalString(2), timezone: $0.string(3),
+                        ownerID: $0.string(4), createdAt: $0.int(5))
+        }) else { throw BookingError.venueNotFound }
+        return venue
+    }
+
+    public func sections() throws -> [SectionRecord] {
+        try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map {
+            SectionRecord(id: $0.string(0), name: $0.string(1), kind: SectionRecord.Kind(rawValue: $0.string(2)) ?? .seated,
+                          capacity: $0.int(3))
+        }
+    }
+
+    public func seats() throws -> [SeatRecord] {
+        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(Self.seat)
+    }
+
+    static func seat(_ row: Row) -> SeatRecord {
+        SeatRecord(id: row.string(0), sectionID: row.string(1), row: row.string(2), number: row.int(3), x: row.double(4), y: row.double(5))
+    }
+
+    // MARK: Shared steps of write transactions
+
+    /// Deletes the expired holds of `eventID` (their seat claims go with them) and gives their
+    /// GA places back. Returns how many were purged.
+    @discardableResult
+    func purgeExpiredHolds(eventID: String, now: Int, in connection: Connection) throws -> Int {
+        let expired = try connection.prepare("SELECT id FROM hold WHERE event_id = ? AND expires_at <= ?")
+            .bind(eventID, now).map { $0.string(0) }
+        for holdID in expired { try deleteHold(holdID, eventID: eventID, in: connection) }
+        return expired.count
+    }
+
+    /// Removes a hold, its seat claims (by cascade) and its GA places.
+    func deleteHold(_ holdID: String, eventID: String, in connection: Connection) throws {
+        try connection.prepare("""
+            UPDATE ga_stock SET taken = taken - (SELECT quantity FROM hold_ga WHERE hold_id = ? AND section_id = ga_stock.section_id)
+            WHERE event_id = ? AND section_id IN (SELECT section_id FROM hold_ga WHERE hold_id = ?)
+            """).bind(holdID, eventID, holdID).run()
+        try connection.prepare("DELETE FROM hold WHERE id = ?").bind(holdID).run()
+    }
+
+    /// Every change of an event's seats or details bumps its version (seat-map ETags, live updates).
+    func bumpVersion(eventID: String, in connection: Connection) throws {
+        try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ?").bind(eventID).run()
+    }
+
+    func appendOutbox(kind: String, eventID: String?, payload: [String: Any], now: Int, in connection: Connection) throws {
+        let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        try connection.prepare("INSERT INTO outbox (kind, event_id, payload, created_at) VALUES (?, ?, ?, ?)")
+            .bind(kind, eventID, String(decoding: data, as: UTF8.self), now).run()
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import Testing
+@testable import Storage
+
+@Suite("Holding seats")
+struct HoldTests {
+    @Test func aHoldClaimsItsSeatsAndGAPlacesAllOrNothing() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"], ga: [GAQuantity(sectionID: "floor", quantity: 2)])
+        #expect(hold.total == 2 * 4500 + 2 * 2000)
+        #expect(try venue.states()["stalls-A-1"] == .held)
+        #expect(try venue.gaAvailable() == 1)
+
+        // One seat taken and one free: nothing is held, and the taken seat is named.
+        #expect(throws: BookingError.seatUnavailable(["stalls-A-2"])) {
+            try venue.hold("bob", seats: ["stalls-A-3", "stalls-A-2"])
+        }
+        #expect(try venue.states()["stalls-A-3"] == .available)
+    }
+
+    @Test func gaIsNeverOversold() throws {
+        let venue = try VenueFixture()
+        try venue.hold("alice", ga: [GAQuantity(sectionID: "floor", quantity: 2)])
+        #expect(throws: BookingError.soldOut(section: "floor", available: 1)) {
+            try venue.hold("bob", ga: [GAQuantity(sectionID: "floor", quantity: 2)])
+        }
+        try venue.hold("bob", ga: [GAQuantity(sectionID: "floor", quantity: 1)])
+        #expect(try venue.gaAvailable() == 0)
+    }
+
+    @Test func theDatabaseItselfRefusesASecondClaimOnASeat() throws {
+        let venue = try VenueFixture()
+        try venue.hold("alice", seats: ["stalls-A-1"])
+        #expect(throws: SQLiteError.self) {
+            try venue.store.database.write { connection in
+                try connection.prepare("INSERT INTO seat_claim (event_id, seat_id, booking_id) VALUES (?, ?, ?)")
+                    .bind(venue.eventID, "stalls-A-1", "b_forged").run()
+            }
+        }
+        #expect(throws: SQLiteError.self) {
+            try venue.store.database.write { connection in
+                try connection.prepare("UPDATE ga_stock SET taken = capacity + 1 WHERE event_id = ?").bind(venue.eventID).run()
+            }
+        }
+    }
+
+    @Test func anExpiredHoldFreesItsSeatsAtOnceForReadersAndWriters() throws {
+        let venue = try VenueFixture()
+        try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 3)], ttl: 60)
+        let later = venue.now + 60
+        #expect(try venue.states(at: later)["stalls-A-1"] == .available, "no sweeper needed for readers")
+        #expect(try venue.gaAvailable(at: later) == 3)
+        let bobs = try venue.hold("bob", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 3)], at: later)
+        #expect(bobs.seats == ["stalls-A-1"])
+    }
+
+    @Test func releasingAHoldFreesItsSeatsAndOnlyItsOwnerMayDoIt() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 1)])
+        #expect(throws: BookingError.holdNotFound) { try venue.store.releaseHold(hold.id, customerID: "mallory", now: venue.now) }
+        try venue.store.releaseHold(hold.id, customerID: "alice", now: venue.now)
+        #expect(try venue.states()["stalls-A-1"] == .available)
+        #expect(try venue.gaAvailable() == 3)
+    }
+
+    @Test func theCustomerLimitCountsHoldsAndTickets() throws {
+        let venue = try VenueFixture(maxPerCustomer: 3)
+        let first = try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"])
+        _ = try venue.book(first)
+        #expect(throws: BookingError.overCustomerLimit(limit: 3, alreadyHas: 2)) {
+            try venue.hold("alice", seats: ["stalls-B-1", "stalls-B-2"])
+        }
+        try venue.hold("alice", seats: ["stalls-B-1"])
+    }
+
+    @Test func requestsAreValidated() throws {
+        let venue = try VenueFixture()
+        #expect(throws: BookingError.self) { try venue.hold("alice") }
+        #expect(throws: BookingError.self) { try venue.hold("alice", seats: ["stalls-Z-9"]) }
+        #expect(throws: BookingError.self) { try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-1"]) }
+        #expect(throws: BookingError.self) { try venue.hold("alice", ga: [GAQuantity(sectionID: "stalls", quantity: 1)]) }
+        #expect(throws: BookingError.self) { try venue.hold("alice", ga: [GAQuantity(sectionID: "floor", quantity: 0)]) }
+        #expect(throws: BookingError.self) { try venue.hold("alice", ga: [GAQuantity(sectionID: "floor", quantity: 101)]) }
+    }
+
+    @Test func noSalesOnceTheEventStarts() throws {
+        let venue = try VenueFixture()
+        #expect(throws: BookingError.notOnSale("the event has started")) {
+            try venue.hold("alice", seats: ["stalls-A-1"], at: venue.now + 86400)
+        }
+    }
+}
+
+@Suite("Booking, cancelling, checking in")
+struct BookingTests {
+    @Test func aBookingTurnsTheHoldIntoTicketsAndSoldSeats() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 2)])
+        let booking = try venue.book(hold)
+        #expect(booking.status == "confirmed")
+        #expect(booking.tickets.count == 3)
+        #expect(booking.tickets.map(\.seatID) == ["stalls-A-1", nil, nil])
+        #expect(Set(booking.tickets.map(\.code)).count == 3)
+        #expect(try venue.states()["stalls-A-1"] == .sold)
+        #expect(try venue.states(at: venue.now + 10_000)["stalls-A-1"] == .sold, "a sale never expires")
+        #expect(try venue.gaAvailable(at: venue.now + 10_000) == 1)
+    }
+
+    @Test func anExpiredHoldCannotBePaidFor() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)
+        #expect(throws: BookingError.holdExpired) {
+            _ = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60, now: venue.now + 61, idempotency: nil)
+        }
+    }
+
+    @Test func aHoldThatExpiredDuringPaymentIsNotConfirmed() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)
+        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 30,
+                                                                      now: venue.now, idempotency: nil) else { return }
+        #expect(throws: BookingError.holdExpired) {
+            _ = try venue.store.confirmPayment(intent, providerReference: "r", now: venue.now + 91, idempotency: nil) { _ in
+                StoredResponse(status: 201, body: [])
+            }
+        }
+    }
+
+    @Test func aDeclineLeavesNoBookingAndGivesTheHoldBack() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"])
+        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60,
+                                                                      now: venue.now, idempotency: nil) else { return }
+        try venue.store.settleFailedPayment(intent, state: "declined", releaseHold: false, window: 60, now: venue.now,
+                                            idempotency: nil, response: StoredResponse(status: 402, body: []))
+        #expect(try venue.store.bookings(customerID: "alice").isEmpty)
+        let again = try venue.store.hold(hold.id, customerID: "alice", now: venue.now)
+        #expect(again?.state == "active")
+        #expect(again?.expiresAt == hold.expiresAt)
+    }
+
+    @Test func cancellingFreesSeatsAndPlacesAtOnce() throws {
+        let venue = try VenueFixture()
+        let booking = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 3)]))
+        let (cancelled, payment) = try venue.store.cancelBooking(booking.id, now: venue.now)
+        #expect(cancelled.status == "cancelled")
+        #expect(payment != nil)
+        #expect(try venue.states()["stalls-A-1"] == .available)
+        #expect(try venue.gaAvailable() == 3)
+        #expect(throws: BookingError.alreadyCancelled) { _ = try venue.store.cancelBooking(booking.id, now: venue.now) }
+    }
+
+    @Test func aTicketIsAdmittedOnceAndNeverForACancelledBooking() throws {
+        let venue = try VenueFixture()
+        let booking = try venue.book(try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"]))
+        let code = booking.tickets[0].code
+        #expect(try venue.store.checkIn(code: code, eventID: venue.eventID, now: venue.now).checkedInAt == venue.now)
+        #expect(throws: BookingError.alreadyCheckedIn(at: venue.now)) { _ = try venue.store.checkIn(code: code, eventID: venue.eventID, now: venue.now) }
+        #expect(throws: BookingError.ticketNotFound) { _ = try venue.store.checkIn(code: code, eventID: "e_other", now: venue.now) }
+        _ = try venue.store.cancelBooking(booking.id, now: venue.now)
+        #expect(throws: BookingError.ticketCancelled) {
+            _ = try venue.store.checkIn(code: booking.tickets[1].code, eventID: venue.eventID, now: venue.now)
+        }
+    }
+
+    @Test func cancellingAnEventCancelsEveryBookingAndDropsHolds() throws {
+        let venue = try VenueFixture()
+        _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"]))
+        _ = try venue.book(try venue.hold("bob", seats: ["stalls-A-2"]))
+        try venue.hold("carol", seats: ["stalls-A-3"])
+        let (event, refunds) = try venue.store.cancelEvent(venue.eventID, now: venue.now)
+        #expect(event.status == "cancelled")
+        #expect(refunds.count == 2)
+        #expect(try venue.store.bookingIDs(eventID: venue.eventID).isEmpty)
+        #expect(try venue.states().values.allSatisfy { $0 == .available })
+        #expect(throws: BookingError.eventCancelled) { try venue.hold("dave", seats: ["stalls-A-4"]) }
+    }
+
+    @Test func everyChangeBumpsTheVersionAndTheTagTracksTheNextExpiry() throws {
+        let venue = try VenueFixture()
+        let before = try #require(try venue.store.seatMapTag(eventID: venue.eventID, now: venue.now))
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)
+        let after = try #require(try venue.store.seatMapTag(eventID: venue.eventID, now: venue.now))
+        #expect(after.version == before.version + 1)
+        #expect(after.nextExpiry == hold.expiresAt)
+        let expired = try #require(try venue.store.seatMapTag(eventID: venue.eventID, now: hold.expiresAt))
+        #expect(expired.nextExpiry == nil, "once the hold expired the tag changes without a write")
+    }
+}
+
+@Suite("Idempotency keys")
+struct IdempotencyTests {
+    @Test func aRepeatReturnsTheFirstResponseAndADifferentBodyIsRefused() throws {
+        let venue = try VenueFixture()
+        let key = IdempotencyKey(customerID: "alice", key: "k1", requestHash: "h1")
+        var calls = 0
+        func attempt(_ key: IdempotencyKey, seats: [String]) throws -> StoredResponse {
+            try venue.store.createHold(eventID: venue.eventID, customerID: "alice", request: HoldRequest(seats: seats, ga: []),
+                                       ttl: 600, now: venue.now, idempotency: key) { hold in
+                calls += 1
+                return StoredResponse(status: 201, body: Array(hold.id.utf8))
+            }
+        }
+        let first = try attempt(key, seats: ["stalls-A-1"])
+        let second = try attempt(key, seats: ["stalls-A-1"])
+        #expect(first == second)
+        #expect(calls == 1)
+        #expect(throws: BookingError.idempotencyMismatch) {
+            _ = try attempt(IdempotencyKey(customerID: "alice", key: "k1", requestHash: "h2"), seats: ["stalls-A-2"])
+        }
+    }
+
+    @Test func aKeyWhosePaymentIsRunningIsInProgress() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"])
+        let key = IdempotencyKey(customerID: "alice", key: "pay-1", requestHash: "h")
+        _ = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60, now: venue.now, idempotency: key)
+        #expect(throws: BookingError.requestInProgress) {
+            _ = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60, now: venue.now, idempotency: key)
+        }
+    }
+}
+
+@Suite("Venue files")
+struct VenueDirectoryTests {
+    @Test func venueIDsAreSlugsAndNothingElse() {
+        for good in ["opera", "a", "hall-2", String(repeating: "x", count: 63)] { #expect(VenueID(good) != nil) }
+        for bad in ["", "-x", "Opera", "../etc", "a/b", "a.b", "a%2Fb", String(repeating: "x", count: 64), "é", "a\u{0}"] {
+            #expect(VenueID(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func anUnknownVenueIsNeverCreatedByOpeningIt() throws {
+        let venue = try VenueFixture()
+        #expect(try venue.venues.store(VenueID("ghost")!) == nil)
+        #expect(!FileManager.default.fileExists(atPath: venue.venues.filePath(VenueID("ghost")!)))
+    }
+
+    @Test func creatingAnExistingVenueIsRefused() throws {
+        let venue = try VenueFixture()
+        #expect(throws: BookingError.venueExists) { _ = try venue.venues.create(VenueID("hall")!) { _ in } }
+        #expect(try venue.venues.allIDs() == [VenueID("hall")!])
+    }
+
+    @Test func aFailedCreationLeavesNoFile() throws {
+        let venue = try VenueFixture()
+        #expect(throws: BookingError.self) {
+            _ = try venue.venues.create(VenueID("broken")!) { _ in throw BookingError.invalid("no", field: nil) }
+        }
+        #expect(try venue.venues.allIDs() == [VenueID("hall")!])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: venue.venues.path).allSatisfy { !$0.contains("broken") })
+    }
+}
