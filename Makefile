@@ -18,6 +18,7 @@ build: deps
 	swift build -c release --product booking-fcgi
 
 run: build
+	@BOOKING_DATA_DIR="$(DATA_DIR)" .build/release/booking-fcgi demo
 	@scripts/stack.sh
 
 unit: test-deps

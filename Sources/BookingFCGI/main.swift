@@ -12,21 +12,30 @@ func fail(_ message: String) -> Never {
 }
 
 do {
-    let configuration = try Configuration()
+    var options: [String: String] = [:]
+    var index = 1
+    while index + 1 < arguments.count, arguments[index].hasPrefix("--") {
+        options[String(arguments[index].dropFirst(2))] = arguments[index + 1]
+        index += 2
+    }
+    var environment = ProcessInfo.processInfo.environment
+    if let dataDirectory = options["data-dir"] { environment["BOOKING_DATA_DIR"] = dataDirectory }
+    let configuration = try Configuration(environment: environment)
     switch arguments.first {
     case "serve":
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? executable
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         try Master(configuration: configuration, executable: resolved, log: log).run()
     case "worker":
-        guard arguments.count == 3, arguments[1] == "--listen-fd", let fd = Int32(arguments[2]) else {
+        guard let fd = options["listen-fd"].flatMap(Int32.init) else {
             fail("usage: booking-fcgi worker --listen-fd N (started by the master)")
         }
         let services = try Services(configuration: configuration, log: log)
         Worker(listenFD: fd, application: Application(services: services)).run()
-    default:
-        fail("usage: booking-fcgi serve | worker --listen-fd N")
+    case let command?:
+        exit(try Commands.run(command, options: options, configuration: configuration))
+    case nil:
+        fail(Commands.usage)
     }
 } catch {
     fail("\(error)")

@@ -115,9 +115,8 @@ enum BookingsController {
                   let booking = try store.booking(entry.bookingID) else { continue }
             bookings.append(BookingView(booking, venueID: venueID.value))
         }
-        struct Body: Encodable { let bookings: [BookingView]; let nextCursor: String? }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
-        return try .json(Body(bookings: bookings, nextCursor: last.map { Page.cursor(["\($0.createdAt)", $0.bookingID]) }))
+        return try .json(PageBody(name: "bookings", items: bookings, nextCursor: last.map { Page.cursor(["\($0.createdAt)", $0.bookingID]) }))
     }
 
     // MARK: Helpers

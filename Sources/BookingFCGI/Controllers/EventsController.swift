@@ -96,9 +96,8 @@ enum EventsController {
                                            startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status,
                                            minPrice: entry.minPrice, currency: entry.currency, available: available))
         }
-        struct Body: Encodable { let events: [EventSummaryView]; let nextCursor: String? }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
-        return try .json(Body(events: events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
+        return try .json(PageBody(name: "events", items: events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
     }
 
     /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,

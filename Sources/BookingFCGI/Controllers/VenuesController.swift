@@ -44,9 +44,8 @@ enum VenuesController {
                 venues.append(VenueView(try store.venue()))
             }
         }
-        struct Body: Encodable { let venues: [VenueView]; let nextCursor: String? }
         let next = ids.count > page.limit ? Page.cursor([ids[page.limit - 1]]) : nil
-        return try .json(Body(venues: venues, nextCursor: next))
+        return try .json(PageBody(name: "venues", items: venues, nextCursor: next))
     }
 
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {

@@ -47,3 +47,24 @@ extension Request {
         return Int(date.timeIntervalSince1970)
     }
 }
+
+/// A page of a list: `{"<name>": [...], "nextCursor": "…" | null}` (null is written, not omitted).
+struct PageBody<Item: Encodable>: Encodable {
+    let name: String
+    let items: [Item]
+    let nextCursor: String?
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(items, forKey: Key(name))
+        try container.encode(nextCursor, forKey: Key("nextCursor"))
+    }
+}

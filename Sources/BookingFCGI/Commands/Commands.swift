@@ -1,0 +1,63 @@
+import Auth
+import Foundation
+import Storage
+
+/// Operator commands: `booking-fcgi <command>`. Each reads the same `BOOKING_*`
+/// configuration as the server (`--data-dir` overrides the data directory).
+enum Commands {
+    static let usage = """
+        usage: booking-fcgi <command>
+          serve                         run the worker pool (master + workers)
+          create-admin --email E --name N   create an admin (password read from stdin)
+          demo                          create demo venues and events if there are none
+          rebuild-index                 rebuild the cross-venue catalog from the venue files
+          check                         integrity_check + domain invariants of every database
+          routes                        print every API route (method and path)
+        options: --data-dir DIR
+        """
+
+    static func run(_ command: String, options: [String: String], configuration: Configuration) throws -> Int32 {
+        switch command {
+        case "routes":
+            for route in Routes.make().routes { print("\(route.method) \(route.pattern)") }
+            return 0
+        case "create-admin":
+            guard let email = options["email"], let name = options["name"] else { throw ConfigurationError("create-admin needs --email and --name") }
+            let password = readLine(strippingNewline: true) ?? ""
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let address = try EmailAddress(email)
+            try PasswordPolicy.validate(password)
+            let hash = try services.hasher.hash(password)
+            if let existing = try services.auth.user(email: address.value) {
+                try services.auth.setRole(userID: existing.id, role: Role.admin.rawValue)
+                try services.auth.updatePasswordHash(userID: existing.id, hash: hash)
+                print("made \(address.value) an admin (\(existing.id))")
+            } else {
+                let user = try services.auth.createUser(id: Identifier.make("u_"), email: address.value, name: name, role: Role.admin.rawValue,
+                                                        passwordHash: hash, now: services.now())
+                print("created admin \(address.value) (\(user.id))")
+            }
+            return 0
+        case "demo":
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            try DemoData.create(services: services)
+            return 0
+        case "rebuild-index":
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            try services.catalog.rebuild(from: services.venues)
+            print("rebuilt the catalog from \(try services.venues.allIDs().count) venue files")
+            return 0
+        case "check":
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            var problems = try Checker.check(path: configuration.authDatabasePath, venue: false)
+            for id in try services.venues.allIDs() {
+                problems += try Checker.check(path: services.venues.filePath(id), venue: true).map { "\(id.value): \($0)" }
+            }
+            for problem in problems { print("PROBLEM \(problem)") }
+            print(problems.isEmpty ? "ok: every database passed integrity_check and the booking invariants" : "\(problems.count) problems")
+            return problems.isEmpty ? 0 : 1
+        default:
+            throw ConfigurationError(usage)
+        }
+    }
+}

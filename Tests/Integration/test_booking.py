@@ -1,0 +1,233 @@
+"""Venues, events, holds, bookings, tickets and check-in through the real stack."""
+import time
+import uuid
+
+import pytest
+import requests
+
+from api import Client, error_code, make_event, make_venue, register
+from stack import Stack
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    event = make_event(organizer, venue)
+    return {"organizer": organizer, "venue": venue, "event": event}
+
+
+def seat_states(stack, venue, event):
+    r = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"))
+    assert r.status_code == 200
+    return {s["id"]: s["state"] for s in r.json()["seats"]}, r.json()
+
+
+def test_a_customer_holds_pays_gets_tickets_and_cancels(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    r = customer.post(f"/api/venues/{venue}/events/{event}/holds",
+                      json={"seats": ["stalls-A-1", "stalls-A-2"], "ga": [{"section": "floor", "quantity": 1}]})
+    assert r.status_code == 201, r.text
+    hold = r.json()["hold"]
+    assert hold["total"] == 2 * 4500 + 2000 and hold["currency"] == "EUR"
+    assert seat_states(stack, venue, event)[0]["stalls-A-1"] == "held"
+
+    r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test", "token": "tok_ok"}})
+    assert r.status_code == 201, r.text
+    booking = r.json()["booking"]
+    assert booking["status"] == "confirmed" and booking["venueId"] == venue and booking["eventId"] == event
+    assert len(booking["tickets"]) == 3
+    assert all(len(t["code"]) >= 12 for t in booking["tickets"])
+    assert seat_states(stack, venue, event)[0]["stalls-A-2"] == "sold"
+
+    mine = customer.get("/api/bookings").json()["bookings"]
+    assert [b["id"] for b in mine] == [booking["id"]]
+    qr = customer.get(f"/api/venues/{venue}/tickets/{booking['tickets'][0]['code']}/qr.svg")
+    assert qr.status_code == 200 and qr.headers["Content-Type"] == "image/svg+xml" and qr.text.startswith("<svg")
+
+    r = customer.post(f"/api/venues/{venue}/bookings/{booking['id']}/cancel")
+    assert r.status_code == 200 and r.json()["booking"]["status"] == "cancelled"
+    assert seat_states(stack, venue, event)[0]["stalls-A-1"] == "available"
+    assert customer.post(f"/api/venues/{venue}/bookings/{booking['id']}/cancel").status_code == 409
+    assert customer.get("/api/bookings").json()["bookings"][0]["status"] == "cancelled"
+
+
+def test_a_taken_seat_is_409_naming_it_and_nothing_is_held(stack, world):
+    venue, event = world["venue"], world["event"]
+    first, second = register(stack), register(stack)
+    assert first.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-1"]}).status_code == 201
+    r = second.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-2", "stalls-B-1"]})
+    assert r.status_code == 409 and error_code(r) == "seat_unavailable"
+    assert r.json()["error"]["details"]["seats"] == ["stalls-B-1"]
+    assert seat_states(stack, venue, event)[0]["stalls-B-2"] == "available"
+
+
+def test_ga_sold_out_is_409(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer, ga=2)
+    event = make_event(organizer, venue)
+    customer = register(stack)
+    r = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"ga": [{"section": "floor", "quantity": 3}]})
+    assert r.status_code == 409 and error_code(r) == "sold_out"
+
+
+def test_a_decline_leaves_no_booking_and_the_hold_can_be_paid_again(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    hold = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-5"]}).json()["hold"]
+    r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test", "token": "tok_decline"}})
+    assert r.status_code == 402 and error_code(r) == "payment_declined"
+    assert customer.get("/api/bookings").json()["bookings"] == []
+    assert seat_states(stack, venue, event)[0]["stalls-A-5"] == "held"
+    r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test"}})
+    assert r.status_code == 201
+
+
+def test_one_call_booking_and_its_decline_releases_the_seats(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    r = customer.post(f"/api/venues/{venue}/bookings",
+                      json={"eventId": event, "seats": ["stalls-A-4"], "payment": {"method": "test", "token": "tok_decline"}})
+    assert r.status_code == 402
+    assert seat_states(stack, venue, event)[0]["stalls-A-4"] == "available"
+    r = customer.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": ["stalls-A-4"], "payment": {"method": "test"}})
+    assert r.status_code == 201 and r.json()["booking"]["tickets"][0]["seatId"] == "stalls-A-4"
+
+
+def test_idempotency_key_replays_and_refuses_a_different_body(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    key = {"Idempotency-Key": "hold-" + uuid.uuid4().hex}
+    first = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-3"]}, headers=key)
+    again = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-3"]}, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    other = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-4"]}, headers=key)
+    assert other.status_code == 422 and error_code(other) == "idempotency_mismatch"
+    bad = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-4"]}, headers={"Idempotency-Key": "x" * 256})
+    assert bad.status_code == 400
+
+    pay_key = {"Idempotency-Key": "pay-" + uuid.uuid4().hex}
+    body = {"holdId": first.json()["hold"]["id"], "payment": {"method": "test"}}
+    paid = customer.post(f"/api/venues/{venue}/bookings", json=body, headers=pay_key)
+    repeat = customer.post(f"/api/venues/{venue}/bookings", json=body, headers=pay_key)
+    assert paid.status_code == repeat.status_code == 201
+    assert paid.json()["booking"]["id"] == repeat.json()["booking"]["id"]
+    assert len(customer.get("/api/bookings").json()["bookings"]) == 1
+
+
+def test_seat_map_etag_and_304(stack, world):
+    venue, event = world["venue"], world["event"]
+    r = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"))
+    etag = r.headers["ETag"]
+    assert requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"), headers={"If-None-Match": etag}).status_code == 304
+    register(stack).post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-5"]})
+    changed = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"), headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["version"] > r.json()["version"]
+
+
+def test_visibility_of_other_peoples_holds_and_bookings(stack, world):
+    venue, event = world["venue"], world["event"]
+    owner, stranger = register(stack), register(stack)
+    r = owner.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "ga": [{"section": "floor", "quantity": 1}], "payment": {"method": "test"}})
+    booking = r.json()["booking"]
+    assert stranger.get(f"/api/venues/{venue}/bookings/{booking['id']}").status_code == 404
+    assert stranger.post(f"/api/venues/{venue}/bookings/{booking['id']}/cancel").status_code == 404
+    assert world["organizer"].get(f"/api/venues/{venue}/bookings/{booking['id']}").status_code == 200
+    hold = owner.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-2"]}).json()["hold"]
+    assert stranger.delete(f"/api/venues/{venue}/holds/{hold['id']}").status_code == 404
+    assert owner.delete(f"/api/venues/{venue}/holds/{hold['id']}").status_code == 204
+
+
+def test_check_in_once_and_never_for_a_cancelled_booking(stack, world):
+    venue, event, organizer = world["venue"], world["event"], world["organizer"]
+    customer = register(stack)
+    booking = customer.post(f"/api/venues/{venue}/bookings",
+                            json={"eventId": event, "seats": ["stalls-A-3"], "ga": [{"section": "floor", "quantity": 1}],
+                                  "payment": {"method": "test"}}).json()["booking"]
+    code, other = booking["tickets"][0]["code"], booking["tickets"][1]["code"]
+    typed = code.lower()[:4] + "-" + code.lower()[4:]
+    assert organizer.post(f"/api/venues/{venue}/events/{event}/checkins", json={"code": typed}).status_code == 200
+    again = organizer.post(f"/api/venues/{venue}/events/{event}/checkins", json={"code": code})
+    assert again.status_code == 409 and error_code(again) == "already_checked_in"
+    customer.post(f"/api/venues/{venue}/bookings/{booking['id']}/cancel")
+    cancelled = organizer.post(f"/api/venues/{venue}/events/{event}/checkins", json={"code": other})
+    assert cancelled.status_code == 409 and error_code(cancelled) == "ticket_cancelled"
+    assert organizer.post(f"/api/venues/{venue}/events/{event}/checkins", json={"code": "0000000000000Z"}).status_code == 404
+    stats = organizer.get(f"/api/venues/{venue}/events/{event}/stats").json()
+    assert stats["checkedIn"] >= 0 and set(stats) == {"sold", "held", "available", "revenue", "checkedIn"}
+
+
+def test_event_list_search_filters_and_pagination(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    tag = uuid.uuid4().hex[:8]
+    ids = [make_event(organizer, venue, title=f"Gala {tag} {i}") for i in range(3)]
+    page = requests.get(stack.url("/api/events"), params={"q": tag, "limit": 2}).json()
+    assert len(page["events"]) == 2 and page["nextCursor"]
+    rest = requests.get(stack.url("/api/events"), params={"q": tag, "limit": 2, "cursor": page["nextCursor"]}).json()
+    assert len(rest["events"]) == 1 and rest["nextCursor"] is None
+    assert sorted(e["id"] for e in page["events"] + rest["events"]) == sorted(ids)
+    first = page["events"][0]
+    assert first["minPrice"] == 2000 and first["currency"] == "EUR" and first["available"] == 13
+    assert requests.get(stack.url("/api/events"), params={"venue": venue, "q": tag}).json()["events"]
+    assert requests.get(stack.url("/api/events"), params={"limit": 0}).status_code == 400
+    assert requests.get(stack.url("/api/events"), params={"cursor": "!!!"}).status_code == 400
+
+
+def test_changing_and_cancelling_an_event(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    event = make_event(organizer, venue)
+    r = organizer.patch(f"/api/venues/{venue}/events/{event}", json={"title": "Renamed", "startsAt": "2030-07-01T19:00:00Z"})
+    assert r.status_code == 200 and r.json()["event"]["title"] == "Renamed"
+    customer = register(stack)
+    customer.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": ["stalls-A-1"], "payment": {"method": "test"}})
+    r = organizer.post(f"/api/venues/{venue}/events/{event}/cancel")
+    assert r.status_code == 200 and r.json()["event"]["status"] == "cancelled"
+    assert customer.get("/api/bookings").json()["bookings"][0]["status"] == "cancelled"
+    r = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-2"]})
+    assert r.status_code == 409 and error_code(r) == "event_cancelled"
+
+
+def test_bad_input_gets_a_clear_4xx_and_changes_nothing(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    holds = f"/api/venues/{venue}/events/{event}/holds"
+    assert customer.call("POST", holds, data=b"{not json", headers={"Content-Type": "application/json"}).status_code == 400
+    assert customer.call("POST", holds, data=b'{"seats": "stalls-A-1"}', headers={"Content-Type": "application/json"}).status_code == 400
+    assert customer.call("POST", holds, data=b'{"seats": ["stalls-A-1"]}', headers={"Content-Type": "text/plain"}).status_code == 415
+    assert customer.post(holds, json={"seats": [f"stalls-A-{i}" for i in range(101)]}).status_code == 422
+    assert customer.post(holds, json={"ga": [{"section": "floor", "quantity": 10**30}]}).status_code == 400
+    deep = b"[" * 10000 + b"]" * 10000
+    assert customer.call("POST", holds, data=deep, headers={"Content-Type": "application/json"}).status_code == 400
+    for venue_id in ["..%2F..%2Fetc%2Fpasswd", "UPPER", "a" * 64, "%00", "..", "-dash"]:
+        r = requests.get(stack.url(f"/api/venues/{venue_id}"))
+        assert r.status_code in (400, 404), venue_id
+        assert r.headers["Content-Type"].startswith("application/json")
+    assert requests.get(stack.url(f"/api/venues/{venue}/events/e_unknown")).status_code == 404
+    assert seat_states(stack, venue, event)[1]["version"] >= 1
+
+
+def test_an_expired_hold_frees_seats_and_changes_the_etag():
+    stack = Stack(HOLD_TTL="5")
+    try:
+        organizer = register(stack, role="organizer")
+        venue = make_venue(organizer)
+        event = make_event(organizer, venue)
+        customer = register(stack)
+        hold = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-1"]}).json()["hold"]
+        held = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"))
+        assert {s["id"]: s["state"] for s in held.json()["seats"]}["stalls-A-1"] == "held"
+        time.sleep(6)
+        after = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats"), headers={"If-None-Match": held.headers["ETag"]})
+        assert after.status_code == 200, "no 304 once a hold expired"
+        assert {s["id"]: s["state"] for s in after.json()["seats"]}["stalls-A-1"] == "available"
+        r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test"}})
+        assert r.status_code == 410 and error_code(r) == "hold_expired"
+        other = register(stack)
+        assert other.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-1"]}).status_code == 201
+    finally:
+        stack.stop()
