@@ -52,16 +52,13 @@ struct HashingGateTests {
 
     @Test func aSlotIsReleasedWhenItsHolderGoesAway() throws {
         try withDirectory { directory in
-            var holder: HashingGate? = try HashingGate(directory: directory, slots: 1)
-            let other = try HashingGate(directory: directory, slots: 1, timeout: .milliseconds(50))
-            // Lock directly, as a worker that dies mid-hash would leave it.
-            _ = holder
-            let fd = open(directory + "/argon2-slot-0.lock", O_RDONLY)
+            let gate = try HashingGate(directory: directory, slots: 1, timeout: .milliseconds(50))
+            // Another process holding the slot, as a worker in the middle of a hash would.
+            let fd = open(directory + "/argon2-slot-0.lock", O_RDONLY | O_CLOEXEC)
             #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
-            #expect(throws: AuthError.busy) { try other.withSlot {} }
-            close(fd)  // the kernel drops the lock with the last descriptor
-            holder = nil
-            #expect(try other.withSlot { true })
+            #expect(throws: AuthError.busy) { try gate.withSlot {} }
+            close(fd)  // the kernel drops the lock with the descriptor, as when a worker dies
+            #expect(try gate.withSlot { true })
         }
     }
 

@@ -13,6 +13,12 @@ struct PHCStringTests {
         #expect(PHCString("$argon2id$v=19$\(costs)$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA") == nil)
     }
 
+    @Test(arguments: [("c2FsdHNhbHQ", "aGFzaA", true), ("c2FsdHNhbA", "aGFzaA", false), ("c2FsdHNhbHQ", "aGFz", false),
+                      ("c2FsdHNhbHQx", "aGFzaA", true), ("c2FsdHNhbHQxM", "aGFzaA", false)])
+    func saltAndHashMeetLibargon2sMinimums(salt: String, hash: String, accepted: Bool) {
+        #expect((PHCString("$argon2id$v=19$m=1024,t=1,p=1$\(salt)$\(hash)") != nil) == accepted)
+    }
+
     @Test func acceptsTheLargestUInt32() throws {
         let parsed = try #require(PHCString("$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHQ$aGFzaA"))
         #expect(parsed.parameters.memoryKiB == .max)

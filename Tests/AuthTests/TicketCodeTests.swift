@@ -21,7 +21,8 @@ struct TicketCodeTests {
 
     // The body read as a base-32 number, modulo 37.
     @Test(arguments: [("0000000000000", "0"), ("0000000000001", "1"), ("000000000000Z", "Z"), ("0000000000010", "*"),
-                      ("0000000000014", "U"), ("0000000000015", "0"), ("0000000000100", "~")])
+                      ("0000000000011", "~"), ("0000000000012", "$"), ("0000000000013", "="), ("0000000000014", "U"),
+                      ("0000000000015", "0"), ("0000000000100", "S")])
     func theCheckSymbolIsCrockfords(body: String, check: String) {
         #expect(TicketCode.checkSymbol(Array(body.utf8)) == check.utf8.first!)
         #expect(TicketCode.isValid(body + check))

@@ -1,0 +1,147 @@
+"""The authorization matrix: every endpoint x every kind of caller -> the expected status.
+
+The table must name every route the server has (`booking-fcgi routes`), so a new endpoint
+without a row fails this test. Destructive cells get fresh objects of their own.
+"""
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from api import PASSWORD, Client, make_event, make_venue, register, unique_email
+from stack import ROOT
+
+ACTORS = ["anonymous", "customer", "other_customer", "organizer", "other_organizer", "admin"]
+OK = "2xx"
+
+
+def expect(anonymous, customer, other_customer, organizer, other_organizer, admin):
+    return dict(zip(ACTORS, [anonymous, customer, other_customer, organizer, other_organizer, admin]))
+
+
+EVERYONE = expect(OK, OK, OK, OK, OK, OK)
+SIGNED_IN = expect(401, OK, OK, OK, OK, OK)
+OWNER_ONLY = expect(401, 403, 403, OK, 403, OK)
+CUSTOMER_ONLY = expect(401, OK, OK, 403, 403, 403)
+ITS_CUSTOMER_OWNER_ADMIN = expect(401, OK, 404, OK, 404, OK)
+
+# (method, route) -> (expected statuses, how to make the request for one actor in world w)
+MATRIX = {
+    ("GET", "/api/health"): (EVERYONE, lambda w, a: ("GET", "/api/health", None)),
+    ("POST", "/api/auth/register"): (EVERYONE, lambda w, a: ("POST", "/api/auth/register",
+                                     {"email": unique_email(), "password": PASSWORD, "name": "New"})),
+    ("POST", "/api/auth/login"): (EVERYONE, lambda w, a: ("POST", "/api/auth/login",
+                                  {"email": w["customer"].user["email"], "password": PASSWORD})),
+    ("POST", "/api/auth/logout"): (SIGNED_IN, lambda w, a: ("POST", "/api/auth/logout", None)),
+    ("GET", "/api/me"): (SIGNED_IN, lambda w, a: ("GET", "/api/me", None)),
+    ("POST", "/api/venues"): (expect(401, 403, 403, OK, OK, OK), lambda w, a: ("POST", "/api/venues", {
+        "id": "m-" + uuid.uuid4().hex[:12], "name": "Hall", "timezone": "Europe/Paris",
+        "layout": {"sections": [{"id": "floor", "name": "Floor", "kind": "ga", "capacity": 5}]}})),
+    ("GET", "/api/venues"): (EVERYONE, lambda w, a: ("GET", "/api/venues", None)),
+    ("GET", "/api/venues/{venueId}"): (EVERYONE, lambda w, a: ("GET", f"/api/venues/{w['venue']}", None)),
+    ("POST", "/api/venues/{venueId}/events"): (OWNER_ONLY, lambda w, a: ("POST", f"/api/venues/{w['venue']}/events", {
+        "title": "New", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR", "prices": {"stalls": 100, "floor": 50}})),
+    ("GET", "/api/events"): (EVERYONE, lambda w, a: ("GET", "/api/events", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}"): (EVERYONE, lambda w, a: ("GET", f"/api/venues/{w['venue']}/events/{w['event']}", None)),
+    ("PATCH", "/api/venues/{venueId}/events/{eventId}"): (OWNER_ONLY, lambda w, a: (
+        "PATCH", f"/api/venues/{w['venue']}/events/{w['event']}", {"description": "changed by " + a})),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/cancel"): (OWNER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{fresh_event(w)}/cancel", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/seats"): (EVERYONE, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['event']}/seats", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/stats"): (OWNER_ONLY, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['event']}/stats", None)),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/holds"): (CUSTOMER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{w['event']}/holds", {"ga": [{"section": "floor", "quantity": 1}]})),
+    ("DELETE", "/api/venues/{venueId}/holds/{holdId}"): (expect(401, OK, 404, 404, 404, 404), lambda w, a: (
+        "DELETE", f"/api/venues/{w['venue']}/holds/{fresh_hold(w)}", None)),
+    ("POST", "/api/venues/{venueId}/bookings"): (expect(401, OK, 404, 403, 403, 403), lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/bookings", {"holdId": fresh_hold(w), "payment": {"method": "test"}})),
+    ("GET", "/api/bookings"): (SIGNED_IN, lambda w, a: ("GET", "/api/bookings", None)),
+    ("GET", "/api/venues/{venueId}/bookings/{bookingId}"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/bookings/{w['booking']['id']}", None)),
+    ("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/bookings/{fresh_booking(w)['id']}/cancel", None)),
+    ("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/tickets/{w['booking']['tickets'][0]['code']}/qr.svg", None)),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/checkins"): (OWNER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{w['event']}/checkins", {"code": fresh_booking(w)["tickets"][0]["code"]})),
+}
+
+
+def fresh_event(w):
+    return make_event(w["organizer"], w["venue"])
+
+
+def fresh_hold(w):
+    r = w["customer"].post(f"/api/venues/{w['venue']}/events/{w['event']}/holds", json={"ga": [{"section": "floor", "quantity": 1}]})
+    assert r.status_code == 201, r.text
+    hold_id = r.json()["hold"]["id"]
+    w["holds"].append(hold_id)
+    return hold_id
+
+
+def fresh_booking(w):
+    r = w["customer"].post(f"/api/venues/{w['venue']}/bookings",
+                           json={"eventId": w["event"], "ga": [{"section": "floor", "quantity": 1}], "payment": {"method": "test"}})
+    assert r.status_code == 201, r.text
+    return r.json()["booking"]
+
+
+def server_routes(stack):
+    binary = os.path.join(ROOT, ".build", "release", "booking-fcgi")
+    out = subprocess.run([binary, "routes"], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir)).stdout
+    return {tuple(line.split(" ", 1)) for line in out.splitlines() if line}
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer, ga=10000)
+    event = make_event(organizer, venue, max_per_customer=100)
+    admin_email = unique_email("admin")
+    subprocess.run([os.path.join(ROOT, ".build", "release", "booking-fcgi"), "create-admin", "--email", admin_email, "--name", "Root"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+                   env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir))
+    admin_login = Client(stack).post("/api/auth/login", json={"email": admin_email, "password": PASSWORD}).json()
+    admin = Client(stack, admin_login["token"], admin_login["user"])
+    w = {"organizer": organizer, "venue": venue, "event": event, "customer": register(stack), "holds": []}
+    w["booking"] = fresh_booking(w)
+    w["actors"] = {
+        "anonymous": lambda: Client(stack),
+        "customer": lambda: w["customer"],
+        "other_customer": lambda: register(stack),
+        "organizer": lambda: organizer,
+        "other_organizer": lambda: register(stack, role="organizer"),
+        "admin": lambda: admin,
+    }
+    return w
+
+
+def test_every_route_has_a_row(stack):
+    assert server_routes(stack) == set(MATRIX), "add a row to MATRIX for every route (and remove rows of removed routes)"
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_authorization(stack, world, route):
+    expected, make_request = MATRIX[route]
+    failures = []
+    for actor in ACTORS:
+        client = world["actors"][actor]()
+        if route == ("POST", "/api/auth/logout") and actor != "anonymous":
+            # Logging out revokes the token: use a session of its own.
+            email = client.user["email"] if client.user else None
+            if email:
+                client = Client(stack, Client(stack).post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()["token"])
+        method, path, body = make_request(world, actor)
+        status = client.call(method, path, json=body).status_code
+        # Release what the cell left held, so the customer stays under the per-event hold limit.
+        for hold_id in world["holds"]:
+            world["customer"].delete(f"/api/venues/{world['venue']}/holds/{hold_id}")
+        world["holds"].clear()
+        want = expected[actor]
+        if (want == OK and not 200 <= status < 300) or (want != OK and status != want):
+            failures.append(f"{actor}: expected {want}, got {status}")
+    assert not failures, f"{route}: " + "; ".join(failures)
