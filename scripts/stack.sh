@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 PORT=${PORT:-8080}
 BIND=${BIND:-127.0.0.1}
-DATA_DIR=$(mkdir -p "${DATA_DIR:-$root/data}" && cd "${DATA_DIR:-$root/data}" && pwd)
+DATA_DIR=$(mkdir -p "${DATA_DIR:-$root/var}" && cd "${DATA_DIR:-$root/var}" && pwd)
 RUN_DIR=${RUN_DIR:-$DATA_DIR/run}
 BIN=${BIN:-$root/.build/release/booking-fcgi}
 mkdir -p "$RUN_DIR/tmp"

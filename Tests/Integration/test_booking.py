@@ -211,6 +211,66 @@ def test_bad_input_gets_a_clear_4xx_and_changes_nothing(stack, world):
     assert seat_states(stack, venue, event)[1]["version"] >= 1
 
 
+def test_hostile_hold_and_booking_bodies_get_4xx_and_change_nothing(stack, world):
+    venue, event = world["venue"], world["event"]
+    customer = register(stack)
+    before = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats")).json()
+    holds = f"/api/venues/{venue}/events/{event}/holds"
+    cases = [
+        {"seats": ["stalls-A-1", "stalls-A-1"]},                       # duplicate seat
+        {"seats": ["stalls-Q-99"]},                                    # unknown seat
+        {"seats": ["x" * 100000]},                                     # huge string
+        {"seats": [f"s{i}" for i in range(10000)]},                    # 10k-element list
+        {"ga": [{"section": "floor", "quantity": -1}]},                # negative quantity
+        {"ga": [{"section": "floor", "quantity": 0}]},
+        {"ga": [{"section": "floor", "quantity": 1}, {"section": "floor", "quantity": 1}]},
+        {"ga": [{"section": "nowhere", "quantity": 1}]},
+        {"ga": [{"section": "floor", "quantity": "1"}]},               # wrong type
+        {"seats": None, "ga": None},                                   # nothing asked
+        {"seats": [1, 2]},
+        [],
+    ]
+    for body in cases:
+        r = customer.post(holds, json=body)
+        assert 400 <= r.status_code < 500, (str(body)[:80], r.status_code)
+        assert r.json()["error"]["code"]
+    bookings = f"/api/venues/{venue}/bookings"
+    for body in [{"payment": {"method": "test"}}, {"holdId": "h_nope", "payment": {"method": "test"}},
+                 {"holdId": 5, "payment": {"method": "test"}}, {"eventId": event, "seats": ["stalls-A-1"], "payment": {"method": "card"}},
+                 {"eventId": event, "seats": ["stalls-A-1"]}, {"eventId": "e_nope", "seats": ["stalls-A-1"], "payment": {"method": "test"}}]:
+        r = customer.post(bookings, json=body)
+        assert 400 <= r.status_code < 500, (body, r.status_code)
+    after = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats")).json()
+    assert after == before, "nothing changed"
+    assert customer.get("/api/bookings").json()["bookings"] == []
+
+
+def test_rule_violations_are_422(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    event = make_event(organizer, venue, max_per_customer=2)
+    customer = register(stack)
+    r = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-1", "stalls-A-2", "stalls-A-3"]})
+    assert r.status_code == 422 and error_code(r) == "ticket_limit"
+    r = organizer.post(f"/api/venues/{venue}/events", json={"title": "Past", "startsAt": "2020-01-01T19:00:00Z", "currency": "EUR",
+                                                           "prices": {"stalls": 1, "floor": 1}})
+    assert r.status_code == 422
+    r = organizer.post(f"/api/venues/{venue}/events", json={"title": "No price", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR",
+                                                           "prices": {"stalls": 1}})
+    assert r.status_code == 422
+    r = organizer.post(f"/api/venues/{venue}/events", json={"title": "Later", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR",
+                                                           "prices": {"stalls": 1, "floor": 1}, "salesStartAt": "2030-12-01T00:00:00Z"})
+    later = r.json()["event"]["id"]
+    r = customer.post(f"/api/venues/{venue}/events/{later}/holds", json={"seats": ["stalls-A-1"]})
+    assert r.status_code == 422 and error_code(r) == "not_on_sale"
+    r = organizer.post("/api/venues", json={"id": venue, "name": "Again", "timezone": "Europe/Paris",
+                                            "layout": {"sections": [{"id": "f", "name": "F", "kind": "ga", "capacity": 1}]}})
+    assert r.status_code == 409 and error_code(r) == "venue_exists"
+    r = organizer.post("/api/venues", json={"id": "tz-" + venue, "name": "Bad zone", "timezone": "Mars/Olympus",
+                                            "layout": {"sections": [{"id": "f", "name": "F", "kind": "ga", "capacity": 1}]}})
+    assert r.status_code == 422
+
+
 def test_an_expired_hold_frees_seats_and_changes_the_etag():
     stack = Stack(HOLD_TTL="5")
     try:

@@ -1,0 +1,51 @@
+import Testing
+@testable import Storage
+
+@Suite("The auth database")
+struct AuthStoreTests {
+    let directory = TemporaryDirectory()
+
+    func makeStore() throws -> AuthStore {
+        try AuthStore(path: directory.file("auth.sqlite"), synchronous: .full)
+    }
+
+    @Test func anEmailIsTakenOnce() throws {
+        let store = try makeStore()
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
+        #expect(throws: AuthStore.Failure.emailTaken) {
+            _ = try store.createUser(id: "u_2", email: "a@example.com", name: "B", role: "customer", passwordHash: "h", now: 0)
+        }
+    }
+
+    @Test func aSessionWorksUntilItExpiresOrIsDeleted() throws {
+        let store = try makeStore()
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
+        try store.createSession(tokenHash: "t1", userID: "u_1", now: 100, expiresAt: 200)
+        #expect(try store.sessionUser(tokenHash: "t1", now: 199)?.id == "u_1")
+        #expect(try store.sessionUser(tokenHash: "t1", now: 200) == nil, "an expired session is refused")
+        #expect(try store.sessionUser(tokenHash: "unknown", now: 150) == nil)
+        try store.createSession(tokenHash: "t2", userID: "u_1", now: 100, expiresAt: 500)
+        try store.deleteSession(tokenHash: "t2")
+        #expect(try store.sessionUser(tokenHash: "t2", now: 150) == nil, "a revoked session is refused")
+    }
+
+    @Test func expiredSessionsAreCleanedUpOnTheWay() throws {
+        let store = try makeStore()
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
+        try store.createSession(tokenHash: "old", userID: "u_1", now: 0, expiresAt: 10)
+        try store.createSession(tokenHash: "new", userID: "u_1", now: 20, expiresAt: 100)
+        #expect(try store.database.connection.prepare("SELECT count(*) FROM session").queryInt() == 1)
+    }
+
+    @Test func loginFailuresCountWithinTheWindowAndStartAgainAfterIt() throws {
+        let store = try makeStore()
+        try store.recordLoginFailure(keys: ["email:a", "ip:1"], now: 100, window: 60)
+        try store.recordLoginFailure(keys: ["email:a"], now: 110, window: 60)
+        #expect(try store.loginFailures(key: "email:a")?.count == 2)
+        #expect(try store.loginFailures(key: "ip:1")?.count == 1)
+        try store.recordLoginFailure(keys: ["email:a"], now: 200, window: 60)
+        #expect(try store.loginFailures(key: "email:a")?.count == 1, "an old streak is forgotten")
+        try store.clearLoginFailures(key: "email:a")
+        #expect(try store.loginFailures(key: "email:a") == nil)
+    }
+}
