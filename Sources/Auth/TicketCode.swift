@@ -19,9 +19,8 @@ public enum TicketCode {
 
     /// A new random code in canonical form.
     public static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        // 2^64 is a multiple of 32, so the remainder is uniform.
-        let body = (0..<bodyLength).map { _ in alphabet[Int(generator.next() % 32)] }
+        // 256 is a multiple of 32, so the remainder is uniform.
+        let body = SecureRandom.bytes(bodyLength).map { alphabet[Int($0 % 32)] }
         return String(decoding: body + [checkSymbol(body)], as: UTF8.self)
     }
 

@@ -1,13 +1,15 @@
+import Glibc
+
 /// Random, never-reused identifiers for rows: a type prefix and 20 base32 characters
 /// (100 bits), so ids are unique across venues without coordination.
 public enum Identifier {
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     public static func make(_ prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var characters = Array(prefix.utf8)
-        for _ in 0..<20 { characters.append(alphabet[Int(generator.next() % 32)]) }
-        return String(decoding: characters, as: UTF8.self)
+        // One call to the kernel's CSPRNG; 256 is a multiple of 32, so the remainder is uniform.
+        var random = [UInt8](repeating: 0, count: 20)
+        random.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+        return prefix + String(decoding: random.map { alphabet[Int($0 % 32)] }, as: UTF8.self)
     }
 
     /// Whether `text` could be an id made with `prefix` (cheap rejection of junk before SQL).

@@ -75,8 +75,7 @@ public final class CatalogStore {
                 case "event_changed", "event_cancelled", "event_moved":
                     if let eventID = row.eventID { try index(event: try store.event(eventID), venueID: venueID, in: connection) }
                 case "booking_confirmed":
-                    let payload = (try? JSONSerialization.jsonObject(with: Data(row.payload.utf8))) as? [String: Any] ?? [:]
-                    if let bookingID = payload["bookingId"] as? String, let customerID = payload["customerId"] as? String {
+                    if let bookingID = row.bookingID, let customerID = row.customerID {
                         try connection.prepare("INSERT OR IGNORE INTO booking_index (booking_id, venue_id, customer_id, created_at) VALUES (?, ?, ?, ?)")
                             .bind(bookingID, venueID.value, customerID, row.createdAt).run()
                     }
@@ -154,15 +153,18 @@ extension VenueStore {
         public let id: Int
         public let kind: String
         public let eventID: String?
+        public let bookingID: String?
+        public let customerID: String?
         public let payload: String
         public let createdAt: Int
     }
 
     /// Outbox rows with an id above `after`, oldest first.
     public func outbox(after: Int, limit: Int) throws -> [OutboxRow] {
-        try connection.prepare("SELECT id, kind, event_id, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?")
+        try connection.prepare("SELECT id, kind, event_id, booking_id, customer_id, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?")
             .bind(after, limit).map {
-                OutboxRow(id: $0.int(0), kind: $0.string(1), eventID: $0.optionalString(2), payload: $0.string(3), createdAt: $0.int(4))
+                OutboxRow(id: $0.int(0), kind: $0.string(1), eventID: $0.optionalString(2), bookingID: $0.optionalString(3),
+                          customerID: $0.optionalString(4), payload: $0.string(5), createdAt: $0.int(6))
             }
     }
 }

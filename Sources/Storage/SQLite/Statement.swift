@@ -30,16 +30,13 @@ public final class Statement {
     @discardableResult
     public func bind(_ value: (any SQLValue)?) throws(SQLiteError) -> Statement {
         let rc: Int32
-        switch value {
-        case nil: rc = sqlite3_bind_null(pointer, nextIndex)
-        case let v as Int: rc = sqlite3_bind_int64(pointer, nextIndex, Int64(v))
-        case let v as Int64: rc = sqlite3_bind_int64(pointer, nextIndex, v)
-        case let v as Bool: rc = sqlite3_bind_int64(pointer, nextIndex, v ? 1 : 0)
-        case let v as Double: rc = sqlite3_bind_double(pointer, nextIndex, v)
-        case let v as String: rc = sqlite3_bind_text(pointer, nextIndex, v, -1, sqliteTransient)
-        case let v as [UInt8]:
+        switch value?.sqlBinding ?? .null {
+        case .null: rc = sqlite3_bind_null(pointer, nextIndex)
+        case .integer(let v): rc = sqlite3_bind_int64(pointer, nextIndex, v)
+        case .real(let v): rc = sqlite3_bind_double(pointer, nextIndex, v)
+        case .text(let v): rc = sqlite3_bind_text(pointer, nextIndex, v, -1, sqliteTransient)
+        case .blob(let v):
             rc = v.withUnsafeBytes { sqlite3_bind_blob(pointer, nextIndex, $0.baseAddress, Int32($0.count), sqliteTransient) }
-        default: rc = SQLITE_MISUSE
         }
         guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
         nextIndex += 1
@@ -116,14 +113,22 @@ public struct Row {
     public func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
 }
 
-/// Types that can be bound as statement parameters.
-public protocol SQLValue {}
-extension Int: SQLValue {}
-extension Int64: SQLValue {}
-extension Bool: SQLValue {}
-extension Double: SQLValue {}
-extension String: SQLValue {}
-extension Array: SQLValue where Element == UInt8 {}
+/// A value as SQLite stores it.
+public enum SQLBinding {
+    case null, integer(Int64), real(Double), text(String), blob([UInt8])
+}
+
+/// Types that can be bound as statement parameters. Binding goes through the witness
+/// table (no dynamic casts: this is on every query of the booking path).
+public protocol SQLValue {
+    var sqlBinding: SQLBinding { get }
+}
+extension Int: SQLValue { public var sqlBinding: SQLBinding { .integer(Int64(self)) } }
+extension Int64: SQLValue { public var sqlBinding: SQLBinding { .integer(self) } }
+extension Bool: SQLValue { public var sqlBinding: SQLBinding { .integer(self ? 1 : 0) } }
+extension Double: SQLValue { public var sqlBinding: SQLBinding { .real(self) } }
+extension String: SQLValue { public var sqlBinding: SQLBinding { .text(self) } }
+extension Array: SQLValue where Element == UInt8 { public var sqlBinding: SQLBinding { .blob(self) } }
 
 /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -144,6 +144,8 @@ enum VenueSchema {
             id           INTEGER PRIMARY KEY AUTOINCREMENT,
             kind         TEXT NOT NULL,
             event_id     TEXT,
+            booking_id   TEXT,
+            customer_id  TEXT,
             payload      TEXT NOT NULL,
             created_at   INTEGER NOT NULL,
             delivered_at INTEGER

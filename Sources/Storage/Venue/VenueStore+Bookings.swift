@@ -84,8 +84,8 @@ extension VenueStore {
             try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
                 .bind(bookingID, providerReference, now, intent.paymentID).run()
             try bumpVersion(eventID: hold.eventID, in: connection)
-            try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID,
-                             payload: ["bookingId": bookingID, "customerId": hold.customerID, "eventId": hold.eventID], now: now, in: connection)
+            try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
+                             now: now, in: connection)
             let booking = try loadBooking(bookingID, in: connection)!
             let response = try render(booking)
             try finish(idempotency, with: response, in: connection)
@@ -202,8 +202,8 @@ extension VenueStore {
             WHERE event_id = ?2
             """).bind(booking.id, booking.eventID).run()
         try bumpVersion(eventID: booking.eventID, in: connection)
-        try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID,
-                         payload: ["bookingId": booking.id, "customerId": booking.customerID, "eventId": booking.eventID], now: now, in: connection)
+        try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
+                         now: now, in: connection)
         return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = 'captured'").bind(booking.id).first { $0.string(0) }
     }
 
@@ -224,7 +224,7 @@ extension VenueStore {
                 }
             }
             try bumpVersion(eventID: eventID, in: connection)
-            try appendOutbox(kind: "event_cancelled", eventID: eventID, payload: ["eventId": eventID], now: now, in: connection)
+            try appendOutbox(kind: "event_cancelled", eventID: eventID, now: now, in: connection)
             return refunds
         }
         return (try event(eventID), refunds)

@@ -56,7 +56,7 @@ extension VenueStore {
                         .bind(id, section.id, section.capacity).run()
                 }
             }
-            try appendOutbox(kind: "event_changed", eventID: id, payload: ["eventId": id], now: now, in: connection)
+            try appendOutbox(kind: "event_changed", eventID: id, now: now, in: connection)
         }
         return try event(id)
     }
@@ -101,10 +101,10 @@ extension VenueStore {
             for (section, amount) in draft.prices {
                 try connection.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
             }
-            try appendOutbox(kind: "event_changed", eventID: id, payload: ["eventId": id], now: now, in: connection)
+            try appendOutbox(kind: "event_changed", eventID: id, now: now, in: connection)
             if moved {
                 try appendOutbox(kind: "event_moved", eventID: id,
-                                 payload: ["eventId": id, "oldStartsAt": current.startsAt, "startsAt": draft.startsAt], now: now, in: connection)
+                                 payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"], now: now, in: connection)
             }
         }
         return try event(id)

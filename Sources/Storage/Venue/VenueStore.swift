@@ -1,4 +1,3 @@
-import Foundation
 
 /// One venue's database and every operation on it. This is the only code that writes a
 /// venue file, and each operation keeps the invariants (DESIGN.md, "Rules"): reads see
@@ -37,7 +36,7 @@ public final class VenueStore {
                 try connection.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position).run()
             }
-            try appendOutbox(kind: "venue_created", eventID: nil, payload: ["venueId": id.value], now: now, in: connection)
+            try appendOutbox(kind: "venue_created", eventID: nil, now: now, in: connection)
         }
     }
 
@@ -92,9 +91,10 @@ public final class VenueStore {
         try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ?").bind(eventID).run()
     }
 
-    func appendOutbox(kind: String, eventID: String?, payload: [String: Any], now: Int, in connection: Connection) throws {
-        let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
-        try connection.prepare("INSERT INTO outbox (kind, event_id, payload, created_at) VALUES (?, ?, ?, ?)")
-            .bind(kind, eventID, String(decoding: data, as: UTF8.self), now).run()
+    /// Records a change for the notifier and the catalog, in the caller's transaction.
+    func appendOutbox(kind: String, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
+                      payload: KeyValuePairs<String, String> = [:], now: Int, in connection: Connection) throws {
+        try connection.prepare("INSERT INTO outbox (kind, event_id, booking_id, customer_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(kind, eventID, bookingID, customerID, JSONText.object(payload), now).run()
     }
 }

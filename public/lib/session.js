@@ -1,0 +1,61 @@
+// Who is signed in. The session itself is the server's HttpOnly cookie; this module only
+// remembers the user and the CSRF token in memory. The bearer token that register/login
+// also return is deliberately dropped.
+
+import { api, ApiError, setCsrfToken, onCsrfRefresh } from '../api.js';
+
+let user = null;
+const listeners = new Set();
+
+export function currentUser() { return user; }
+
+export function isOrganizer() {
+  return !!user && (user.role === 'organizer' || user.role === 'admin');
+}
+
+export function onSessionChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function set(newUser, csrf) {
+  user = newUser || null;
+  setCsrfToken(csrf);
+  for (const fn of listeners) fn(user);
+}
+
+/** Asks the server who we are (a reload keeps the cookie, not the memory). */
+export async function loadSession() {
+  try {
+    const me = await api('/api/me');
+    set(me.user, me.csrfToken);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) set(null, null);
+    else throw e;
+  }
+  return user;
+}
+
+onCsrfRefresh(async () => {
+  try { await loadSession(); } catch { /* the retry will report the error */ }
+});
+
+export async function signIn(email, password) {
+  const r = await api('/api/auth/login', { method: 'POST', body: { email, password } });
+  set(r.user, r.csrfToken);
+  return user;
+}
+
+export async function signUp({ email, password, name, role }) {
+  const r = await api('/api/auth/register', { method: 'POST', body: { email, password, name, role } });
+  set(r.user, r.csrfToken);
+  return user;
+}
+
+export async function signOut() {
+  try {
+    await api('/api/auth/logout', { method: 'POST' });
+  } finally {
+    set(null, null);
+  }
+}
