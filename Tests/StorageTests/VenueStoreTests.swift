@@ -251,3 +251,18 @@ struct VenueDirectoryTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: venue.venues.path).allSatisfy { !$0.contains("broken") })
     }
 }
+
+@Suite("Payments stranded by a crash")
+struct StrandedPaymentTests {
+    @Test func aChargeThatWasNeverConfirmedIsFoundForTheReconciler() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"])
+        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60,
+                                                                      now: venue.now, idempotency: nil) else { return }
+        // The worker died here: no confirmation, no decline.
+        #expect(try venue.store.strandedPayments(olderThan: venue.now).isEmpty, "too young to be stranded")
+        #expect(try venue.store.strandedPayments(olderThan: venue.now + 1).map(\.paymentID) == [intent.paymentID])
+        try venue.store.markRefunded(paymentID: intent.paymentID, now: venue.now + 1)
+        #expect(try venue.store.strandedPayments(olderThan: venue.now + 1000).isEmpty)
+    }
+}

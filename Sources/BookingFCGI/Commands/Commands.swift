@@ -13,6 +13,7 @@ enum Commands {
           rebuild-index                 rebuild the cross-venue catalog from the venue files
           check                         integrity_check + domain invariants of every database
           routes                        print every API route (method and path)
+          reconcile [--older-than S]    refund payments stranded between charge and confirmation (default 600 s)
         options: --data-dir DIR
         """
 
@@ -46,6 +47,12 @@ enum Commands {
             let services = try Services(configuration: configuration, log: Logger(component: "cli"))
             try services.catalog.rebuild(from: services.venues)
             print("rebuilt the catalog from \(try services.venues.allIDs().count) venue files")
+            return 0
+        case "reconcile":
+            let services = try Services(configuration: configuration, log: Logger(component: "reconciler"))
+            guard let age = Int(options["older-than"] ?? "600"), age >= 0 else { throw ConfigurationError("--older-than takes seconds") }
+            let refunded = try Reconciler.refundStrandedPayments(services: services, olderThan: age)
+            print("refunded \(refunded) stranded payments")
             return 0
         case "check":
             let services = try Services(configuration: configuration, log: Logger(component: "cli"))
