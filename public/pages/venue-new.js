@@ -30,11 +30,14 @@ function rowLabel(i) {
 }
 
 function timeZones() {
+  let zones;
   try {
-    return Intl.supportedValuesOf('timeZone');
+    zones = Intl.supportedValuesOf('timeZone');
   } catch {
-    return ['UTC', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'];
+    zones = ['Europe/London', 'Europe/Paris', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'];
   }
+  // Chrome lists canonical zones only: UTC and the browser's own alias may be missing.
+  return [...new Set(['UTC', browserTimeZone(), ...zones])];
 }
 
 function newSection(index, kind = 'seated') {
@@ -143,7 +146,7 @@ export default async function venueNewPage(ctx) {
   const form = root.querySelector('form');
   const tzSelect = form.elements.timezone;
   const browserTz = browserTimeZone();
-  tzSelect.value = [...tzSelect.options].some((o) => o.value === browserTz) ? browserTz : 'UTC';
+  tzSelect.value = browserTz;
   const editor = root.querySelector('#sections');
   let map = null;
   ctx.onCleanup(() => map?.destroy());
