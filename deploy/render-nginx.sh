@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 LISTEN=${LISTEN:-80}
 PUBLIC_DIR=${PUBLIC_DIR:-/usr/share/booking/public}
 FCGI_SOCKET=${FCGI_SOCKET:-/run/booking/fcgi.sock}
+NCHAN_SOCKET=${NCHAN_SOCKET:-/run/booking/nchan.sock}  # nchan's publisher; BOOKING_NCHAN_SOCKET for the workers
 AUTH_RATE=${AUTH_RATE:-10r/m}       # login + registration attempts per client address
 AUTH_BURST=${AUTH_BURST:-10}
 WRITE_RATE=${WRITE_RATE:-10r/s}     # holds, bookings and other writes per client address
@@ -23,7 +24,7 @@ if [ -n "$TRUSTED_PROXIES" ]; then
         real_ip+=$'\n'"    set_real_ip_from $proxy;"
     done
 fi
-for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST"; do
+for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$NCHAN_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST"; do
     [[ "$value" =~ ^[A-Za-z0-9_./:-]+$ ]] || { echo "unsafe nginx setting: $value" >&2; exit 2; }
 done
 
@@ -31,7 +32,7 @@ python3 - "$here/nginx.conf" <<PY
 import sys
 text = open(sys.argv[1]).read()
 values = {
-    "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "FCGI_SOCKET": "$FCGI_SOCKET",
+    "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "FCGI_SOCKET": "$FCGI_SOCKET", "NCHAN_SOCKET": "$NCHAN_SOCKET",
     "AUTH_RATE": "$AUTH_RATE", "AUTH_BURST": "$AUTH_BURST",
     "WRITE_RATE": "$WRITE_RATE", "WRITE_BURST": "$WRITE_BURST",
     "REAL_IP": """$real_ip""",

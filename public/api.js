@@ -18,6 +18,10 @@ let csrfRefresher = null;
 
 export function setCsrfToken(token) { csrfToken = token || null; }
 
+// Told when the server says 401 (session expired or signed out elsewhere).
+let unauthorizedHandler = null;
+export function onUnauthorized(fn) { unauthorizedHandler = fn; }
+
 /** Called once by app.js so a stale CSRF token can be refreshed and the write retried. */
 export function onCsrfRefresh(fn) { csrfRefresher = fn; }
 
@@ -106,6 +110,7 @@ export async function request(path, options = {}, retried = false) {
     const apiError = new ApiError(response.status, err.code || `http_${response.status}`,
       err.message || fallbackMessage(response.status), err.details || null, retryAfter);
     // A session renewed elsewhere has a new CSRF token: fetch it and try once more.
+    if (response.status === 401 && unauthorizedHandler) unauthorizedHandler();
     if (apiError.code === 'csrf_failed' && !retried && csrfRefresher) {
       await csrfRefresher();
       return request(path, options, true);

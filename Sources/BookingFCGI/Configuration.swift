@@ -30,6 +30,12 @@ struct Configuration: Sendable {
     var paymentLatencyMs = 0
     var nchanSocket: String? = nil
     var publicOrigin: String? = nil
+    var sendmailPath = "/usr/sbin/sendmail"
+    var mailFrom = "bookings@localhost"
+    var publicURL = "http://localhost:8080"
+    var notifierIntervalMs = 500
+    var mailMaxAttempts = 8
+    var waitlistHoldTTL = 900
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
@@ -57,6 +63,15 @@ struct Configuration: Sendable {
         paymentDeclineRate = try reader.fraction("BOOKING_PAYMENT_DECLINE_RATE") ?? paymentDeclineRate
         paymentLatencyMs = try reader.int("BOOKING_PAYMENT_LATENCY_MS", in: 0...60_000) ?? paymentLatencyMs
         nchanSocket = reader.string("BOOKING_NCHAN_SOCKET")
+        sendmailPath = reader.string("BOOKING_SENDMAIL") ?? sendmailPath
+        mailFrom = reader.string("BOOKING_MAIL_FROM") ?? mailFrom
+        guard mailFrom.contains("@"), !mailFrom.hasPrefix("-"), mailFrom.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ConfigurationError("BOOKING_MAIL_FROM must be a plain email address, not \(mailFrom)")
+        }
+        publicURL = reader.string("BOOKING_PUBLIC_URL") ?? publicURL
+        notifierIntervalMs = try reader.int("BOOKING_NOTIFIER_INTERVAL_MS", in: 10...60_000) ?? notifierIntervalMs
+        mailMaxAttempts = try reader.int("BOOKING_MAIL_MAX_ATTEMPTS", in: 1...100) ?? mailMaxAttempts
+        waitlistHoldTTL = try reader.int("BOOKING_WAITLIST_HOLD_TTL", in: 30...86400) ?? waitlistHoldTTL
         publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
     }
 

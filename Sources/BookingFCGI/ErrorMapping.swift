@@ -66,6 +66,9 @@ enum ErrorMapping {
             error.headers = [("Retry-After", "1")]
             return error
         case .paymentDeclined(let reason): return APIError(.paymentRequired, "payment_declined", "the payment was declined: \(reason)")
+        case .placesAvailable(let count):
+            return APIError(.conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",
+                            details: ["available": .int(count)])
         case .tooManyHolds(let limit):
             return APIError(.unprocessable, "too_many_holds", "at most \(limit) live holds per event; release or book one first")
         }

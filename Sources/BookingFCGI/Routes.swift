@@ -30,6 +30,8 @@ enum Routes {
         router.add("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", BookingsController.cancel)
         router.add("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg", TicketsController.qrCode)
 
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/waitlist", WaitlistController.join)
+        router.add("DELETE", "/api/venues/{venueId}/waitlist/{entryId}", WaitlistController.leave)
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/checkins", TicketsController.checkIn)
         return router
     }

@@ -13,6 +13,7 @@ final class Services {
     let hashingGate: HashingGate
     let payments: any PaymentProvider
     let loginThrottle = LoginThrottle()
+    let livePublisher: LivePublisher?
     /// The clock, in Unix seconds; replaceable in tests.
     var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 
@@ -32,13 +33,18 @@ final class Services {
         hashingGate = try HashingGate(directory: locks, slots: configuration.hashingSlots)
         payments = SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate,
                                             latencyMilliseconds: configuration.paymentLatencyMs)
+        livePublisher = configuration.nchanSocket.map { LivePublisher(socketPath: $0, log: log) }
+        // Every store this worker opens makes real ticket codes and publishes its changes.
+        venues.onOpen = { [livePublisher] id, store in
+            store.makeTicketCode = TicketCode.make
+            if let livePublisher { store.onChange = { livePublisher.publish(venue: id, $0) } }
+        }
     }
 
     /// The store of an existing venue; 404 for an invalid id or an unknown venue (the id is
     /// validated before it touches a path).
     func venueStore(_ rawID: String) throws -> (VenueID, VenueStore) {
         guard let id = VenueID(rawID), let store = try venues.store(id) else { throw APIError.notFound("venue") }
-        store.makeTicketCode = TicketCode.make
         return (id, store)
     }
 

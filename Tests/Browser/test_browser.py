@@ -89,9 +89,15 @@ def test_declined_payment_keeps_the_hold_and_release_frees_the_seats(stack, brow
     open_event(driver, stack, venue, event_id)
     for s in seats:
         click(driver, seat_css(s))
+    click(driver, '[data-test="ga-section"][data-section="floor"] [data-step="1"]')
+    assert "110" in find(driver, '[data-test="total"]').text  # 2 x 45.00 + 20.00
     click(driver, '[data-test="hold"]')
     find(driver, '[data-test="countdown"]')
+    assert "1 × Floor" in find(driver, '[data-test="held-ga"]').text
 
+    # A reload keeps the hold (its id is in sessionStorage; the session is the cookie).
+    driver.refresh()
+    find(driver, '[data-test="countdown"]')
     type_into(driver, '[data-test="card-token"]', "tok_decline")
     click(driver, '[data-test="pay"]')
     error = find(driver, '[data-test="error"][data-code="payment_declined"]')
@@ -110,24 +116,56 @@ def test_declined_payment_keeps_the_hold_and_release_frees_the_seats(stack, brow
     assert customer.get("/api/bookings").json()["bookings"] == []
 
 
-def test_a_seat_taken_meanwhile_is_marked_and_explained(stack, browsers, show):
+def test_a_hold_refused_with_seat_unavailable_marks_the_taken_seat(stack, browsers, show):
+    venue, event_id = show["venue"], show["id"]
+    customer = register(stack, "customer")
+    rival = register(stack, "customer")
+    driver = browsers()
+    sign_in(driver, stack, customer.email)
+    # The page must not learn about the rival in advance: no live channel, no polling.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/live/*"]})
+    open_event(driver, stack, venue, event_id)
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/live/*", "*/seats"]})
+    click(driver, seat_css("stalls-A-5"))
+    click(driver, seat_css("stalls-A-6"))
+    book(rival, venue, event_id, ["stalls-A-6"])
+    click(driver, '[data-test="hold"]')
+    error = find(driver, '[data-test="error"][data-code="seat_unavailable"]')
+    assert "row A seat 6" in error.text.replace("·", "").replace("  ", " ") and "taken" in error.text
+    assert driver.find_element(By.CSS_SELECTOR, seat_css("stalls-A-6")).get_attribute("data-state") == "held"
+    assert driver.find_element(By.CSS_SELECTOR, seat_css("stalls-A-6")).get_attribute("aria-pressed") == "false"
+    # The free seat stays selected, ready for another try.
+    assert driver.find_element(By.CSS_SELECTOR, seat_css("stalls-A-5")).get_attribute("aria-pressed") == "true"
+    assert [e.get_attribute("data-id") for e in driver.find_elements(By.CSS_SELECTOR, '[data-test="selected-seat"]')] == ["stalls-A-5"]
+
+
+def test_a_selected_seat_taken_by_someone_else_is_dropped_live(stack, browsers, show):
     venue, event_id = show["venue"], show["id"]
     customer = register(stack, "customer")
     rival = register(stack, "customer")
     driver = browsers()
     sign_in(driver, stack, customer.email)
     open_event(driver, stack, venue, event_id)
-    click(driver, seat_css("stalls-A-5"))
-    click(driver, seat_css("stalls-A-6"))
-    book(rival, venue, event_id, ["stalls-A-6"])
-    click(driver, '[data-test="hold"]')
-    # Either the hold answers 409 seat_unavailable, or a live update got there first;
-    # both tell the customer and mark the seat as taken.
-    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-test="error"][data-code="seat_unavailable"]')
-                       or d.find_elements(By.CSS_SELECTOR, '[data-test="hint"]'))
-    assert "taken" in driver.find_element(By.CSS_SELECTOR, '[data-region="msg"]').text
-    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, seat_css("stalls-A-6")).get_attribute("data-state") in ("held", "sold"))
-    assert driver.find_element(By.CSS_SELECTOR, seat_css("stalls-A-6")).get_attribute("aria-pressed") == "false"
+    click(driver, seat_css("stalls-B-3"))
+    click(driver, seat_css("stalls-B-4"))
+    book(rival, venue, event_id, ["stalls-B-4"])
+    wait_seat_state(driver, "stalls-B-4", "sold")
+    assert "just taken" in find(driver, '[data-test="hint"]').text
+    assert driver.find_element(By.CSS_SELECTOR, seat_css("stalls-B-4")).get_attribute("aria-pressed") == "false"
+    assert find(driver, '[data-test="hold"]').text == "Hold 1 ticket"
+
+
+def test_without_the_live_channel_the_map_falls_back_to_polling(stack, browsers, show):
+    venue, event_id = show["venue"], show["id"]
+    rival = register(stack, "customer")
+    driver = browsers()
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/live/*"]})
+    open_event(driver, stack, venue, event_id)
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-test="live-status"]').get_attribute("data-mode") == "polling")
+    book(rival, venue, event_id, ["stalls-B-6"])
+    wait_seat_state(driver, "stalls-B-6", "sold")
 
 
 def test_organizer_creates_a_venue_and_an_event_and_checks_in_a_ticket(stack, browsers):
@@ -239,3 +277,118 @@ def test_phone_layout_has_no_sideways_scrolling(stack, browsers, show):
         driver.get(stack.url(route))
         present(driver, '[data-test="event-card"], [data-test="seat-map"] .seat')
         assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), route
+
+
+def test_sign_in_mistakes_are_explained_and_sign_out_ends_the_session(stack, browsers):
+    customer = register(stack, "customer", name="Sam Customer")
+    driver = browsers()
+    driver.get(stack.url("/#/signin"))
+    type_into(driver, '[data-test="signin-form"] [data-test="email"]', customer.email)
+    type_into(driver, '[data-test="signin-form"] [data-test="password"]', "not the password")
+    click(driver, '[data-test="signin-submit"]')
+    find(driver, '[data-test="error"][data-code="invalid_credentials"]')
+
+    sign_in(driver, stack, customer.email)
+    assert find(driver, '[data-test="nav-user"]').text == "Sam Customer"
+    click(driver, '[data-test="sign-out"]')
+    find(driver, '[data-test="nav-signin"]')
+    driver.refresh()
+    find(driver, '[data-test="nav-signin"]')
+    # Pages that need an account send the visitor to sign in.
+    driver.get(stack.url("/#/bookings"))
+    find(driver, '[data-test="signin-form"]')
+
+
+def test_customer_cancels_a_booking_from_my_bookings(stack, browsers, show):
+    venue, event_id = show["venue"], show["id"]
+    customer = register(stack, "customer")
+    booking = book(customer, venue, event_id, ["stalls-B-5"])
+    driver = browsers()
+    sign_in(driver, stack, customer.email, next_route="%23%2Fbookings")
+    row = f'[data-test="booking-row"][data-booking-id="{booking["id"]}"]'
+    find(driver, row)
+    click(driver, row + ' [data-test="cancel-booking"]')  # arms
+    click(driver, row + ' [data-test="cancel-booking"]')  # confirms
+    find(driver, row + ' [data-test="booking-cancelled"]')
+    assert find(driver, row + ' [data-test="booking-status"]').text == "Cancelled"
+    assert seat_states(stack, venue, event_id)["stalls-B-5"] == "available"
+
+
+def test_organizer_edits_prices_and_cancels_an_event(stack, browsers, show):
+    venue, event_id, organizer = show["venue"], show["id"], show["organizer"]
+    driver = browsers()
+    sign_in(driver, stack, organizer.email)
+    driver.get(stack.url(f"/#/organizer/venues/{venue}/events/{event_id}"))
+    click(driver, '[data-test="edit-event"]')
+    type_into(driver, '[data-test="event-title-input"]', "Renamed show")
+    price = find(driver, '[data-test="price-input"][data-section="stalls"]')
+    assert price.get_attribute("value") == "45.00"
+    price.clear()
+    price.send_keys("49.90")
+    click(driver, '[data-test="save-event"]')
+    find(driver, '[data-test="event-saved"]')
+    event = organizer.get(f"/api/venues/{venue}/events/{event_id}").json()["event"]
+    assert event["title"] == "Renamed show" and event["prices"]["stalls"] == 4990
+    assert event["startsAt"] == show["event"]["startsAt"]  # untouched fields are not sent
+
+    click(driver, '[data-test="cancel-event"]')
+    click(driver, '[data-test="cancel-event"]')
+    find(driver, '[data-test="event-cancelled"]')
+    assert find(driver, '[data-test="event-status"]').text == "Cancelled"
+    assert organizer.get(f"/api/venues/{venue}/events/{event_id}").json()["event"]["status"] == "cancelled"
+
+
+def test_front_end_helpers(stack, browsers):
+    """The pure modules (escaping, money, time zones, live-update ordering), run in the browser."""
+    driver = browsers()
+    driver.get(stack.url("/#/"))
+    present(driver, '[data-test="event-filters"]')
+    driver.set_script_timeout(20)
+    result = driver.execute_async_script("""
+      const done = arguments[arguments.length - 1];
+      (async () => {
+        const { html, raw } = await import('/lib/html.js');
+        const f = await import('/lib/format.js');
+        const { parseSeatId } = await import('/lib/tickets.js');
+        const { slugify, layoutProblems } = await import('/pages/venue-new.js');
+        const { LiveSeats } = await import('/lib/live.js');
+        const out = {};
+        const evil = '"><img src=x onerror=alert(1)>';
+        out.escaped = html`<p title="${evil}">${evil}${[evil, html`<b>${'&'}</b>`]}${null}${false}${raw('<i>ok</i>')}</p>`.toString();
+        out.money = [f.formatMoney(4500, 'EUR'), f.formatMoney(4500, 'JPY'), f.formatMoney(4500, 'KWD')];
+        out.minor = [f.toMinorUnits('45.5', 'EUR'), f.toMinorUnits('0.29', 'EUR'), f.toMinorUnits('12', 'JPY'),
+                     f.toMinorUnits('1.234', 'KWD'), f.toMinorUnits('1.2345', 'KWD'), f.toMinorUnits('abc', 'EUR'),
+                     f.fromMinorUnits(4990, 'EUR'), f.fromMinorUnits(500, 'JPY')];
+        out.zones = [f.zonedLocalToRFC3339('2031-05-04T20:00', 'Europe/Paris'),
+                     f.zonedLocalToRFC3339('2031-01-10T20:00', 'Europe/Paris'),
+                     f.zonedLocalToRFC3339('2031-07-01T09:30', 'America/New_York'),
+                     f.rfc3339ToZonedLocal('2031-05-04T18:00:00Z', 'Europe/Paris'),
+                     f.formatDateTime('2031-05-04T18:00:00Z', 'Asia/Tokyo')];
+        out.seats = [parseSeatId('stalls-A-7', 'stalls'), parseSeatId('upper-circle-AA-12', 'upper-circle')];
+        out.slug = slugify('Salle Pléyel & Co!');
+        out.layout = layoutProblems([{ name: 'A', id: 'a', kind: 'seated', rows: [{ label: 'A', seats: 0 }] },
+                                     { name: 'B', id: 'a', kind: 'ga', capacity: 0 }]);
+        // Live ordering: next version applied, old ignored, a gap re-reads /seats.
+        const applied = []; let resyncs = 0;
+        const live = new LiveSeats({ venueId: 'v', eventId: 'e', version: 5, etag: null,
+                                     onSnapshot() {}, onChange: (m) => applied.push(m.version) });
+        live.resync = () => { resyncs += 1; };
+        for (const v of [6, 6, 4, 7, 9]) live.message(JSON.stringify({ version: v, seats: [], ga: [] }));
+        live.message('not json');
+        out.live = { applied, resyncs, version: live.version };
+        return out;
+      })().then(done, (e) => done({ error: String(e && e.stack || e) }));
+    """)
+    assert "error" not in result, result.get("error")
+    assert "<img" not in result["escaped"] and "&lt;img" in result["escaped"] and "&quot;&gt;" in result["escaped"]
+    assert "<b>&amp;</b>" in result["escaped"] and "<i>ok</i>" in result["escaped"] and "null" not in result["escaped"]
+    eur, jpy, kwd = result["money"]
+    assert "45.00" in eur and "4,500" in jpy and "4.500" in kwd, result["money"]
+    assert result["minor"] == [4550, 29, 12, 1234, None, None, "49.90", "500"]
+    assert result["zones"][:4] == ["2031-05-04T18:00:00Z", "2031-01-10T19:00:00Z", "2031-07-01T13:30:00Z", "2031-05-04T20:00"]
+    assert "3:00" in result["zones"][4] or "03:00" in result["zones"][4], result["zones"][4]  # 03:00 next day in Tokyo
+    assert result["seats"] == [{"row": "A", "number": "7"}, {"row": "AA", "number": "12"}]
+    assert result["slug"] == "salle-pleyel-co"
+    assert any("1–500 seats" in p for p in result["layout"]) and any("used twice" in p for p in result["layout"])
+    assert any("capacity" in p for p in result["layout"])
+    assert result["live"] == {"applied": [6, 7], "resyncs": 1, "version": 7}

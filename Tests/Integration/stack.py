@@ -57,6 +57,11 @@ class Stack:
             return f.read().decode("utf-8", "replace")
 
     @property
+    def notifier_pid(self):
+        with open(os.path.join(self.run_dir, "notifier.pid")) as f:
+            return int(f.read())
+
+    @property
     def master_pid(self):
         with open(os.path.join(self.run_dir, "pool.pid")) as f:
             return int(f.read())

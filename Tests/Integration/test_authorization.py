@@ -65,6 +65,10 @@ MATRIX = {
         "POST", f"/api/venues/{w['venue']}/bookings/{fresh_booking(w)['id']}/cancel", None)),
     ("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
         "GET", f"/api/venues/{w['venue']}/tickets/{w['booking']['tickets'][0]['code']}/qr.svg", None)),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/waitlist"): (CUSTOMER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{w['sold_out']}/waitlist", {"section": "stalls", "quantity": 1})),
+    ("DELETE", "/api/venues/{venueId}/waitlist/{entryId}"): (expect(401, OK, 404, 404, 404, 404), lambda w, a: (
+        "DELETE", f"/api/venues/{w['venue']}/waitlist/{fresh_waitlist_entry(w)}", None)),
     ("POST", "/api/venues/{venueId}/events/{eventId}/checkins"): (OWNER_ONLY, lambda w, a: (
         "POST", f"/api/venues/{w['venue']}/events/{w['event']}/checkins", {"code": fresh_booking(w)["tickets"][0]["code"]})),
 }
@@ -80,6 +84,12 @@ def fresh_hold(w):
     hold_id = r.json()["hold"]["id"]
     w["holds"].append(hold_id)
     return hold_id
+
+
+def fresh_waitlist_entry(w):
+    r = w["customer"].post(f"/api/venues/{w['venue']}/events/{w['sold_out']}/waitlist", json={"section": "stalls", "quantity": 1})
+    assert r.status_code == 201, r.text
+    return r.json()["entry"]["id"]
 
 
 def fresh_booking(w):
@@ -109,6 +119,11 @@ def world(stack):
     admin = Client(stack, admin_login["token"], admin_login["user"])
     w = {"organizer": organizer, "venue": venue, "event": event, "customer": register(stack), "holds": []}
     w["booking"] = fresh_booking(w)
+    # An event whose seats are all sold, for the waiting list.
+    w["sold_out"] = make_event(organizer, venue, max_per_customer=100, prices={"stalls": 100, "floor": 50})
+    seats = [f"stalls-{row}-{n}" for row in "AB" for n in range(1, 6)]
+    assert w["customer"].post(f"/api/venues/{venue}/bookings", json={"eventId": w["sold_out"], "seats": seats,
+                                                                     "payment": {"method": "test"}}).status_code == 201
     w["actors"] = {
         "anonymous": lambda: Client(stack),
         "customer": lambda: w["customer"],

@@ -266,3 +266,33 @@ struct StrandedPaymentTests {
         #expect(try venue.store.strandedPayments(olderThan: venue.now + 1000).isEmpty)
     }
 }
+
+@Suite("Live changes")
+struct LiveChangeTests {
+    @Test func eachCommitReportsItsSeatsWithTheVersionOneHigher() throws {
+        let venue = try VenueFixture()
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        let start = try venue.store.event(venue.eventID).version
+        let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 2)])
+        #expect(heard == [LiveChange(eventID: venue.eventID, version: start + 1,
+                                     seats: [.init(id: "stalls-A-1", state: .held)], ga: [.init(section: "floor", available: 1)])])
+        try venue.store.releaseHold(hold.id, customerID: "alice", now: venue.now)
+        #expect(heard.last == LiveChange(eventID: venue.eventID, version: start + 2,
+                                         seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)]))
+    }
+
+    @Test func cancellingAnEventIsOneChange() throws {
+        let venue = try VenueFixture()
+        _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"]))
+        _ = try venue.book(try venue.hold("bob", seats: ["stalls-A-2"]))
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        let before = try venue.store.event(venue.eventID).version
+        _ = try venue.store.cancelEvent(venue.eventID, now: venue.now)
+        #expect(heard.count == 1)
+        #expect(heard.first?.version == before + 1)
+        #expect(Set(heard.first?.seats.map(\.id) ?? []) == ["stalls-A-1", "stalls-A-2"])
+        #expect(try venue.store.event(venue.eventID).version == before + 1)
+    }
+}

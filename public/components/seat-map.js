@@ -7,7 +7,7 @@
 // move between seats, Enter/Space toggles) so that Tab does not have to walk through
 // thousands of seats to reach the Hold button. +/- zoom, 0 fits the whole map.
 
-import { html, raw, render } from '../lib/html.js';
+import { html, render } from '../lib/html.js';
 import { formatMoney } from '../lib/format.js';
 
 const BAND_COUNT = 6;
@@ -142,7 +142,7 @@ export class SeatMap {
           <button type="button" class="icon-btn" data-zoom="fit" aria-label="Show the whole map" title="Show the whole map">⤢</button>
         </div>
         <svg class="seatmap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="${this.viewBoxText()}"
-             ${this.interactive ? raw('role="group" aria-label="Seat map: arrow keys move between seats, Enter or Space selects"') : raw('role="img" aria-label="Map preview"')}>
+             ${this.interactive ? html`role="group" aria-label="Seat map: arrow keys move between seats, Enter or Space selects"` : html`role="img" aria-label="Map preview"`}>
           <g class="sections" aria-hidden="true">${sectionParts}</g>
           <g class="seats">${parts}</g>
         </svg>
@@ -153,6 +153,7 @@ export class SeatMap {
     this.tip = this.host.querySelector('.seatmap-tip');
     for (const el of this.svg.querySelectorAll('.seat')) this.elements.set(el.dataset.id, el);
     this.svg.style.setProperty('--sw', `${r * 0.35}px`);
+    this.host.querySelector('.seatmap').classList.toggle('seatmap-large', seats.length > 1500);
 
     // The first seat (top-left) is the map's entry in the Tab order.
     if (this.interactive && seats.length) {

@@ -2,7 +2,7 @@
 // remembers the user and the CSRF token in memory. The bearer token that register/login
 // also return is deliberately dropped.
 
-import { api, ApiError, setCsrfToken, onCsrfRefresh } from '../api.js';
+import { api, ApiError, setCsrfToken, onCsrfRefresh, onUnauthorized } from '../api.js';
 
 let user = null;
 const listeners = new Set();
@@ -39,6 +39,9 @@ export async function loadSession() {
 onCsrfRefresh(async () => {
   try { await loadSession(); } catch { /* the retry will report the error */ }
 });
+
+// A 401 anywhere means the cookie no longer works: show the visitor as signed out.
+onUnauthorized(() => { if (user) set(null, null); });
 
 export async function signIn(email, password) {
   const r = await api('/api/auth/login', { method: 'POST', body: { email, password } });

@@ -8,6 +8,7 @@ enum Commands {
     static let usage = """
         usage: booking-fcgi <command>
           serve                         run the worker pool (master + workers)
+          notifier                      run the notifier (email, hold sweeper, waitlist, catalog, reconciler)
           create-admin --email E --name N   create an admin (password read from stdin)
           demo                          create demo venues and events if there are none
           rebuild-index                 rebuild the cross-venue catalog from the venue files
@@ -19,6 +20,8 @@ enum Commands {
 
     static func run(_ command: String, options: [String: String], configuration: Configuration) throws -> Int32 {
         switch command {
+        case "notifier":
+            Notifier(services: try Services(configuration: configuration, log: Logger(component: "booking-notifier"))).run()
         case "routes":
             for route in Routes.make().routes { print("\(route.method) \(route.pattern)") }
             return 0

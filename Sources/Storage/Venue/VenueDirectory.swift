@@ -12,6 +12,8 @@ public final class VenueDirectory {
     let synchronous: SynchronousMode
     private let capacity: Int
     private var open: [VenueID: VenueStore] = [:]
+    /// Called once for every store this directory opens (to wire publishing, ticket codes).
+    public var onOpen: ((VenueID, VenueStore) -> Void)?
     private var recency: [VenueID] = []
 
     public init(path: String, synchronous: SynchronousMode, maxOpen: Int) throws {
@@ -36,6 +38,7 @@ public final class VenueDirectory {
         } catch let error as SQLiteError where error.primaryCode == 14 {  // SQLITE_CANTOPEN: removed meanwhile
             return nil
         }
+        onOpen?(id, store)
         remember(id, store)
         return store
     }

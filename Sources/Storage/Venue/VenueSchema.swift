@@ -163,5 +163,24 @@ enum VenueSchema {
         ) WITHOUT ROWID;
         CREATE INDEX waitlist_by_event ON waitlist(event_id, created_at);
         """,
+        // 2: delivery state of outbox messages (the notifier retries with back-off and
+        // keeps failures visible), and the priority hold a waitlist match made.
+        """
+        ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'delivered', 'failed', 'skipped'));
+        ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN last_error TEXT;
+        DROP INDEX outbox_undelivered;
+        CREATE INDEX outbox_pending ON outbox(next_attempt_at, id) WHERE status = 'pending';
+        ALTER TABLE waitlist ADD COLUMN hold_id TEXT;
+        -- Holds that expired and were swept, so paying for one still answers "expired", not
+        -- "unknown". Kept for a day.
+        CREATE TABLE expired_hold (
+            id          TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL,
+            expired_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ])
 }

@@ -21,9 +21,12 @@ extension VenueStore {
     /// transaction. The charge itself happens after this returns, outside any transaction.
     public func beginPayment(holdID: String, customerID: String, window: Int, now: Int,
                              idempotency: IdempotencyKey?) throws -> PaymentStart {
-        try database.write { connection in
+        try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
-            guard let hold = try loadHold(holdID, in: connection), hold.customerID == customerID else { throw BookingError.holdNotFound }
+            guard let hold = try loadHold(holdID, in: connection), hold.customerID == customerID else {
+                let swept = try connection.prepare("SELECT 1 FROM expired_hold WHERE id = ? AND customer_id = ?").bind(holdID, customerID).queryInt()
+                throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
+            }
             guard hold.expiresAt > now else { throw BookingError.holdExpired }
             guard hold.state == "active" else { throw BookingError.requestInProgress }
             try checkOnSale(try event(hold.eventID), now: now)
@@ -36,7 +39,7 @@ extension VenueStore {
     /// transaction.
     public func holdForPayment(eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
                                idempotency: IdempotencyKey?) throws -> PaymentStart {
-        try database.write { connection in
+        try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
             let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "paying",
                                       expiresAt: now + ttl + window, now: now, in: connection)
@@ -58,7 +61,7 @@ extension VenueStore {
     /// `holdExpired` when the hold is gone (the caller then refunds the charge).
     public func confirmPayment(_ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
                                render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
-        try database.write { connection in
+        try write(now: now) { connection in
             guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
@@ -83,7 +86,7 @@ extension VenueStore {
             try connection.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
             try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
                 .bind(bookingID, providerReference, now, intent.paymentID).run()
-            try bumpVersion(eventID: hold.eventID, in: connection)
+            touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
             try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
                              now: now, in: connection)
             let booking = try loadBooking(bookingID, in: connection)!
@@ -98,12 +101,11 @@ extension VenueStore {
     /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
     public func settleFailedPayment(_ intent: PaymentIntent, state: String, releaseHold: Bool, window: Int, now: Int,
                                     idempotency: IdempotencyKey?, response: StoredResponse) throws {
-        try database.write { connection in
+        try write(now: now) { connection in
             try connection.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
             if let hold = try loadHold(intent.holdID, in: connection) {
                 if releaseHold {
                     try deleteHold(hold.id, eventID: hold.eventID, in: connection)
-                    try bumpVersion(eventID: hold.eventID, in: connection)
                 } else {
                     try connection.prepare("UPDATE hold SET state = 'active', expires_at = expires_at - ? WHERE id = ?")
                         .bind(window, hold.id).run()
@@ -184,7 +186,7 @@ extension VenueStore {
     /// Cancels a confirmed booking before its event starts; its seats and places are free at
     /// once. Returns the payment to refund.
     public func cancelBooking(_ id: String, now: Int) throws -> (BookingRecord, paymentID: String?) {
-        try database.write { connection in
+        try write(now: now) { connection in
             guard let booking = try loadBooking(id, in: connection) else { throw BookingError.bookingNotFound }
             guard booking.status == "confirmed" else { throw BookingError.alreadyCancelled }
             guard try event(booking.eventID).startsAt > now else { throw BookingError.eventStarted }
@@ -193,7 +195,7 @@ extension VenueStore {
         }
     }
 
-    private func cancel(_ booking: BookingRecord, now: Int, in connection: Connection) throws -> String? {
+    private func cancel(_ booking: BookingRecord, now: Int, notify: Bool = true, in connection: Connection) throws -> String? {
         try connection.prepare("UPDATE booking SET status = 'cancelled', cancelled_at = ? WHERE id = ?").bind(now, booking.id).run()
         try connection.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
         try connection.prepare("""
@@ -201,16 +203,18 @@ extension VenueStore {
                                                  AND t.section_id = ga_stock.section_id)
             WHERE event_id = ?2
             """).bind(booking.id, booking.eventID).run()
-        try bumpVersion(eventID: booking.eventID, in: connection)
-        try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
-                         now: now, in: connection)
+        touch(booking.eventID, seats: booking.tickets.compactMap(\.seatID), ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
+        if notify {
+            try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
+                             now: now, in: connection)
+        }
         return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = 'captured'").bind(booking.id).first { $0.string(0) }
     }
 
     /// Cancels an event and every confirmed booking of it, and drops its live holds.
     /// Returns the payments to refund.
     public func cancelEvent(_ eventID: String, now: Int) throws -> (EventRecord, refunds: [String]) {
-        let refunds: [String] = try database.write { connection in
+        let refunds: [String] = try write(now: now) { connection in
             let event = try event(eventID)
             guard event.status == "scheduled" else { throw BookingError.eventCancelled }
             try connection.prepare("UPDATE event SET status = 'cancelled' WHERE id = ?").bind(eventID).run()
@@ -218,13 +222,18 @@ extension VenueStore {
                 try deleteHold(holdID, eventID: eventID, in: connection)
             }
             var refunds: [String] = []
+            let holders = try ticketHolders(eventID: eventID, status: "confirmed")
             for id in try bookingIDs(eventID: eventID) {
-                if let booking = try loadBooking(id, in: connection), let payment = try cancel(booking, now: now, in: connection) {
+                // Holders get one "event cancelled" email each, not one per booking.
+                if let booking = try loadBooking(id, in: connection), let payment = try cancel(booking, now: now, notify: false, in: connection) {
                     refunds.append(payment)
                 }
             }
-            try bumpVersion(eventID: eventID, in: connection)
-            try appendOutbox(kind: "event_cancelled", eventID: eventID, now: now, in: connection)
+            touch(eventID)
+            try appendOutbox(kind: "event_changed", eventID: eventID, now: now, in: connection)
+            for customerID in holders {
+                try appendOutbox(kind: "event_cancelled", eventID: eventID, customerID: customerID, now: now, in: connection)
+            }
             return refunds
         }
         return (try event(eventID), refunds)

@@ -93,9 +93,10 @@ extension VenueStore {
         if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
         try validate(draft, sections: try sections())
         let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
-        try database.write { connection in
+        try write(now: now) { connection in
+            touch(id)
             try connection.prepare("""
-                UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?, version = version + 1
+                UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?
                 WHERE id = ?
                 """).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
             for (section, amount) in draft.prices {
@@ -103,8 +104,10 @@ extension VenueStore {
             }
             try appendOutbox(kind: "event_changed", eventID: id, now: now, in: connection)
             if moved {
-                try appendOutbox(kind: "event_moved", eventID: id,
-                                 payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"], now: now, in: connection)
+                for customerID in try ticketHolders(eventID: id, status: "confirmed") {
+                    try appendOutbox(kind: "event_moved", eventID: id, customerID: customerID,
+                                     payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"], now: now, in: connection)
+                }
             }
         }
         return try event(id)

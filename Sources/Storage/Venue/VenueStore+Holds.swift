@@ -18,7 +18,7 @@ extension VenueStore {
     /// Holds seats and GA places for `customerID`, all or nothing.
     public func createHold(eventID: String, customerID: String, request: HoldRequest, ttl: Int, now: Int,
                            idempotency: IdempotencyKey?, render: (HoldRecord) throws -> StoredResponse) throws -> StoredResponse {
-        try database.write { connection in
+        try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return replay }
             let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "active",
                                       expiresAt: now + ttl, now: now, in: connection)
@@ -30,14 +30,13 @@ extension VenueStore {
 
     /// Releases a hold of `customerID` at once; `holdNotFound` for anyone else's.
     public func releaseHold(_ holdID: String, customerID: String, now: Int) throws {
-        try database.write { connection in
+        try write(now: now) { connection in
             let found = try connection.prepare("SELECT event_id, state, expires_at FROM hold WHERE id = ? AND customer_id = ?")
                 .bind(holdID, customerID).first { ($0.string(0), $0.string(1), $0.int(2)) }
             guard let (eventID, state, expiresAt) = found else { throw BookingError.holdNotFound }
             // A hold that is paying right now cannot be pulled from under its payment.
             guard state == "active" || expiresAt <= now else { throw BookingError.holdBusy }
             try deleteHold(holdID, eventID: eventID, in: connection)
-            try bumpVersion(eventID: eventID, in: connection)
         }
     }
 
@@ -103,7 +102,7 @@ extension VenueStore {
             try connection.prepare("INSERT INTO hold_ga (hold_id, section_id, quantity) VALUES (?, ?, ?)")
                 .bind(holdID, item.sectionID, item.quantity).run()
         }
-        try bumpVersion(eventID: eventID, in: connection)
+        touch(eventID, seats: request.seats, ga: request.ga.map(\.sectionID))
         return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
                           total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt)
     }

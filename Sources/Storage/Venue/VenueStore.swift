@@ -6,6 +6,10 @@ public final class VenueStore {
     let database: Database
     /// Makes ticket codes; injected so that Storage need not know their format.
     public var makeTicketCode: () -> String = { Identifier.make("t").uppercased() }
+    /// Called after each commit that changed seat maps (outside the write lock), e.g. to
+    /// publish live updates.
+    public var onChange: (([LiveChange]) -> Void)?
+    private var pending = PendingChanges()
 
     init(database: Database) throws {
         self.database = database
@@ -13,6 +17,42 @@ public final class VenueStore {
     }
 
     var connection: Connection { database.connection }
+
+    /// A write transaction that also collects the seat-map changes it makes: each touched
+    /// event's version grows by exactly one, and `onChange` hears of it after the commit.
+    func write<T>(now: Int, _ body: (Connection) throws -> T) throws -> T {
+        pending = PendingChanges()
+        let (result, changes) = try database.write { connection in
+            let result = try body(connection)
+            return (result, try finishChanges(now: now, in: connection))
+        }
+        if !changes.isEmpty { onChange?(changes) }
+        return result
+    }
+
+    /// Notes seats and GA sections of `eventID` that the current transaction changes.
+    func touch(_ eventID: String, seats: [String] = [], ga: [String] = []) {
+        pending.touch(eventID, seats: seats, ga: ga)
+    }
+
+    private func finishChanges(now: Int, in connection: Connection) throws -> [LiveChange] {
+        try pending.order.map { eventID in
+            guard let version = try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ? RETURNING version")
+                .bind(eventID).queryInt() else { throw BookingError.eventNotFound }
+            let seats = try (pending.seats[eventID] ?? []).sorted().map { seatID in
+                let state = try connection.prepare("""
+                    SELECT CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
+                    FROM seat s LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id LEFT JOIN hold h ON h.id = c.hold_id
+                    WHERE s.id = ?
+                    """).bind(now, eventID, seatID).queryInt() ?? 0
+                return LiveChange.SeatState(id: seatID, state: [.available, .held, .sold][state])
+            }
+            let touchedGA = pending.sections[eventID] ?? []
+            let ga = try availability(eventID: eventID, now: now).filter { touchedGA.contains($0.sectionID) }
+                .map { LiveChange.GAState(section: $0.sectionID, available: $0.available) }
+            return LiveChange(eventID: eventID, version: version, seats: seats, ga: ga)
+        }
+    }
 
     /// Writes the venue row and its layout; called once, by `VenueDirectory.create`.
     public func initialise(id: VenueID, name: String, city: String?, timezone: String, ownerID: String,
@@ -71,24 +111,25 @@ public final class VenueStore {
     /// GA places back. Returns how many were purged.
     @discardableResult
     func purgeExpiredHolds(eventID: String, now: Int, in connection: Connection) throws -> Int {
-        let expired = try connection.prepare("SELECT id FROM hold WHERE event_id = ? AND expires_at <= ?")
-            .bind(eventID, now).map { $0.string(0) }
-        for holdID in expired { try deleteHold(holdID, eventID: eventID, in: connection) }
+        let expired = try connection.prepare("SELECT id, customer_id, expires_at FROM hold WHERE event_id = ? AND expires_at <= ?")
+            .bind(eventID, now).map { ($0.string(0), $0.string(1), $0.int(2)) }
+        for (holdID, customerID, expiredAt) in expired {
+            try deleteHold(holdID, eventID: eventID, in: connection)
+            try connection.prepare("INSERT OR IGNORE INTO expired_hold (id, customer_id, expired_at) VALUES (?, ?, ?)")
+                .bind(holdID, customerID, expiredAt).run()
+        }
         return expired.count
     }
 
     /// Removes a hold, its seat claims (by cascade) and its GA places.
     func deleteHold(_ holdID: String, eventID: String, in connection: Connection) throws {
+        touch(eventID, seats: try connection.prepare("SELECT seat_id FROM seat_claim WHERE hold_id = ?").bind(holdID).map { $0.string(0) },
+              ga: try connection.prepare("SELECT section_id FROM hold_ga WHERE hold_id = ?").bind(holdID).map { $0.string(0) })
         try connection.prepare("""
             UPDATE ga_stock SET taken = taken - (SELECT quantity FROM hold_ga WHERE hold_id = ? AND section_id = ga_stock.section_id)
             WHERE event_id = ? AND section_id IN (SELECT section_id FROM hold_ga WHERE hold_id = ?)
             """).bind(holdID, eventID, holdID).run()
         try connection.prepare("DELETE FROM hold WHERE id = ?").bind(holdID).run()
-    }
-
-    /// Every change of an event's seats or details bumps its version (seat-map ETags, live updates).
-    func bumpVersion(eventID: String, in connection: Connection) throws {
-        try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ?").bind(eventID).run()
     }
 
     /// Records a change for the notifier and the catalog, in the caller's transaction.

@@ -1,0 +1,103 @@
+import Foundation
+import Glibc
+import Storage
+
+nonisolated(unsafe) private var notifierStopRequested: sig_atomic_t = 0
+
+/// `booking-fcgi notifier`: what happens after a commit. Each round, for every venue, it
+/// sweeps expired holds (announcing the freed seats live), matches the waiting list, brings
+/// the catalog up to date and delivers due outbox messages by email, at least once, with
+/// back-off and a bounded number of attempts. Stranded payments are reconciled every minute.
+struct Notifier {
+    let services: Services
+    let mailer: Mailer
+    let composer: EmailComposer
+    var log: Logger { services.log }
+
+    init(services: Services) {
+        self.services = services
+        let configuration = services.configuration
+        mailer = Mailer(sendmailPath: configuration.sendmailPath, sender: configuration.mailFrom)
+        composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
+    }
+
+    func run() -> Never {
+        installSignalHandler([SIGTERM, SIGINT]) { _ in notifierStopRequested = 1 }
+        signal(SIGPIPE, SIG_IGN)
+        log.info("notifier started", ["pid": "\(getpid())"])
+        var lastReconcile = 0
+        while notifierStopRequested == 0 {
+            round()
+            if services.now() - lastReconcile >= 60 {
+                lastReconcile = services.now()
+                do { _ = try Reconciler.refundStrandedPayments(services: services, olderThan: 600) } catch {
+                    log.error("reconcile failed", ["error": "\(error)"])
+                }
+            }
+            usleep(useconds_t(services.configuration.notifierIntervalMs) * 1000)
+        }
+        log.info("notifier stopped", [:])
+        exit(0)
+    }
+
+    /// One pass over every venue. Failures are logged per venue and retried next round.
+    func round() {
+        let ids: [VenueID]
+        do { ids = try services.venues.allIDs() } catch {
+            log.error("cannot list venues", ["error": "\(error)"])
+            return
+        }
+        for id in ids where notifierStopRequested == 0 {
+            do {
+                guard let store = try services.venues.store(id) else { continue }
+                let now = services.now()
+                try store.sweepExpiredHolds(now: now)
+                try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
+                services.syncCatalog(id, store)
+                try deliver(store, venue: id, now: now)
+            } catch {
+                log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
+    }
+
+    private func deliver(_ store: VenueStore, venue: VenueID, now: Int) throws {
+        for row in try store.pendingMessages(now: now, limit: 100) where notifierStopRequested == 0 {
+            guard let message = try email(for: row, store: store) else {
+                try store.recordDelivery(row.id, status: "skipped")
+                continue
+            }
+            do {
+                try mailer.send(to: message.to, message: message.bytes)
+                try store.recordDelivery(row.id, status: "delivered")
+                log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind])
+            } catch {
+                let attempts = try store.attempts(ofMessage: row.id) + 1
+                if attempts >= services.configuration.mailMaxAttempts {
+                    try store.recordDelivery(row.id, status: "failed", error: "\(error)")
+                    log.error("email given up", ["venue": venue.value, "outbox": "\(row.id)", "attempts": "\(attempts)", "error": "\(error)"])
+                } else {
+                    // 2, 4, 8 … seconds, at most 15 minutes.
+                    let delay = min(1 << min(attempts, 20), 900)
+                    try store.recordDelivery(row.id, status: "pending", error: "\(error)", retryAt: now + delay)
+                    log.error("email failed, will retry", ["venue": venue.value, "outbox": "\(row.id)", "retryIn": "\(delay)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func email(for row: VenueStore.OutboxRow, store: VenueStore) throws -> EmailMessage? {
+        guard let customerID = row.customerID, let eventID = row.eventID, let customer = try services.auth.user(id: customerID) else {
+            return nil
+        }
+        let booking = try row.bookingID.flatMap { try store.booking($0) }
+        let hold = try Self.payloadHold(row).flatMap { try store.hold($0, customerID: customerID, now: 0) }
+        let context = EmailComposer.Context(venue: try store.venue(), event: try store.event(eventID), customer: customer,
+                                            booking: booking, hold: hold)
+        return composer.compose(row, context: context)
+    }
+
+    private static func payloadHold(_ row: VenueStore.OutboxRow) -> String? {
+        row.kind == "waitlist_match" ? EmailComposer.payloadValue(row.payload, "holdId") : nil
+    }
+}
