@@ -25,6 +25,7 @@ unit: test-deps
 	swift test
 
 integration: build test-deps
+	node --test Tests/JS/
 	python3 -m pytest -q Tests/Integration
 
 test: unit integration

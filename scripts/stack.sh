@@ -31,6 +31,7 @@ cat > "$RUN_DIR/nginx.conf" <<CONF
 $user_line
 load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
 worker_processes auto;
+worker_rlimit_nofile 65535;
 pid $RUN_DIR/nginx.pid;
 error_log $RUN_DIR/nginx-error.log warn;
 
@@ -64,9 +65,10 @@ export BOOKING_SENDMAIL=${SENDMAIL:-${BOOKING_SENDMAIL:-$root/scripts/dev-sendma
 export BOOKING_MAIL_DIR=${BOOKING_MAIL_DIR:-$DATA_DIR/mail}
 
 pids=()
+notifier=""
 stop() {
     trap - INT TERM EXIT
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}" $notifier; do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
 }
 trap stop EXIT
@@ -79,15 +81,29 @@ echo $! > "$RUN_DIR/pool.pid"
 for _ in $(seq 200); do [ -S "$RUN_DIR/fcgi.sock" ] && break; sleep 0.05; done
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g 'daemon off;' &
 pids+=($!)
-"$BIN" notifier &
-pids+=($!)
-echo $! > "$RUN_DIR/notifier.pid"
+start_notifier() {
+    "$BIN" notifier &
+    notifier=$!
+    echo $notifier > "$RUN_DIR/notifier.pid"
+}
+start_notifier
 
 for _ in $(seq 200); do
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/health" 2>/dev/null && break
     sleep 0.05
 done
 echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR; Ctrl-C stops it)"
-wait -n "${pids[@]}" || true
-echo "a process of the stack exited; stopping" >&2
-exit 1
+# The notifier is restarted when it dies (as systemd does in production); if nginx or the
+# pool exits, everything stops.
+while true; do
+    exited=""
+    wait -n -p exited "${pids[@]}" "$notifier" || true
+    if [ "$exited" = "$notifier" ]; then
+        echo "the notifier exited; restarting it" >&2
+        sleep 0.2
+        start_notifier
+        continue
+    fi
+    echo "a process of the stack exited; stopping" >&2
+    exit 1
+done

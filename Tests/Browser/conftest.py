@@ -42,6 +42,17 @@ def stack():
     s.stop()
 
 
+@pytest.fixture
+def short_hold_stack():
+    """A stack of its own whose holds last 5 s (the smallest BOOKING_HOLD_TTL)."""
+    if os.environ.get("BOOKING_URL"):
+        pytest.skip("needs a stack started with HOLD_TTL=5")
+    from stack import Stack
+    s = Stack(HOLD_TTL=5)
+    yield s
+    s.stop()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -7,6 +7,8 @@ import re
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -168,6 +170,91 @@ def test_without_the_live_channel_the_map_falls_back_to_polling(stack, browsers,
     wait_seat_state(driver, "stalls-B-6", "sold")
 
 
+def test_event_list_filters_and_pages(stack, browsers):
+    organizer = register(stack, "organizer")
+    venue_id = make_venue(organizer, name="Filter Hall")
+    tag = unique("gala")
+    for day in range(22):
+        r = organizer.post(f"/api/venues/{venue_id}/events", json={
+            "title": f"{tag} night {day}", "startsAt": f"2031-06-{day + 1:02d}T19:00:00Z", "currency": "EUR",
+            "prices": {"stalls": 4500 + day, "floor": 2000}})
+        assert r.status_code == 201, r.text
+    driver = browsers()
+    driver.get(stack.url("/#/"))
+    Select(find(driver, f'[data-test="filter-venue"] option[value="{venue_id}"]').find_element(By.XPATH, "..")).select_by_value(venue_id)
+    cards = '[data-test="event-card"]'
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, cards)) == 20)
+    first = driver.find_element(By.CSS_SELECTOR, cards)
+    assert f"{tag} night 0" in first.text and "from" in first.text and "20.00" in first.text and "available" in first.text
+    click(driver, '[data-test="load-more"]')
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, cards)) == 22)
+    assert not driver.find_elements(By.CSS_SELECTOR, '[data-test="load-more"]')
+    assert f"venue={venue_id}" in driver.current_url  # shareable
+
+    set_value(driver, '[data-test="filter-from"]', "2031-06-20")
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, cards)) == 3)
+    set_value(driver, '[data-test="filter-to"]', "2031-06-20")
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, cards)) == 1)
+    click(driver, '[data-test="filter-reset"]')
+    type_into(driver, '[data-test="filter-q"]', f"{tag} night 17")
+    wait(driver).until(lambda d: [c.find_element(By.CSS_SELECTOR, '[data-test="event-title"]').text
+                                  for c in d.find_elements(By.CSS_SELECTOR, cards)] == [f"{tag} night 17"])
+    type_into(driver, '[data-test="filter-q"]', unique("nothing-like-this"))
+    find(driver, '[data-test="no-events"]')
+
+
+def test_signing_in_to_hold_keeps_the_selection(stack, browsers, show):
+    customer = register(stack, "customer")
+    driver = browsers()
+    open_event(driver, stack, show["venue"], show["id"])
+    click(driver, seat_css("stalls-A-2"))
+    click(driver, '[data-test="signin-to-hold"]')
+    type_into(driver, '[data-test="signin-form"] [data-test="email"]', customer.email)
+    type_into(driver, '[data-test="signin-form"] [data-test="password"]', PASSWORD)
+    click(driver, '[data-test="signin-submit"]')
+    present(driver, '[data-test="seat-map"] .seat')
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, seat_css("stalls-A-2")).get_attribute("aria-pressed") == "true")
+    assert find(driver, '[data-test="hold"]').text == "Hold 1 ticket"
+
+
+def test_expired_holds_are_explained(short_hold_stack, browsers):
+    stack = short_hold_stack
+    organizer = register(stack, "organizer")
+    venue_id = make_venue(organizer)
+    event_id = make_event(organizer, venue_id)["id"]
+    customer = register(stack, "customer")
+    driver = browsers()
+    sign_in(driver, stack, customer.email)
+
+    # The countdown runs out: the hold is gone and the seat is free again.
+    open_event(driver, stack, venue_id, event_id)
+    click(driver, seat_css("stalls-A-1"))
+    click(driver, '[data-test="hold"]')
+    find(driver, '[data-test="countdown"]')
+    find(driver, '[data-test="hold-expired"]', timeout=15)
+    wait_seat_state(driver, "stalls-A-1", "available")
+
+    # Paying for a hold the server has already expired answers 410: say so, free the seats.
+    click(driver, seat_css("stalls-A-2"))
+    click(driver, '[data-test="hold"]')
+    find(driver, '[data-test="countdown"]')
+    # Pretend this browser's clock is behind: it still believes in the hold after the server expired it.
+    driver.execute_script("""
+      for (const k of Object.keys(sessionStorage)) {
+        const h = JSON.parse(sessionStorage.getItem(k));
+        h.expiresAt = new Date(Date.now() + 3600e3).toISOString();
+        sessionStorage.setItem(k, JSON.stringify(h));
+      }""")
+    wait(driver, 15).until(lambda d: seat_states(stack, venue_id, event_id)["stalls-A-2"] == "available")
+    driver.refresh()
+    find(driver, '[data-test="countdown"]')
+    click(driver, '[data-test="pay"]')
+    error = find(driver, '[data-test="error"][data-code="hold_expired"]')
+    assert "expired" in error.text
+    wait_seat_state(driver, "stalls-A-2", "available")
+    assert customer.get("/api/bookings").json()["bookings"] == []
+
+
 def test_organizer_creates_a_venue_and_an_event_and_checks_in_a_ticket(stack, browsers):
     organizer = register(stack, "organizer", name="Olga Organizer")
     driver = browsers()
@@ -271,12 +358,63 @@ def test_seats_can_be_chosen_with_the_keyboard(stack, browsers, show):
     assert find(driver, '[data-test="selected-seat"]').get_attribute("data-id") == "stalls-B-2"
 
 
+def test_map_zooms_and_pans_without_selecting_seats(stack, browsers, show):
+    driver = browsers()
+    open_event(driver, stack, show["venue"], show["id"])
+    svg = find(driver, '[data-test="seat-map"] svg')
+
+    def view_box():
+        return [float(v) for v in svg.get_dom_attribute("viewBox").split()]
+
+    full = view_box()
+    click(driver, '[data-zoom="in"]')
+    zoomed = view_box()
+    assert zoomed[2] < full[2]
+    ActionChains(driver).scroll_from_origin(ScrollOrigin.from_element(svg), 0, -300).perform()
+    wait(driver).until(lambda d: view_box()[2] < zoomed[2])
+    before = view_box()
+    ActionChains(driver).move_to_element(driver.find_element(By.CSS_SELECTOR, seat_css("stalls-A-3"))) \
+        .click_and_hold().move_by_offset(60, 25).move_by_offset(40, 10).release().perform()
+    after = view_box()
+    assert after[0] < before[0] and after[2] == before[2], (before, after)
+    assert driver.find_elements(By.CSS_SELECTOR, '[data-test="selected-seat"]') == []  # a drag is not a click
+
+    click(driver, '[data-zoom="fit"]')
+    assert view_box() == full
+    # Two fingers spreading apart zoom in (touch events from the DevTools protocol).
+    rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", svg)
+    cx, cy = rect
+
+    def touch(kind, spread):
+        points = [] if kind == "touchEnd" else [{"x": cx - spread, "y": cy, "id": 1}, {"x": cx + spread, "y": cy, "id": 2}]
+        driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 20)
+    for spread in (40, 60, 80):
+        touch("touchMove", spread)
+    touch("touchEnd", 0)
+    pinched = view_box()
+    assert pinched[2] < full[2] * 0.5, (full, pinched)
+    assert driver.find_elements(By.CSS_SELECTOR, '[data-test="selected-seat"]') == []
+
+
 def test_phone_layout_has_no_sideways_scrolling(stack, browsers, show):
     driver = browsers(390, 844)
-    for route in ("/#/", f"/#/events/{show['venue']}/{show['id']}"):
+    no_overflow = "return document.documentElement.scrollWidth <= window.innerWidth + 1"
+    driver.get(stack.url("/#/"))
+    present(driver, '[data-test="event-card"]')
+    assert driver.execute_script(no_overflow), "event list"
+    open_event(driver, stack, show["venue"], show["id"])
+    click(driver, seat_css("stalls-A-1"))
+    assert "1 ticket" in find(driver, '[data-test="mobile-bar"]').text
+    assert driver.execute_script(no_overflow), "event page"
+    sign_in(driver, stack, show["organizer"].email)
+    for route, ready in ((f"/#/organizer/venues/new", '[data-test="venue-form"]'),
+                         (f"/#/organizer/venues/{show['venue']}/events/{show['id']}", '[data-test="stat-sold"]'),
+                         (f"/#/organizer/venues/{show['venue']}/events/{show['id']}/checkin", '[data-test="checkin-form"]')):
         driver.get(stack.url(route))
-        present(driver, '[data-test="event-card"], [data-test="seat-map"] .seat')
-        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), route
+        find(driver, ready)
+        assert driver.execute_script(no_overflow), route
 
 
 def test_sign_in_mistakes_are_explained_and_sign_out_ends_the_session(stack, browsers):

@@ -19,8 +19,9 @@ function storageKey(venueId, eventId) {
 }
 
 export class BookingPanel {
-  constructor(el, { ctx, event, venue, map, seatsData, sectionNames, canBook, resync }) {
+  constructor(el, { ctx, event, venue, map, seatsData, sectionNames, canBook, resync, onSummary }) {
     this.el = el;
+    this.onSummary = onSummary || (() => {});
     this.ctx = ctx;
     this.event = event;
     this.venue = venue;
@@ -165,6 +166,7 @@ export class BookingPanel {
         : html`<p class="muted" data-test="selection-empty">Pick seats on the map${this.ga.size ? ', or choose a quantity below' : ''}.</p>`);
     }
     const n = this.count();
+    this.onSummary({ count: n, total: this.total(), currency: this.currency, held: false });
     const total = this.region('total');
     if (total) total.textContent = formatMoney(this.total(), this.currency);
     const actions = this.region('actions');
@@ -184,6 +186,7 @@ export class BookingPanel {
 
   renderHeld() {
     const h = this.hold;
+    this.onSummary({ count: h.seats.length + h.ga.reduce((n, g) => n + g.quantity, 0), total: h.total, currency: h.currency, held: true });
     render(this.el, html`
       <h2>Held for you</h2>
       <div class="countdown" data-test="countdown-box">

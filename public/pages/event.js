@@ -70,6 +70,10 @@ export default async function eventPage(ctx) {
         <p class="sr-only" id="map-status" aria-live="polite" data-test="map-status"></p>
       </section>
       <aside class="panel" id="panel" aria-label="Your tickets"></aside>
+    </div>
+    <div class="mobile-bar" id="mobile-bar" data-test="mobile-bar" hidden>
+      <span id="mobile-summary"></span>
+      <button type="button" class="btn btn-primary" id="mobile-go">Continue</button>
     </div>`);
 
   const mapStatus = root.querySelector('#map-status');
@@ -111,10 +115,22 @@ export default async function eventPage(ctx) {
     },
   });
 
-  panel = new BookingPanel(root.querySelector('#panel'), {
+  // On phones the panel is below the map: a bar keeps the total in view while choosing.
+  const bar = root.querySelector('#mobile-bar');
+  const panelEl = root.querySelector('#panel');
+  root.querySelector('#mobile-go').addEventListener('click', () => panelEl.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+  const onSummary = ({ count, total, currency, held }) => {
+    bar.hidden = count === 0;
+    root.querySelector('#mobile-summary').textContent =
+      `${held ? 'Held: ' : ''}${count} ticket${count === 1 ? '' : 's'} · ${formatMoney(total, currency)}`;
+    root.querySelector('#mobile-go').textContent = held ? 'Pay' : 'Continue';
+  };
+
+  panel = new BookingPanel(panelEl, {
     ctx, event, venue, map, seatsData, sectionNames: names,
     canBook: !cancelled && !started,
     resync: () => live.resync(),
+    onSummary,
   });
   ctx.onCleanup(() => panel.destroy());
 
