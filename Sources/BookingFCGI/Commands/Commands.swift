@@ -15,6 +15,10 @@ enum Commands {
           check                         integrity_check + domain invariants of every database
           routes                        print every API route (method and path)
           reconcile [--older-than S]    refund payments stranded between charge and confirmation (default 600 s)
+          backup --to DIR [--venue ID]  consistent snapshots (VACUUM INTO) of the live databases
+          restore --from DIR [--venue ID]   put a backup in place (services stopped), then rebuild the catalog
+          create-venue --file LAYOUT.json --owner EMAIL   create a venue ({id, name, city?, timezone, layout})
+          list-venues                   every venue with its owner and event count
         options: --data-dir DIR
         """
 
@@ -57,6 +61,42 @@ enum Commands {
             let refunded = try Reconciler.refundStrandedPayments(services: services, olderThan: age)
             print("refunded \(refunded) stranded payments")
             return 0
+        case "backup":
+            guard let target = options["to"] else { throw ConfigurationError("backup needs --to DIR") }
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            for path in try Backup.backup(services: services, to: target, venue: try venueOption(options)) { print("wrote \(path)") }
+            return 0
+        case "restore":
+            guard let source = options["from"] else { throw ConfigurationError("restore needs --from DIR") }
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            for path in try Backup.restore(services: services, from: source, venue: try venueOption(options)) { print("restored \(path)") }
+            try services.catalog.rebuild(from: services.venues)
+            print("rebuilt the catalog")
+            return 0
+        case "create-venue":
+            guard let file = options["file"], let owner = options["owner"] else { throw ConfigurationError("create-venue needs --file and --owner") }
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != Role.customer.rawValue else {
+                throw ConfigurationError("\(owner) is not an organizer or admin")
+            }
+            let body = try JSON.decoder.decode(VenuesController.CreateBody.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+            guard let id = VenueID(body.id), TimeZone(identifier: body.timezone) != nil else { throw ConfigurationError("invalid venue id or timezone") }
+            let layout = try body.layout.layout()
+            let store = try services.venues.create(id) { store in
+                try store.initialise(id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id, layout: layout, now: services.now())
+            }
+            try services.catalog.sync(id, store: store)
+            print("created venue \(id.value) with \(try store.seats().count) seats")
+            return 0
+        case "list-venues":
+            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            for id in try services.venues.allIDs() {
+                guard let store = try services.venues.store(id) else { continue }
+                let venue = try store.venue()
+                let owner = try services.auth.user(id: venue.ownerID)?.email ?? venue.ownerID
+                print("\(id.value)\t\(venue.name)\t\(owner)\t\(try store.events().count) events")
+            }
+            return 0
         case "check":
             let services = try Services(configuration: configuration, log: Logger(component: "cli"))
             var problems = try Checker.check(path: configuration.authDatabasePath, venue: false)
@@ -69,5 +109,11 @@ enum Commands {
         default:
             throw ConfigurationError(usage)
         }
+    }
+
+    private static func venueOption(_ options: [String: String]) throws -> VenueID? {
+        guard let raw = options["venue"] else { return nil }
+        guard let id = VenueID(raw) else { throw ConfigurationError("\(raw) is not a venue id") }
+        return id
     }
 }

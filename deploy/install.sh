@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the booking system on this Debian 12 VM (run as root from a checkout):
+#   deploy/install.sh            build, install binary, units, nginx site, data dir; start
+#   deploy/install.sh --uninstall   remove binary, units and site; the data stays in /var/lib/booking
+# Settings: /etc/booking/booking.env (created once, never overwritten). nginx site rates and
+# listen address: LISTEN, AUTH_RATE, WRITE_RATE, TRUSTED_PROXIES (see deploy/render-nginx.sh).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+
+if [ "${1:-}" = "--uninstall" ]; then
+    systemctl disable --now booking-notifier.service booking-fcgi.service 2>/dev/null || true
+    rm -f /etc/systemd/system/booking-fcgi.service /etc/systemd/system/booking-notifier.service
+    rm -f /etc/nginx/sites-enabled/booking /etc/nginx/sites-available/booking /etc/tmpfiles.d/booking.conf
+    rm -f /usr/local/bin/booking-fcgi
+    rm -rf /usr/share/booking
+    systemctl daemon-reload
+    nginx -t && systemctl reload nginx || true
+    echo "uninstalled; data kept in /var/lib/booking, settings in /etc/booking"
+    exit 0
+fi
+
+"$root/scripts/install-deps.sh"
+(cd "$root" && swift build -c release --product booking-fcgi)
+
+id booking >/dev/null 2>&1 || useradd --system --home /var/lib/booking --shell /usr/sbin/nologin booking
+usermod -aG booking www-data                      # nginx reaches /run/booking/fcgi.sock
+install -m 0755 "$root/.build/release/booking-fcgi" /usr/local/bin/booking-fcgi
+mkdir -p /usr/share/booking && rm -rf /usr/share/booking/public
+cp -r "$root/public" /usr/share/booking/public && cp "$root/README.md" /usr/share/booking/
+install -d -m 0750 -o booking -g booking /var/lib/booking
+install -d -m 0755 /etc/booking
+[ -f /etc/booking/booking.env ] || install -m 0640 -g booking "$root/deploy/booking.env" /etc/booking/booking.env
+# nchan's publisher socket: nginx (root) creates it; only the booking group may reach it.
+echo "d /run/booking-live 0750 www-data booking -" > /etc/tmpfiles.d/booking.conf
+systemd-tmpfiles --create /etc/tmpfiles.d/booking.conf
+install -m 0644 "$root/deploy/systemd/booking-fcgi.service" "$root/deploy/systemd/booking-notifier.service" /etc/systemd/system/
+"$root/deploy/render-nginx.sh" > /etc/nginx/sites-available/booking
+ln -sf /etc/nginx/sites-available/booking /etc/nginx/sites-enabled/booking
+rm -f /etc/nginx/sites-enabled/default
+systemctl daemon-reload
+systemctl enable --now booking-fcgi.service
+nginx -t && systemctl reload nginx
+systemctl enable --now booking-notifier.service
+echo "installed: http://$(hostname -f)/  (settings: /etc/booking/booking.env; admin: booking-fcgi create-admin)"
