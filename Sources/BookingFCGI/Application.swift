@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Storage
 
 /// Turns a `Request` into a `Response`: routing, the body limit, error mapping and the access log.
 /// Independent of FastCGI so tests can drive it in-process.
@@ -23,7 +24,7 @@ struct Application {
             }
             switch router.match(method: request.method, segments: request.segments) {
             case .found(let handler, let parameters, let pattern):
-                route = pattern
+                route = (request.method == "HEAD" ? "GET" : request.method) + " " + pattern
                 var context = RequestContext(parameters: parameters, services: services)
                 response = try handler(request, &context)
             case .methodNotAllowed(let allowed):
@@ -37,6 +38,15 @@ struct Application {
             response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
         }
         let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1000
+        let metrics = services.metrics
+        metrics.recordRequest(route: route, status: response.status.code, microseconds: Int(micros))
+        let waits = LockWaits.take()
+        if waits.waits > 0 {
+            metrics.add(.writeLockWaits, waits.waits)
+            metrics.add(.writeLockWaitMicroseconds, waits.microseconds)
+            metrics.add(.writeLockWaitsOver10ms, waits.over10ms)
+        }
+        if response.status == .serviceUnavailable { metrics.add(.busyAnswers) }
         services.log.info("request", [
             "method": request.method, "path": request.path, "route": route,
             "status": "\(response.status.code)", "durationUs": "\(micros)",

@@ -76,6 +76,8 @@ struct Configuration: Sendable {
     }
 
     var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
+    /// The pool's shared counters, beside the socket in the runtime directory.
+    var metricsPath: String { socketPath + ".metrics" }
     var venuesDirectory: String { dataDirectory + "/venues" }
 }
 

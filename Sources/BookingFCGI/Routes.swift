@@ -4,6 +4,7 @@ enum Routes {
     static func make() -> Router {
         var router = Router()
         router.add("GET", "/api/health", HealthController.health)
+        router.add("GET", "/api/metrics", MetricsController.metrics)
 
         router.add("POST", "/api/auth/register", AccountsController.register)
         router.add("POST", "/api/auth/login", AccountsController.login)

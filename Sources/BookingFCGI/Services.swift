@@ -14,6 +14,7 @@ final class Services {
     let payments: any PaymentProvider
     let loginThrottle = LoginThrottle()
     let livePublisher: LivePublisher?
+    let metrics: SharedMetrics
     /// The clock, in Unix seconds; replaceable in tests.
     var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 
@@ -33,7 +34,10 @@ final class Services {
         hashingGate = try HashingGate(directory: locks, slots: configuration.hashingSlots)
         payments = SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate,
                                             latencyMilliseconds: configuration.paymentLatencyMs)
-        livePublisher = configuration.nchanSocket.map { LivePublisher(socketPath: $0, log: log) }
+        let routes = Routes.make().routes.map { "\($0.method) \($0.pattern)" }
+        let shared = FileManager.default.fileExists(atPath: configuration.metricsPath) ? configuration.metricsPath : nil
+        metrics = try SharedMetrics(path: shared, routes: routes)
+        livePublisher = configuration.nchanSocket.map { [metrics] in LivePublisher(socketPath: $0, log: log, metrics: metrics) }
         // Every store this worker opens makes real ticket codes and publishes its changes.
         venues.onOpen = { [livePublisher] id, store in
             store.makeTicketCode = TicketCode.make

@@ -245,9 +245,9 @@ def test_expired_holds_are_explained(short_hold_stack, browsers):
         h.expiresAt = new Date(Date.now() + 3600e3).toISOString();
         sessionStorage.setItem(k, JSON.stringify(h));
       }""")
-    wait(driver, 15).until(lambda d: seat_states(stack, venue_id, event_id)["stalls-A-2"] == "available")
     driver.refresh()
     find(driver, '[data-test="countdown"]')
+    wait(driver, 15).until(lambda d: seat_states(stack, venue_id, event_id)["stalls-A-2"] == "available")
     click(driver, '[data-test="pay"]')
     error = find(driver, '[data-test="error"][data-code="hold_expired"]')
     assert "expired" in error.text

@@ -24,6 +24,7 @@ struct Master {
         chmod(socketPath, configuration.socketMode)
         _ = fcntl(listenFD, F_SETFD, 0)  // inherited by the exec'd workers
 
+        try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.make().routes.count)
         var signals = signalSet(Self.handled)
         sigprocmask(SIG_BLOCK, &signals, nil)
 
@@ -42,6 +43,7 @@ struct Master {
                 log.info("master draining", ["signal": "\(signal)"])
                 pool.stopAll(timeout: configuration.drainTimeout)
                 unlink(socketPath)
+                unlink(configuration.metricsPath)
                 log.info("master stopped", [:])
                 exit(0)
             case SIGHUP:

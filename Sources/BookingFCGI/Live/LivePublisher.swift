@@ -8,18 +8,21 @@ import Storage
 final class LivePublisher {
     let socketPath: String
     let log: Logger
+    let metrics: SharedMetrics
     /// How long one publish may take before it is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
 
-    init(socketPath: String, log: Logger) {
+    init(socketPath: String, log: Logger, metrics: SharedMetrics) {
         self.socketPath = socketPath
         self.log = log
+        self.metrics = metrics
     }
 
     func publish(venue: VenueID, _ changes: [LiveChange]) {
         for change in changes {
             let path = "/pub/venues/\(venue.value)/events/\(change.eventID)"
             if !post(path: path, body: Self.message(change)) {
+                metrics.add(.livePublishFailures)
                 log.error("live publish failed", ["venue": venue.value, "event": change.eventID, "version": "\(change.version)"])
             }
         }

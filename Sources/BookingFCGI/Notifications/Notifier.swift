@@ -25,7 +25,7 @@ struct Notifier {
         installSignalHandler([SIGTERM, SIGINT]) { _ in notifierStopRequested = 1 }
         signal(SIGPIPE, SIG_IGN)
         log.info("notifier started", ["pid": "\(getpid())"])
-        var lastReconcile = 0
+        var lastReconcile = 0, lastCheckpoint = services.now()
         while notifierStopRequested == 0 {
             round()
             if services.now() - lastReconcile >= 60 {
@@ -34,10 +34,24 @@ struct Notifier {
                     log.error("reconcile failed", ["error": "\(error)"])
                 }
             }
+            if services.now() - lastCheckpoint >= 60 {
+                lastCheckpoint = services.now()
+                checkpointAll()
+            }
             usleep(useconds_t(services.configuration.notifierIntervalMs) * 1000)
         }
         log.info("notifier stopped", [:])
         exit(0)
+    }
+
+    /// Truncates every venue's WAL once a minute: under constant readers SQLite's automatic
+    /// checkpoints cannot finish, and the WAL would grow without bound.
+    private func checkpointAll() {
+        for id in (try? services.venues.allIDs()) ?? [] {
+            do { try services.venues.store(id)?.checkpoint() } catch {
+                log.error("checkpoint failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
     }
 
     /// One pass over every venue. Failures are logged per venue and retried next round.

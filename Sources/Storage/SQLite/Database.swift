@@ -28,6 +28,12 @@ public final class Database {
         }
     }
 
+    /// Checkpoints the whole WAL into the database and truncates it, under the write lock so
+    /// no writer is kept waiting on SQLite's busy handler. Bounds the WAL under constant readers.
+    public func checkpoint() throws {
+        try lock.withLock { try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     /// Runs `body` in a read transaction: one consistent snapshot for several queries.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         try connection.execute("BEGIN DEFERRED")

@@ -18,12 +18,38 @@ final class WriteLock {
     deinit { close(descriptor) }
 
     func withLock<T>(_ body: () throws -> T) throws -> T {
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                throw SQLiteError(code: 14, message: "flock failed: errno \(errno)", sql: nil)
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            // Contended: wait in the kernel's queue, and count how long (metrics).
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            while flock(descriptor, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    throw SQLiteError(code: 14, message: "flock failed: errno \(errno)", sql: nil)
+                }
             }
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            LockWaits.record(microseconds: (end.tv_sec - start.tv_sec) * 1_000_000 + (end.tv_nsec - start.tv_nsec) / 1000)
         }
         defer { flock(descriptor, LOCK_UN) }
         return try body()
+    }
+}
+
+/// Waits for write locks in this process since the last `take()`, for the metrics.
+public enum LockWaits {
+    nonisolated(unsafe) private static var waits = 0
+    nonisolated(unsafe) private static var microseconds = 0
+    nonisolated(unsafe) private static var slow = 0
+
+    static func record(microseconds waited: Int) {
+        waits += 1
+        microseconds += waited
+        if waited > 10_000 { slow += 1 }
+    }
+
+    /// The counts so far, reset to zero (each worker is single-threaded).
+    public static func take() -> (waits: Int, microseconds: Int, over10ms: Int) {
+        defer { waits = 0; microseconds = 0; slow = 0 }
+        return (waits, microseconds, slow)
     }
 }

@@ -31,6 +31,9 @@ extension VenueStore {
         try connection.prepare("SELECT attempts FROM outbox WHERE id = ?").bind(id).queryInt() ?? 0
     }
 
+    /// Checkpoints and truncates this venue's WAL (see `Database.checkpoint`).
+    public func checkpoint() throws { try database.checkpoint() }
+
     /// Counts of outbox messages by status (for metrics and operators).
     public func outboxCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
