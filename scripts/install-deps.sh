@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev curl python3 sqlite3)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(python3-pip msmtp wrk)
+    packages+=(python3-pip msmtp wrk systemd)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()
