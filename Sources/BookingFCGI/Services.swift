@@ -15,6 +15,8 @@ final class Services {
     let loginThrottle = LoginThrottle()
     let livePublisher: LivePublisher?
     let metrics: SharedMetrics
+    /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats).
+    var seatMaps = SeatMapCache(capacity: 16)
     /// The clock, in Unix seconds; replaceable in tests.
     var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 

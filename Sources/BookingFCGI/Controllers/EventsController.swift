@@ -111,12 +111,18 @@ enum EventsController {
         if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
             return Response(status: .notModified, headers: [("ETag", etag), ("Cache-Control", "no-cache")])
         }
-        let map = try store.seatMap(eventID: eventID, now: now)
-        var response = Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8")], body: SeatMapEncoder.encode(map))
-        // The map read its own snapshot; tag it with that snapshot's version.
-        response.setHeader("ETag", map.version == tag.version ? etag : "\"\(map.version)-0\"")
-        response.setHeader("Cache-Control", "no-cache")
-        return response
+        let key = "\(context.parameter("venueId"))/\(eventID)"
+        let body: [UInt8]
+        if let cached = context.services.seatMaps.body(for: key, etag: etag) {
+            body = cached
+        } else {
+            let map = try store.seatMap(eventID: eventID, now: now)
+            body = SeatMapEncoder.encode(map)
+            // The map read its own snapshot; cache it only under the tag of that snapshot.
+            if map.version == tag.version { context.services.seatMaps.store(body, for: key, etag: etag) }
+        }
+        return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8"), ("ETag", etag), ("Cache-Control", "no-cache")],
+                        body: body)
     }
 
     static func stats(_ request: Request, _ context: inout RequestContext) throws -> Response {
