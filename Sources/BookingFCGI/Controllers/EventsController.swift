@@ -108,7 +108,11 @@ enum EventsController {
         let now = context.services.now()
         guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
         let etag = "\"\(tag.version)-\(tag.nextExpiry ?? 0)\""
-        if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+        // If-None-Match compares weakly (RFC 9110): nginx marks the tag W/ when it gzips the body.
+        if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: {
+            let tag = $0.trimmingCharacters(in: .whitespaces)
+            return tag == etag || tag == "W/" + etag || tag == "*"
+        }) {
             return Response(status: .notModified, headers: [("ETag", etag), ("Cache-Control", "no-cache")])
         }
         let key = "\(context.parameter("venueId"))/\(eventID)"
