@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 export PORT DATA_DIR WORKERS SYNCHRONOUS HOLD_TTL AUTH_RATE AUTH_BURST WRITE_RATE WRITE_BURST \
        PAYMENT_DECLINE_RATE PAYMENT_LATENCY_MS
 
-.PHONY: run test bench build deps test-deps unit integration clean
+.PHONY: run test bench build deps test-deps unit integration browser clean
 
 deps:
 	@scripts/install-deps.sh
@@ -28,7 +28,10 @@ integration: build test-deps
 	node --test Tests/JS/
 	python3 -m pytest -q Tests/Integration
 
-test: unit integration
+browser: build test-deps
+	python3 -m pytest -q Tests/Browser
+
+test: unit integration browser
 
 bench: build test-deps
 	@command -v wrk >/dev/null || (sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$sudo apt-get install -y -qq wrk >/dev/null)

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev curl python3 sqlite3)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(python3-pip msmtp wrk systemd)
+    packages+=(python3-pip msmtp wrk systemd chromium chromium-driver)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()
@@ -24,5 +24,6 @@ if [ ${#missing[@]} -gt 0 ] && command -v systemctl >/dev/null && systemctl is-a
     echo "note: Debian's own nginx service is running; this project starts its own instance on \$PORT"
 fi
 if [ "${1:-}" = "--test" ]; then
-    python3 -c 'import pytest, requests' 2>/dev/null || python3 -m pip install -q -r "$root/Tests/Integration/requirements.txt"
+    python3 -c 'import pytest, requests, aiosmtpd, selenium' 2>/dev/null || python3 -m pip install -q \
+        -r "$root/Tests/Integration/requirements.txt" -r "$root/Tests/Browser/requirements.txt"
 fi
