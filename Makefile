@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 export PORT DATA_DIR WORKERS SYNCHRONOUS HOLD_TTL AUTH_RATE AUTH_BURST WRITE_RATE WRITE_BURST \
        PAYMENT_DECLINE_RATE PAYMENT_LATENCY_MS
 
-.PHONY: run test bench build deps test-deps unit integration browser clean
+.PHONY: run test bench build deps test-deps unit integration browser screenshots clean
 
 deps:
 	@scripts/install-deps.sh
@@ -32,6 +32,9 @@ browser: build test-deps
 	python3 -m pytest -q Tests/Browser
 
 test: unit integration browser
+
+screenshots: build test-deps
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots python3 -m pytest -q Tests/Browser/test_screenshots.py
 
 bench: build test-deps
 	@command -v wrk >/dev/null || (sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$sudo apt-get install -y -qq wrk >/dev/null)
