@@ -61,7 +61,8 @@ extension VenueStore {
     /// `holdExpired` when the hold is gone (the caller then refunds the charge).
     public func confirmPayment(_ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
                                render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
-        try write(now: now) { connection in
+        var made: BookingRecord?
+        let stored: StoredResponse? = try write(now: now) { connection in
             guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
@@ -90,10 +91,13 @@ extension VenueStore {
             try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
                              now: now, in: connection)
             let booking = try loadBooking(bookingID, in: connection)!
+            // Only a response that must be stored with the key is rendered under the lock.
+            guard idempotency != nil else { made = booking; return nil }
             let response = try render(booking)
             try finish(idempotency, with: response, in: connection)
             return response
         }
+        return try stored ?? render(made!)
     }
 
     /// After a decline (or a refunded charge whose confirmation failed): records the payment's

@@ -18,14 +18,18 @@ extension VenueStore {
     /// Holds seats and GA places for `customerID`, all or nothing.
     public func createHold(eventID: String, customerID: String, request: HoldRequest, ttl: Int, now: Int,
                            idempotency: IdempotencyKey?, render: (HoldRecord) throws -> StoredResponse) throws -> StoredResponse {
-        try write(now: now) { connection in
+        var made: HoldRecord?
+        let stored: StoredResponse? = try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return replay }
             let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "active",
                                       expiresAt: now + ttl, now: now, in: connection)
+            // Only a response that must be stored with the key is rendered under the lock.
+            guard idempotency != nil else { made = hold; return nil }
             let response = try render(hold)
             try finish(idempotency, with: response, in: connection)
             return response
         }
+        return try stored ?? render(made!)
     }
 
     /// Releases a hold of `customerID` at once; `holdNotFound` for anyone else's.
