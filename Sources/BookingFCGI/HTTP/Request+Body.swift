@@ -12,11 +12,11 @@ extension Request {
         do {
             return try JSON.decoder.decode(T.self, from: Data(body))
         } catch let error as DecodingError {
-            throw APIError(.badRequest, "invalid_body", Self.describe(error))
+            throw APIError(.badRequest, "invalid_body", Self.describe(error, body: body))
         }
     }
 
-    private static func describe(_ error: DecodingError) -> String {
+    private static func describe(_ error: DecodingError, body: [UInt8]) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let names = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             return names.isEmpty ? "body" : names.joined(separator: ".")
@@ -28,7 +28,10 @@ extension Request {
             let parent = path(context)
             return "\(parent == "body" ? "" : parent + ".")\(key.stringValue) is required"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): \(context.debugDescription)"
+            guard context.codingPath.isEmpty else { return "\(path(context)): \(context.debugDescription)" }
+            // Foundation reports some bad values (1.5 for an integer, 1e400) without a path.
+            let wellFormed = (try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed)) != nil
+            return wellFormed ? "a value has the wrong type or is out of range: \(context.debugDescription)" : "the body is not valid JSON"
         @unknown default: return "the body could not be read"
         }
     }

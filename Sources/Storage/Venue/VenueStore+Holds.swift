@@ -141,19 +141,22 @@ extension VenueStore {
     }
 
     private func validate(_ request: HoldRequest) throws {
-        guard request.itemCount >= 1 else { throw BookingError.invalid("ask for at least one seat or GA place", field: "seats") }
-        guard request.seats.count <= HoldRequest.maxItems, request.ga.count <= HoldRequest.maxItems,
-              request.itemCount <= HoldRequest.maxItems else {
-            throw BookingError.invalid("at most \(HoldRequest.maxItems) seats or GA places at once", field: "seats")
+        let tooMany = BookingError.invalid("at most \(HoldRequest.maxItems) seats or GA places at once", field: "seats")
+        guard request.seats.count <= HoldRequest.maxItems, request.ga.count <= HoldRequest.maxItems else { throw tooMany }
+        // Each quantity is bounded before any sum, so no hostile number can overflow one.
+        for item in request.ga {
+            guard item.quantity >= 1 else { throw BookingError.invalid("a GA quantity is at least 1", field: "ga") }
+            guard item.quantity <= HoldRequest.maxItems else { throw tooMany }
         }
+        guard request.itemCount >= 1 else { throw BookingError.invalid("ask for at least one seat or GA place", field: "seats") }
+        guard request.itemCount <= HoldRequest.maxItems else { throw tooMany }
         guard Set(request.seats).count == request.seats.count else { throw BookingError.invalid("a seat is listed twice", field: "seats") }
         guard Set(request.ga.map(\.sectionID)).count == request.ga.count else {
             throw BookingError.invalid("a GA section is listed twice", field: "ga")
         }
         let gaSections = Set(try sections().filter { $0.kind == .ga }.map(\.id))
-        for item in request.ga {
-            guard gaSections.contains(item.sectionID) else { throw BookingError.invalid("\(item.sectionID) is not a GA section", field: "ga") }
-            guard item.quantity >= 1 else { throw BookingError.invalid("a GA quantity is at least 1", field: "ga") }
+        for item in request.ga where !gaSections.contains(item.sectionID) {
+            throw BookingError.invalid("\(item.sectionID) is not a GA section", field: "ga")
         }
     }
 }
