@@ -34,7 +34,9 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(pointer, nextIndex)
         case .integer(let v): rc = sqlite3_bind_int64(pointer, nextIndex, v)
         case .real(let v): rc = sqlite3_bind_double(pointer, nextIndex, v)
-        case .text(let v): rc = sqlite3_bind_text(pointer, nextIndex, v, -1, sqliteTransient)
+        // The byte length, not -1: text ends where the string ends, not at an embedded NUL
+        // (else "seat-1\0junk" would find seat-1).
+        case .text(let v): rc = sqlite3_bind_text(pointer, nextIndex, v, Int32(v.utf8.count), sqliteTransient)
         case .blob(let v):
             rc = v.withUnsafeBytes { sqlite3_bind_blob(pointer, nextIndex, $0.baseAddress, Int32($0.count), sqliteTransient) }
         }
