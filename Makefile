@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 export PORT DATA_DIR WORKERS SYNCHRONOUS HOLD_TTL AUTH_RATE AUTH_BURST WRITE_RATE WRITE_BURST \
        PAYMENT_DECLINE_RATE PAYMENT_LATENCY_MS
 
-.PHONY: run test bench build deps test-deps unit integration browser screenshots clean
+.PHONY: run test bench build deps test-deps unit integration browser fuzz screenshots clean
 
 deps:
 	@scripts/install-deps.sh
@@ -31,7 +31,11 @@ integration: build test-deps
 browser: build test-deps
 	python3 -m pytest -q Tests/Browser
 
-test: unit integration browser
+# Schemathesis against the running stack, from public/openapi.json (about 3 minutes).
+fuzz: build test-deps
+	python3 Tests/Fuzz/run_fuzz.py
+
+test: unit integration browser fuzz
 
 screenshots: build test-deps
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots python3 -m pytest -q Tests/Browser/test_screenshots.py

@@ -24,6 +24,6 @@ if [ ${#missing[@]} -gt 0 ] && command -v systemctl >/dev/null && systemctl is-a
     echo "note: Debian's own nginx service is running; this project starts its own instance on \$PORT"
 fi
 if [ "${1:-}" = "--test" ]; then
-    python3 -c 'import pytest, requests, aiosmtpd, selenium' 2>/dev/null || python3 -m pip install -q \
-        -r "$root/Tests/Integration/requirements.txt" -r "$root/Tests/Browser/requirements.txt"
+    python3 -c 'import pytest, requests, aiosmtpd, selenium, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q \
+        -r "$root/Tests/Integration/requirements-fuzz.txt" -r "$root/Tests/Browser/requirements.txt"
 fi
