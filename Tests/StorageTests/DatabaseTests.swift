@@ -15,9 +15,31 @@ struct DatabaseTests {
     @Test func opensInWALModeWithTheChosenDurability() throws {
         let database = try makeDatabase()
         #expect(try database.connection.prepare("PRAGMA journal_mode").first { $0.string(0) } == "wal")
-        #expect(try database.connection.prepare("PRAGMA synchronous").queryInt() == 2)  // FULL
+        // FULL is a group commit: SQLite commits without a flush, `write` flushes after the lock.
+        #expect(try database.connection.prepare("PRAGMA synchronous").queryInt() == 1)
+        #expect(database.flushesAfterCommit)
         let normal = try Database(path: directory.file("normal.sqlite"), create: true, synchronous: .normal)
         #expect(try normal.connection.prepare("PRAGMA synchronous").queryInt() == 1)
+        #expect(!normal.flushesAfterCommit)
+    }
+
+    @Test func textIsBoundWholeEvenWithAnEmbeddedNUL() throws {
+        let database = try makeDatabase()
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("seat-1").run() }
+        let found = try database.connection.prepare("SELECT count(*) FROM item WHERE name = ?").bind("seat-1\u{0}junk").queryInt()
+        #expect(found == 0)
+        #expect(try database.connection.prepare("SELECT length(CAST(? AS BLOB))").bind("a\u{0}b").queryInt() == 3)
+    }
+
+    @Test func aDurableWriteFlushesTheWALOnceItCommits() throws {
+        let database = try makeDatabase()
+        let before = database.walFlushes
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('a')").run() }
+        #expect(database.walFlushes == before + 1)
+        #expect(throws: SQLiteError.self) {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('a')").run() }  // UNIQUE: rolled back
+        }
+        #expect(database.walFlushes == before + 1)
     }
 
     @Test func refusesToCreateAMissingFileUnlessAsked() {

@@ -56,6 +56,18 @@ public final class Connection {
         }
     }
 
+    /// `fdatasync` of the WAL file, through SQLite's own handle of it (the file a reset or a
+    /// checkpoint keeps using). Makes every commit so far durable.
+    public func flushWAL() throws(SQLiteError) {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        let rc = sqlite3_file_control(handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
+        guard rc == SQLITE_OK, let file, let methods = file.pointee.pMethods, let sync = methods.pointee.xSync else {
+            throw SQLiteError(code: rc == SQLITE_OK ? SQLITE_MISUSE : rc, message: "the WAL file is not open", sql: nil)
+        }
+        let synced = sync(file, SQLITE_SYNC_NORMAL)
+        guard synced == SQLITE_OK else { throw SQLiteError(code: synced, message: "cannot flush the WAL to disk", sql: nil) }
+    }
+
     /// A cached prepared statement for `sql`, reset and with its bindings cleared.
     public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         if let cached = statements[sql] {
