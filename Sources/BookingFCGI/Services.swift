@@ -54,6 +54,12 @@ final class Services {
         return (id, store)
     }
 
+    /// Work that waits until the response has gone out (in the notifier, until the end of a
+    /// round): the live publishes of the commits made meanwhile.
+    func finishDeferredWork() {
+        livePublisher?.flush()
+    }
+
     /// Brings the cross-venue index up to date with a venue after a write. The index is
     /// derived: a failure here is logged, never turned into a failed request.
     func syncCatalog(_ id: VenueID, _ store: VenueStore) {

@@ -59,6 +59,7 @@ enum Commands {
             let services = try Services(configuration: configuration, log: Logger(component: "reconciler"))
             guard let age = Int(options["older-than"] ?? "600"), age >= 0 else { throw ConfigurationError("--older-than takes seconds") }
             let refunded = try Reconciler.refundStrandedPayments(services: services, olderThan: age)
+            services.finishDeferredWork()
             print("refunded \(refunded) stranded payments")
             return 0
         case "backup":

@@ -37,6 +37,7 @@ struct Worker {
             let response = application.respond(to: httpRequest)
             fcgi.write(response, omitBody: httpRequest.method == "HEAD")
             FCGX_Finish_r(request)
+            application.services.finishDeferredWork()
         }
         exit(0)
     }

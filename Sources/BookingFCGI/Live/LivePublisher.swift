@@ -3,14 +3,24 @@ import Glibc
 import Storage
 
 /// Publishes seat-map changes to nchan's publisher, which listens only on a unix socket
-/// (deploy/nginx.conf). Called after the commit, outside the write lock. A lost publish is
-/// harmless: clients see a version gap on the next message and re-read the seat map.
+/// (deploy/nginx.conf). A lost publish is harmless: clients see a version gap on the next
+/// message and re-read the seat map.
+///
+/// Changes are queued as they commit and sent by `flush()`, which the worker calls once the
+/// response has gone out, so publishing adds nothing to the buyer's wait. Messages go over
+/// one kept-alive HTTP/1.1 connection per process, pipelined, in commit order.
 final class LivePublisher {
     let socketPath: String
     let log: Logger
     let metrics: SharedMetrics
-    /// How long one publish may take before it is given up.
+    /// Queued messages beyond this are sent at once (a process that never flushes stays small).
+    static let maxQueued = 64
+    /// How long one send or reply may take before the connection is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
+    private var queued: [(venue: VenueID, change: LiveChange)] = []
+    private var connection: Int32 = -1
+    /// Bytes read from the connection and not yet consumed as an answer.
+    private var inbox: [UInt8] = []
 
     init(socketPath: String, log: Logger, metrics: SharedMetrics) {
         self.socketPath = socketPath
@@ -18,13 +28,28 @@ final class LivePublisher {
         self.metrics = metrics
     }
 
+    deinit { disconnect() }
+
+    /// Queues `changes` (committed) for the next `flush()`.
     func publish(venue: VenueID, _ changes: [LiveChange]) {
-        for change in changes {
-            let path = "/pub/venues/\(venue.value)/events/\(change.eventID)"
-            if !post(path: path, body: Self.message(change)) {
-                metrics.add(.livePublishFailures)
-                log.error("live publish failed", ["venue": venue.value, "event": change.eventID, "version": "\(change.version)"])
-            }
+        queued += changes.map { (venue, $0) }
+        if queued.count >= Self.maxQueued { flush() }
+    }
+
+    /// Sends every queued message, pipelined on the kept-alive connection.
+    func flush() {
+        guard !queued.isEmpty else { return }
+        let batch = queued
+        queued.removeAll(keepingCapacity: true)
+        let requests = batch.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
+        // A kept-alive connection that nginx closed meanwhile fails before any answer: the
+        // batch is sent once more on a new one.
+        let reused = connection >= 0
+        var answers = exchange(requests, expecting: batch.count)
+        if answers.isEmpty && reused { answers = exchange(requests, expecting: batch.count) }
+        for (index, item) in batch.enumerated() where index >= answers.count || !answers[index] {
+            metrics.add(.livePublishFailures)
+            log.error("live publish failed", ["venue": item.venue.value, "event": item.change.eventID, "version": "\(item.change.version)"])
         }
     }
 
@@ -36,34 +61,89 @@ final class LivePublisher {
         return Array("{\"version\":\(change.version),\"seats\":[\(seats)],\"ga\":[\(ga)]}".utf8)
     }
 
-    /// One HTTP/1.0 POST over the unix socket; true on a 2xx answer.
-    private func post(path: String, body: [UInt8]) -> Bool {
+    // MARK: HTTP over the unix socket
+
+    private static func request(path: String, body: [UInt8]) -> [UInt8] {
+        Array("POST \(path) HTTP/1.1\r\nHost: nchan\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+    }
+
+    /// Sends `requests` and reads up to `count` answers: whether each was a 2xx, in order.
+    private func exchange(_ requests: [UInt8], expecting count: Int) -> [Bool] {
+        guard connection >= 0 || connect() else { return [] }
+        var sent = 0
+        while sent < requests.count {
+            let n = requests[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { disconnect(); return [] }
+            sent += n
+        }
+        var answers: [Bool] = []
+        while answers.count < count {
+            guard let reply = readReply() else { disconnect(); break }
+            answers.append(reply.status / 100 == 2)
+            if !reply.keepAlive { disconnect(); break }
+        }
+        return answers
+    }
+
+    /// Reads one answer from the connection: its status, and whether the connection stays
+    /// open after it. Bytes of the next answer stay in `inbox`.
+    private func readReply() -> (status: Int, keepAlive: Bool)? {
+        func receive() -> Bool {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let got = recv(connection, &chunk, chunk.count, 0)
+            guard got > 0 else { return false }
+            inbox += chunk[0..<got]
+            return true
+        }
+        var headerEnd = Self.endOfHeaders(inbox)
+        while headerEnd == nil {
+            guard receive() else { return nil }
+            headerEnd = Self.endOfHeaders(inbox)
+        }
+        let head = String(decoding: inbox[0..<headerEnd!], as: UTF8.self).lowercased()
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.hasPrefix("http/1."),
+              let status = Int(statusLine.dropFirst(9).prefix(3)) else { return nil }
+        // Without a length the body ends with the connection: nothing more can be read.
+        guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil }).first
+        else { return (status, false) }
+        while inbox.count < headerEnd! + length {
+            guard receive() else { return nil }
+        }
+        inbox.removeFirst(headerEnd! + length)
+        return (status, !lines.contains("connection: close"))
+    }
+
+    private static func endOfHeaders(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 3..<bytes.count where bytes[index] == 10 && bytes[index - 1] == 13 && bytes[index - 2] == 10 && bytes[index - 3] == 13 {
+            return index + 1
+        }
+        return nil
+    }
+
+    private func connect() -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
         var limit = timeout
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(socketPath.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); return false }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: pathBytes) }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { return false }
-        let request = Array("POST \(path) HTTP/1.0\r\nHost: nchan\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { return false }
-            sent += n
-        }
-        var reply = [UInt8](repeating: 0, count: 64)
-        let got = recv(fd, &reply, reply.count, 0)
-        guard got >= 12 else { return false }
-        // "HTTP/1.1 201 Created" or "202 Accepted": nchan answers 2xx to a publish.
-        return reply[9] == UInt8(ascii: "2")
+        guard connected == 0 else { close(fd); return false }
+        connection = fd
+        return true
+    }
+
+    private func disconnect() {
+        if connection >= 0 { close(connection) }
+        connection = -1
+        inbox.removeAll()
     }
 }
