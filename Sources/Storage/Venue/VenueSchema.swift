@@ -182,5 +182,11 @@ enum VenueSchema {
             expired_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 3: the per-customer ticket limit counts one customer's bookings of one event; by
+        // (customer, created_at) it walked all their bookings of every event on each hold.
+        """
+        DROP INDEX booking_by_customer;
+        CREATE INDEX booking_by_customer ON booking(customer_id, event_id, status);
+        """,
     ])
 }

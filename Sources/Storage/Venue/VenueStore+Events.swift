@@ -156,6 +156,18 @@ extension VenueStore {
             """).bind(eventID, now).map { SectionAvailability(sectionID: $0.string(0), capacity: $0.int(1), available: $0.int(2)) }
     }
 
+    /// Places left in one GA section: free stock plus places of holds that have expired but
+    /// are not purged yet. One section only, so a write can report it without counting a
+    /// whole seated house.
+    func gaAvailable(eventID: String, sectionID: String, now: Int) throws -> Int {
+        try connection.prepare("""
+            SELECT g.capacity - g.taken
+                   + coalesce((SELECT sum(hg.quantity) FROM hold_ga hg JOIN hold h ON h.id = hg.hold_id
+                               WHERE h.event_id = ?1 AND h.expires_at <= ?3 AND hg.section_id = ?2), 0)
+            FROM ga_stock g WHERE g.event_id = ?1 AND g.section_id = ?2
+            """).bind(eventID, sectionID, now).queryInt() ?? 0
+    }
+
     /// The cheap part of a seat map's ETag: the event's version and the earliest expiry of a
     /// live hold (after which the map changes without a write).
     public func seatMapTag(eventID: String, now: Int) throws -> (version: Int, nextExpiry: Int?)? {

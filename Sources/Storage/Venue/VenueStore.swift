@@ -47,9 +47,9 @@ public final class VenueStore {
                     """).bind(now, eventID, seatID).queryInt() ?? 0
                 return LiveChange.SeatState(id: seatID, state: [.available, .held, .sold][state])
             }
-            let touchedGA = pending.sections[eventID] ?? []
-            let ga = try availability(eventID: eventID, now: now).filter { touchedGA.contains($0.sectionID) }
-                .map { LiveChange.GAState(section: $0.sectionID, available: $0.available) }
+            let ga = try (pending.sections[eventID] ?? []).sorted().map { section in
+                LiveChange.GAState(section: section, available: try gaAvailable(eventID: eventID, sectionID: section, now: now))
+            }
             return LiveChange(eventID: eventID, version: version, seats: seats, ga: ga)
         }
     }
