@@ -14,5 +14,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ "$recipient" =~ ^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$ ]] || { echo "dev-sendmail: bad recipient" >&2; exit 64; }
-mkdir -p "$dir"
-cat > "$dir/$(date +%s%N)-$recipient.eml"
+# No date or mkdir processes per message: a big sale sends many mails.
+[ -d "$dir" ] || mkdir -p "$dir"
+cat > "$dir/${EPOCHREALTIME/./}-$$-$recipient.eml"

@@ -1,4 +1,5 @@
 import Foundation
+import CFastCGI
 import Glibc
 
 /// `booking-fcgi serve` runs the pool (master + workers); `worker` is how the master starts
@@ -30,6 +31,10 @@ do {
         guard let fd = options["listen-fd"].flatMap(Int32.init) else {
             fail("usage: booking-fcgi worker --listen-fd N (started by the master)")
         }
+        // Argon2 takes ~19 MiB per hash. glibc would raise its mmap threshold after the first
+        // one and keep later ones on the heap, resident for good; a fixed threshold returns
+        // each hash's memory to the kernel, so a worker stays small after a login flood.
+        mallopt(M_MMAP_THRESHOLD, 4 << 20)
         let services = try Services(configuration: configuration, log: log)
         Worker(listenFD: fd, application: Application(services: services)).run()
     case let command?:

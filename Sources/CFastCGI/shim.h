@@ -12,3 +12,6 @@ static inline void booking_atomic_add(uint64_t *counter, uint64_t value) {
 static inline uint64_t booking_atomic_load(const uint64_t *counter) {
     return __atomic_load_n(counter, __ATOMIC_RELAXED);
 }
+
+// Worker memory: mallopt(M_MMAP_THRESHOLD, ...) (see main.swift).
+#include <malloc.h>
