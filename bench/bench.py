@@ -1,20 +1,45 @@
 #!/usr/bin/env python3
 """The benchmark: starts the real stack (nginx + worker pool) on loopback with a fresh data
-dir and rate limits lifted, builds a 5,000-seat venue and a GA venue, runs bounded wrk
-scenarios and prints a table. Afterwards it checks the databases (no double sale).
+dir and rate limits lifted, builds the venues it needs, runs bounded scenarios and prints
+a table. Afterwards it checks the databases (no double sale) and says so.
 
-    make bench                       # both synchronous settings
-    python3 bench/bench.py --seconds 5 --sync FULL
+Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
+  health          GET /api/health
+  event-page      GET one event of the 5,000-seat arena
+  seat-map        GET the arena's 5,000-seat map (full body, no gzip)
+  seat-map-304    the same with If-None-Match (304)
+  event-list      GET /api/events
+  book-1-venue    one-call GA bookings on one venue
+  book-4-venues   one-call GA bookings spread over 4 venues (4 database files)
+  book-seated     one-call bookings of one seat each on 5,000-seat events; every request
+                  asks for a different seat (wrk threads interleave one global sequence)
+  hold-then-book  POST holds, then POST bookings with the holdId (one connection per wrk
+                  thread, so each connection alternates); the rate is completed bookings/s
+  contention      10,000 buyers (10,000 accounts) race for 100 seats over 1,000 connections
+                  (a Python asyncio client); checks exactly 100 seats sold, none twice
+Group names: reads (the first five), bookings (the next four).
+
+Bookings run at each --sync setting; reads and contention run once, at the first one.
+Contention runs on a stack of its own whose accounts are hashed with cheap Argon2
+(registering 10,000 accounts at the production cost would take minutes; the booking path
+does not hash), so the other scenarios keep production hashing and worker RSS.
+
+    make bench                                   # everything, both synchronous settings
+    python3 bench/bench.py --seconds 5 --sync FULL --only book-seated,contention
 """
 import argparse
-import json
+import asyncio
+import collections
+import math
 import os
 import re
+import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -23,8 +48,23 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Integration"))
 from stack import Stack  # noqa: E402
 
-PASSWORD = "bench password 123"
+READS = ["health", "event-page", "seat-map", "seat-map-304", "event-list"]
+BOOKINGS = ["book-1-venue", "book-4-venues", "book-seated", "hold-then-book"]
+SCENARIOS = READS + BOOKINGS + ["contention"]
+GROUPS = {"reads": READS, "bookings": BOOKINGS}
 
+PASSWORD = "bench password 123"
+LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000")
+CONNECTIONS = 32                 # wrk connections of every wrk scenario
+CUSTOMERS = 200                  # accounts the wrk booking scenarios rotate through
+GA_VENUES, GA_EVENTS = 4, 20     # GA venues "festival-1".."festival-4", events on each
+ARENA_ROWS, ARENA_ROW_SEATS = 100, 50
+ARENA_SEATS = ARENA_ROWS * ARENA_ROW_SEATS
+SEATED_MAX_RATE = 10_000         # seated events are made for this many bookings/s
+RACE_BUYERS, RACE_SEATS, RACE_CONNECTIONS = 10_000, 100, 1_000
+
+
+# ---------------------------------------------------------------- set-up through the API
 
 def register(stack, email, role="customer"):
     r = requests.post(stack.url("/api/auth/register"), json={"email": email, "password": PASSWORD, "name": "Bench", "role": role})
@@ -32,96 +72,367 @@ def register(stack, email, role="customer"):
     return r.json()["token"]
 
 
-def setup(stack, customers, events):
-    org = {"Authorization": "Bearer " + register(stack, "organizer@bench.example", "organizer")}
-    rows = [{"label": f"R{i:02d}", "seats": 50} for i in range(100)]  # 5,000 seats
+def auth(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def create_venue(stack, org, venue_id, sections):
     r = requests.post(stack.url("/api/venues"), headers=org, json={
-        "id": "arena", "name": "Arena", "timezone": "Europe/Paris",
-        "layout": {"sections": [{"id": "stalls", "name": "Stalls", "kind": "seated", "rows": rows},
-                                {"id": "standing", "name": "Standing", "kind": "ga", "capacity": 2000}]}})
+        "id": venue_id, "name": venue_id.title(), "timezone": "Europe/Paris", "layout": {"sections": sections}})
     assert r.status_code == 201, r.text
-    arena_event = requests.post(stack.url("/api/venues/arena/events"), headers=org, json={
-        "title": "Big Show", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR", "prices": {"stalls": 5000, "standing": 2500}}).json()["event"]["id"]
-    r = requests.post(stack.url("/api/venues"), headers=org, json={
-        "id": "festival", "name": "Festival", "timezone": "Europe/Paris",
-        "layout": {"sections": [{"id": "field", "name": "Field", "kind": "ga", "capacity": 1000000}]}})
+
+
+def create_event(stack, org, venue_id, title, prices):
+    r = requests.post(stack.url(f"/api/venues/{venue_id}/events"), headers=org, json={
+        "title": title, "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR", "prices": prices, "maxTicketsPerCustomer": 100})
     assert r.status_code == 201, r.text
-    festival_events = [requests.post(stack.url("/api/venues/festival/events"), headers=org, json={
-        "title": f"Day {i}", "startsAt": "2031-02-01T12:00:00Z", "currency": "EUR", "prices": {"field": 3000},
-        "maxTicketsPerCustomer": 100}).json()["event"]["id"] for i in range(events)]
-    tokens = [register(stack, f"c{i}@bench.example") for i in range(customers)]
-    return arena_event, festival_events, tokens
+    return r.json()["event"]["id"]
 
 
-BOOKING_LUA = textwrap.dedent("""
-    local tokens = {%(tokens)s}
-    local events = {%(events)s}
-    local counter = 0
-    local id = 0
-    local threads = {}
-    function setup(thread)
-      thread:set("id", #threads)
-      table.insert(threads, thread)
-    end
-    function init(args)
-      statuses = {}
-    end
-    request = function()
-      local n = counter * %(threads)d + id
-      counter = counter + 1
-      local token = tokens[(n %% #tokens) + 1]
-      local event = events[(math.floor(n / #tokens) %% #events) + 1]
-      local body = '{"eventId":"' .. event .. '","ga":[{"section":"field","quantity":1}],"payment":{"method":"test"}}'
-      return wrk.format("POST", "/api/venues/festival/bookings",
-        {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
-    end
-    response = function(status)
-      statuses[status] = (statuses[status] or 0) + 1
-    end
-    function done(summary, latency, requests)
-      local total = {}
-      for _, thread in ipairs(threads) do
-        for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
-      end
-      for status, count in pairs(total) do io.write(string.format("STATUS %%d %%d\\n", status, count)) end
-    end
-""")
-
-GET_LUA = textwrap.dedent("""
-    local etag = [[%(etag)s]]
-    request = function()
-      if etag ~= "" then return wrk.format("GET", nil, {["If-None-Match"] = etag}) end
-      return wrk.format("GET")
-    end
-""")
+def setup(stack, seconds):
+    """The arena (5,000 seats + GA; one event for reads, enough events for seated bookings),
+    4 GA venues with GA_EVENTS events each, and CUSTOMERS customers."""
+    org = auth(register(stack, "organizer@bench.example", "organizer"))
+    rows = [{"label": f"R{i:02d}", "seats": ARENA_ROW_SEATS} for i in range(ARENA_ROWS)]
+    create_venue(stack, org, "arena", [{"id": "stalls", "name": "Stalls", "kind": "seated", "rows": rows},
+                                       {"id": "standing", "name": "Standing", "kind": "ga", "capacity": 2000}])
+    arena_prices = {"stalls": 5000, "standing": 2500}
+    arena_event = create_event(stack, org, "arena", "Big Show", arena_prices)
+    seated_events = [create_event(stack, org, "arena", f"Seated {i}", arena_prices)
+                     for i in range(math.ceil(seconds * SEATED_MAX_RATE / ARENA_SEATS))]
+    ga_events = {}
+    for v in range(1, GA_VENUES + 1):
+        venue = f"festival-{v}"
+        create_venue(stack, org, venue, [{"id": "field", "name": "Field", "kind": "ga", "capacity": 1000000}])
+        ga_events[venue] = [create_event(stack, org, venue, f"Day {i}", {"field": 3000}) for i in range(GA_EVENTS)]
+    with ThreadPoolExecutor(4) as pool:
+        tokens = list(pool.map(lambda i: register(stack, f"c{i}@bench.example"), range(CUSTOMERS)))
+    return {"arena_event": arena_event, "seated_events": seated_events, "ga_events": ga_events, "tokens": tokens}
 
 
-def wrk(url, seconds, connections, threads=2, script=None):
-    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s"]
-    path = None
-    if script:
-        fd, path = tempfile.mkstemp(suffix=".lua")
-        os.write(fd, script.encode())
-        os.close(fd)
-        args += ["-s", path]
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
-    if path:
+# ---------------------------------------------------------------- wrk and its Lua scripts
+
+def lua_list(values):
+    return "{" + ",".join(f'"{v}"' for v in values) + "}"
+
+
+# Every script: `id` is the thread's number (a global set by setup), `count(key)` tallies a
+# status, and done() prints the tallies of all threads and the run's duration.
+LUA_COMMON = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  thread:set("nthreads", %(threads)d)
+  table.insert(threads, thread)
+end
+function init(args)
+  statuses = {}
+end
+function count(key)
+  statuses[key] = (statuses[key] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for key, n in pairs(thread:get("statuses")) do total[key] = (total[key] or 0) + n end
+  end
+  for key, n in pairs(total) do io.write(string.format("STATUS %%s %%d\\n", tostring(key), n)) end
+  io.write(string.format("DURATION %%f\\n", summary.duration / 1e6))
+end
+local counter = 0
+-- The n-th request of the whole run: threads interleave, so no two requests share an n.
+function next_n()
+  local n = counter * nthreads + id
+  counter = counter + 1
+  return n
+end
+function post(path, token, body)
+  return wrk.format("POST", path, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
+end
+"""
+
+# Plain GETs (a static request, as without a script); with an ETag, conditional ones whose
+# statuses are tallied (200 versus 304). The others tally nothing: a response() callback
+# makes wrk copy every 515 KB seat map into Lua.
+GET_LUA = """
+local etag = [[%(etag)s]]
+if etag ~= "" then
+  wrk.headers["If-None-Match"] = etag
+  response = function(status) count(status) end
+end
+"""
+
+# One-call GA bookings: request n goes to venue n mod V; within a venue the customers and
+# then the events rotate, keeping every customer far below the per-event limit.
+GA_BOOKING_LUA = """
+local tokens = %(tokens)s
+local venues = %(venues)s
+local events = %(events)s
+request = function()
+  local n = next_n()
+  local v = n %% #venues + 1
+  local m = math.floor(n / #venues)
+  local event = events[v][math.floor(m / #tokens) %% #events[v] + 1]
+  local body = '{"eventId":"' .. event .. '","ga":[{"section":"field","quantity":1}],"payment":{"method":"test"}}'
+  return post("/api/venues/" .. venues[v] .. "/bookings", tokens[m %% #tokens + 1], body)
+end
+response = function(status) count(status) end
+"""
+
+# One-call seated bookings: request n books seat n mod 5,000 of event n div 5,000, so no
+# two requests ask for the same seat (once every event is sold out they would get 409).
+SEATED_BOOKING_LUA = """
+local tokens = %(tokens)s
+local events = %(events)s
+request = function()
+  local n = next_n()
+  local event = events[math.floor(n / %(seats)d) %% #events + 1]
+  local i = n %% %(seats)d
+  local seat = string.format("stalls-R%%02d-%%d", math.floor(i / %(row_seats)d), i %% %(row_seats)d + 1)
+  local body = '{"eventId":"' .. event .. '","seats":["' .. seat .. '"],"payment":{"method":"test"}}'
+  return post("/api/venues/arena/bookings", tokens[n %% #tokens + 1], body)
+end
+response = function(status) count(status) end
+"""
+
+# Two steps on one connection per thread: a hold of one GA place, then the booking of that
+# hold by the same customer. Statuses are tallied as "hold:201", "booking:201", ...
+HOLD_THEN_BOOK_LUA = """
+local tokens = %(tokens)s
+local events = %(events)s
+local step, token, hold = "hold", nil, nil
+request = function()
+  if hold then
+    step = "booking"
+    local body = '{"holdId":"' .. hold .. '","payment":{"method":"test"}}'
+    hold = nil
+    return post("/api/venues/%(venue)s/bookings", token, body)
+  end
+  local n = next_n()
+  step, token = "hold", tokens[n %% #tokens + 1]
+  local event = events[math.floor(n / #tokens) %% #events + 1]
+  return post("/api/venues/%(venue)s/events/" .. event .. "/holds", token, '{"ga":[{"section":"field","quantity":1}]}')
+end
+response = function(status, headers, body)
+  count(step .. ":" .. status)
+  if step == "hold" and status == 201 then hold = string.match(body, '"id"%%s*:%%s*"([^"]+)"') end
+end
+"""
+
+
+def wrk(url, seconds, script, threads=2, connections=CONNECTIONS):
+    """Runs wrk with a Lua script (LUA_COMMON prepended); returns rate, latencies and statuses."""
+    fd, path = tempfile.mkstemp(suffix=".lua")
+    os.write(fd, (LUA_COMMON % {"threads": threads} + script).encode())
+    os.close(fd)
+    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s", "-s", path]
+    try:
+        out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    finally:
         os.unlink(path)
-    def latency(label):
-        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        if not m:
-            return float("nan")
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    maximum = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out)
-    max_ms = float(maximum.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[maximum.group(2)]
-    statuses = {int(a): int(b) for a, b in re.findall(r"STATUS (\d+) (\d+)", out)}
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "max": max_ms, "statuses": statuses,
-            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else ""}
 
+    def ms(value, unit):
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+    def percentile(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s|m)\b", out, re.M)
+        return ms(*m.groups()) if m else float("nan")
+    maximum = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\b", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    statuses = {int(k) if k.isdigit() else k: int(n) for k, n in re.findall(r"^STATUS (\S+) (\d+)", out, re.M)}
+    if not statuses:
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        statuses = {"non-2xx/3xx": int(non2xx.group(1))} if non2xx else {"2xx/3xx": "all"}
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "duration": float(re.search(r"^DURATION ([\d.]+)", out, re.M).group(1)),
+            "p50": percentile("50"), "p99": percentile("99"), "max": ms(*maximum.groups()) if maximum else float("nan"),
+            "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))), "errors": errors.group(1) if errors else ""}
+
+
+# ---------------------------------------------------------------- the wrk scenarios
+
+def read_scenario(stack, world, name, seconds):
+    event_url = f"{stack.base}/api/venues/arena/events/{world['arena_event']}"
+    url, etag = {"health": (stack.base + "/api/health", ""), "event-page": (event_url, ""),
+                 "seat-map": (event_url + "/seats", ""), "event-list": (stack.base + "/api/events", ""),
+                 "seat-map-304": (event_url + "/seats", requests.get(event_url + "/seats").headers["ETag"])}[name]
+    return wrk(url, seconds, GET_LUA % {"etag": etag})
+
+
+def ga_bookings(stack, world, venues, seconds):
+    events = "{" + ",".join(lua_list(world["ga_events"][v]) for v in venues) + "}"
+    script = GA_BOOKING_LUA % {"tokens": lua_list(world["tokens"]), "venues": lua_list(venues), "events": events}
+    return wrk(stack.base + "/", seconds, script)
+
+
+def seated_bookings(stack, world, seconds):
+    script = SEATED_BOOKING_LUA % {"tokens": lua_list(world["tokens"]), "events": lua_list(world["seated_events"]),
+                                   "seats": ARENA_SEATS, "row_seats": ARENA_ROW_SEATS}
+    return wrk(stack.base + "/", seconds, script)
+
+
+def hold_then_book(stack, world, seconds):
+    """One connection per wrk thread, so each connection's requests alternate hold, booking.
+    The rate reported is completed bookings (201) per second."""
+    script = HOLD_THEN_BOOK_LUA % {"tokens": lua_list(world["tokens"]), "venue": "festival-1",
+                                   "events": lua_list(world["ga_events"]["festival-1"])}
+    result = wrk(stack.base + "/", seconds, script, threads=CONNECTIONS)
+    result["rps"] = result["statuses"].get("booking:201", 0) / result["duration"]
+    return result
+
+
+def booking_scenario(stack, world, name, seconds):
+    venues = [f"festival-{v}" for v in range(1, GA_VENUES + 1)]
+    if name == "book-1-venue":
+        return ga_bookings(stack, world, venues[:1], seconds)
+    if name == "book-4-venues":
+        return ga_bookings(stack, world, venues, seconds)
+    if name == "book-seated":
+        return seated_bookings(stack, world, seconds)
+    return hold_then_book(stack, world, seconds)
+
+
+LABELS = {"health": "health", "event-page": "event page", "seat-map": "seat map 5,000 seats (full)",
+          "seat-map-304": "seat map (304)", "event-list": "event list",
+          "book-1-venue": "bookings GA (one call, 1 venue)", "book-4-venues": "bookings GA (one call, 4 venues)",
+          "book-seated": "bookings seated (one call, 1 seat)", "hold-then-book": "hold, then book (bookings/s)",
+          "contention": "contention 10,000 -> 100 seats"}
+
+
+# ---------------------------------------------------------------- contention: an asyncio client
+
+async def http(reader, writer, method, path, token=None, body=b""):
+    """One HTTP/1.1 request on a kept-alive connection; returns (status, body bytes)."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    writer.write(head.encode() + b"\r\n" + body)
+    header = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+    status = int(header.split(" ", 2)[1])
+    length = re.search(r"\r\ncontent-length: *(\d+)", header)
+    if length:
+        return status, await reader.readexactly(int(length.group(1)))
+    payload = b""
+    if "\r\ntransfer-encoding: chunked" in header:
+        while size := int((await reader.readline()).split(b";")[0], 16):
+            payload += await reader.readexactly(size + 2)
+        await reader.readline()
+    return status, payload
+
+
+async def register_many(port, count, connections=32):
+    """Registers `count` customers over a few connections; returns their tokens."""
+    tokens = [None] * count
+
+    async def client(first):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for i in range(first, count, connections):
+            body = f'{{"email":"racer{i}@bench.example","password":"{PASSWORD}","name":"Racer"}}'.encode()
+            status, payload = await http(reader, writer, "POST", "/api/auth/register", body=body)
+            assert status == 201, payload
+            tokens[i] = re.search(rb'"token"\s*:\s*"([^"]+)"', payload).group(1).decode()
+        writer.close()
+    await asyncio.gather(*(client(c) for c in range(connections)))
+    return tokens
+
+
+async def race(port, event, tokens, seat_ids):
+    """Opens RACE_CONNECTIONS connections, then lets buyer i (token i) book seat i mod 100;
+    each connection sends its buyers one after the other. Returns statuses, latencies, wall time."""
+    statuses, latencies = collections.Counter(), []
+    go = asyncio.Event()
+
+    async def open_connection():
+        for _ in range(3):  # a dropped SYN (full accept queue) is retried, outside the timing
+            try:
+                return await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 5)
+            except (OSError, asyncio.TimeoutError):
+                await asyncio.sleep(0.1)
+        raise RuntimeError("could not connect")
+
+    async def client(first, connection):
+        reader, writer = connection
+        await go.wait()
+        for i in range(first, len(tokens), RACE_CONNECTIONS):
+            body = f'{{"eventId":"{event}","seats":["{seat_ids[i % len(seat_ids)]}"],"payment":{{"method":"test"}}}}'
+            start = time.perf_counter()
+            try:
+                status, payload = await http(reader, writer, "POST", "/api/venues/race/bookings", tokens[i], body.encode())
+                code = re.search(rb'"code"\s*:\s*"([^"]+)"', payload) if status != 201 else None
+                statuses[f"{status} {code.group(1).decode()}" if code else status] += 1
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                statuses["error " + type(error).__name__] += 1
+                writer.close()
+                reader, writer = await open_connection()
+            latencies.append((time.perf_counter() - start) * 1000)
+        writer.close()
+
+    connections = []
+    for batch in range(0, RACE_CONNECTIONS, 250):
+        connections += await asyncio.gather(*(open_connection() for _ in range(batch, min(batch + 250, RACE_CONNECTIONS))))
+    tasks = [asyncio.create_task(client(c, connections[c])) for c in range(RACE_CONNECTIONS)]
+    await asyncio.sleep(0.1)
+    start = time.perf_counter()
+    go.set()
+    await asyncio.gather(*tasks)
+    return statuses, sorted(latencies), time.perf_counter() - start
+
+
+def sold_seats(stack, event):
+    """(tickets, distinct seats) of confirmed bookings of `event`, read from the venue file."""
+    db = sqlite3.connect(f"file:{stack.data_dir}/venues/race.sqlite?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT count(*), count(DISTINCT t.seat_id) FROM ticket t JOIN booking b ON b.id = t.booking_id "
+                          "WHERE t.event_id = ? AND b.status = 'confirmed'", (event,)).fetchone()
+    finally:
+        db.close()
+
+
+def setup_race(stack):
+    """A venue of 100 seats with one event, and RACE_BUYERS customers (tokens)."""
+    org = auth(register(stack, "organizer@bench.example", "organizer"))
+    rows = [{"label": chr(65 + r), "seats": 10} for r in range(RACE_SEATS // 10)]
+    create_venue(stack, org, "race", [{"id": "floor", "name": "Floor", "kind": "seated", "rows": rows}])
+    event = create_event(stack, org, "race", "The Race", {"floor": 5000})
+    seat_ids = [f"floor-{row['label']}-{n}" for row in rows for n in range(1, 11)]
+    started = time.perf_counter()
+    tokens = asyncio.run(register_many(stack.port, RACE_BUYERS))
+    return event, seat_ids, tokens, time.perf_counter() - started
+
+
+def contention(sync, rows, notes):
+    """Its own stack (cheap Argon2 for 10,000 registrations), a 100-seat venue, the race;
+    then the database: exactly 100 tickets, for 100 distinct seats, and `booking-fcgi check`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65535)), hard))
+    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", "4"), ARGON2_MEMORY_KIB="8", ARGON2_ITERATIONS="1",
+                  **LIMITS_LIFTED)
+    try:
+        event, seat_ids, tokens, registering = setup_race(stack)
+        before = worker_rss_mib(stack)
+        statuses, latencies, wall = asyncio.run(race(stack.port, event, tokens, seat_ids))
+        after = worker_rss_mib(stack)
+        ok, summary = check(stack)
+        tickets, distinct = sold_seats(stack, event)
+    finally:
+        stack.stop()
+    winners = statuses.get(201, 0)
+    losers = sum(n for status, n in statuses.items() if str(status).startswith("409"))
+    other = {k: v for k, v in statuses.items() if k != 201 and not str(k).startswith("409")}
+    verified = ok and winners == tickets == distinct == RACE_SEATS and sum(statuses.values()) == RACE_BUYERS
+    rows.append(("contention", sync, {"rps": RACE_BUYERS / wall, "p50": latencies[len(latencies) // 2],
+                                      "p99": latencies[int(len(latencies) * 0.99) - 1], "max": latencies[-1],
+                                      "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))), "errors": ""}))
+    notes.append(f"contention ({sync}): {RACE_BUYERS:,} buyers, each its own account (registered in {registering:.1f} s, cheap "
+                 f"Argon2), over {RACE_CONNECTIONS:,} connections for {RACE_SEATS} seats: {winners} winners (201), {losers:,} "
+                 f"409, other {other or 'none'}; all answered in {wall:.2f} s (client: one Python event loop on the same cores)")
+    notes.append(f"contention ({sync}): database: {tickets} tickets sold for {distinct} distinct seats -> "
+                 f"{'OK, exactly 100 sold, none twice' if verified else 'FAILED'}; check: {'OK' if ok else 'FAILED'} "
+                 f"({summary}); worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after")
+    return verified
+
+
+# ---------------------------------------------------------------- runs
 
 def worker_rss_mib(stack):
     total = []
@@ -137,48 +448,61 @@ def check(stack):
     return r.returncode == 0, r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr
 
 
-def run(sync, seconds, rows):
-    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", "4"), AUTH_RATE="100000r/s", AUTH_BURST="100000",
-                  WRITE_RATE="1000000r/s", WRITE_BURST="1000000")
+def run(sync, seconds, scenarios, rows, notes):
+    """One stack at `sync` for the wrk scenarios; returns whether its database check passed."""
+    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", "4"), **LIMITS_LIFTED)
     try:
-        arena_event, festival_events, tokens = setup(stack, customers=200, events=50)
-        rss_before = worker_rss_mib(stack)
-        base = stack.base
-        seats_url = f"{base}/api/venues/arena/events/{arena_event}/seats"
-        if sync == "FULL":
-            etag = requests.get(seats_url).headers["ETag"]
-            rows.append(("health", sync, wrk(base + "/api/health", seconds, 32)))
-            rows.append(("event page", sync, wrk(f"{base}/api/venues/arena/events/{arena_event}", seconds, 32)))
-            rows.append(("seat map 5,000 seats (full)", sync, wrk(seats_url, seconds, 32, script=GET_LUA % {"etag": ""})))
-            rows.append(("seat map (304)", sync, wrk(seats_url, seconds, 32, script=GET_LUA % {"etag": etag})))
-            rows.append(("event list", sync, wrk(f"{base}/api/events", seconds, 32)))
-        script = BOOKING_LUA % {"tokens": ",".join(f'"{t}"' for t in tokens), "events": ",".join(f'"{e}"' for e in festival_events), "threads": 2}
-        rows.append(("bookings (one call, 1 venue)", sync, wrk(base + "/", seconds, 32, script=script)))
-        rss_after = worker_rss_mib(stack)
+        world = setup(stack, seconds)
+        before = worker_rss_mib(stack)
+        for name in scenarios:
+            scenario = read_scenario if name in READS else booking_scenario
+            rows.append((name, sync, scenario(stack, world, name, seconds)))
+        after = worker_rss_mib(stack)
         ok, summary = check(stack)
-        return rss_before, rss_after, ok, summary
     finally:
         stack.stop()
+    notes.append(f"synchronous={sync}: worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after; "
+                 f"database check: {'OK' if ok else 'FAILED'} ({summary})")
+    return ok
+
+
+def selected(only):
+    names = []
+    for name in (only.split(",") if only else SCENARIOS):
+        if name not in SCENARIOS and name not in GROUPS:
+            raise SystemExit(f"unknown scenario {name!r}; choose from {', '.join(SCENARIOS + list(GROUPS))}")
+        names += GROUPS.get(name, [name])
+    return [s for s in SCENARIOS if s in names]
+
+
+def print_table(rows, notes, seconds):
+    print(f"\n{'scenario':36} {'sync':6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
+    for name, sync, r in rows:
+        print(f"{LABELS[name]:36} {sync:6} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
+    for note in notes:
+        print(note)
+    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {seconds} s per wrk scenario, "
+          f"{CONNECTIONS} connections (hold-then-book: {CONNECTIONS} threads of 1 connection; its latencies mix holds and bookings)")
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=10)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk scenario")
     parser.add_argument("--sync", choices=["FULL", "NORMAL", "both"], default="both")
+    parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these scenarios (or groups)")
     args = parser.parse_args()
-    rows, notes = [], []
-    for sync in (["FULL", "NORMAL"] if args.sync == "both" else [args.sync]):
-        before, after, ok, summary = run(sync, args.seconds, rows)
-        notes.append(f"synchronous={sync}: worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after; "
-                     f"database check: {'OK' if ok else 'FAILED'} ({summary})")
-    print(f"\n{'scenario':34} {'sync':6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
-    for name, sync, r in rows:
-        statuses = r["statuses"] or ({"non-2xx": r["non2xx"]} if r["non2xx"] else {"2xx/3xx": "all"})
-        print(f"{name:34} {sync:6} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {statuses} {r['socket_errors']}")
-    for note in notes:
-        print(note)
-    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {args.seconds} s per scenario, 32 connections, wrk")
-    sys.exit(0 if all("OK" in n for n in notes) else 1)
+    scenarios = selected(args.only)
+    syncs = ["FULL", "NORMAL"] if args.sync == "both" else [args.sync]
+    rows, notes, ok = [], [], True
+    for i, sync in enumerate(syncs):
+        once = [s for s in scenarios if s in READS] if i == 0 else []
+        wrk_scenarios = once + [s for s in scenarios if s in BOOKINGS]
+        if wrk_scenarios:
+            ok &= run(sync, args.seconds, wrk_scenarios, rows, notes)
+        if i == 0 and "contention" in scenarios:
+            ok &= contention(sync, rows, notes)
+    print_table(rows, notes, args.seconds)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
