@@ -106,6 +106,15 @@ struct BookingTests {
         #expect(try venue.gaAvailable(at: venue.now + 10_000) == 1)
     }
 
+    @Test func theConfirmedBookingIsTheOneStored() throws {
+        let venue = try VenueFixture()
+        let hold = try venue.hold("alice", seats: ["stalls-A-2", "stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 3)])
+        let booking = try venue.book(hold)
+        #expect(try venue.store.booking(booking.id) == booking, "what the buyer is told is what a later read finds")
+        #expect(booking.tickets.map(\.seatID) == ["stalls-A-1", "stalls-A-2", nil, nil, nil])
+        #expect(booking.total == booking.tickets.reduce(0) { $0 + $1.price })
+    }
+
     @Test func anExpiredHoldCannotBePaidFor() throws {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)

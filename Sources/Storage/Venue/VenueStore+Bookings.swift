@@ -70,27 +70,38 @@ extension VenueStore {
             try connection.prepare("""
                 INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
                 """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()
-            let event = try event(hold.eventID)
-            for seatID in hold.seats {
-                let section = try connection.prepare("SELECT section_id FROM seat WHERE id = ?").bind(seatID).first { $0.string(0) } ?? ""
-                try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
-                                 price: event.prices[section] ?? 0, in: connection)
+            var prices: [String: Int] = [:]
+            try connection.prepare("SELECT section_id, amount FROM price WHERE event_id = ?").bind(hold.eventID).forEach { prices[$0.string(0)] = $0.int(1) }
+            // Tickets in the order `loadBooking` reads them: seats by position (as the hold
+            // lists them), then GA places by section and code.
+            var tickets: [TicketRecord] = []
+            if !hold.seats.isEmpty {
+                var sectionOfSeat: [String: String] = [:]
+                try connection.prepare("SELECT c.seat_id, s.section_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ?")
+                    .bind(hold.id).forEach { sectionOfSeat[$0.string(0)] = $0.string(1) }
+                for seatID in hold.seats {
+                    let section = sectionOfSeat[seatID] ?? ""
+                    tickets.append(try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
+                                                    price: prices[section] ?? 0, in: connection))
+                }
+                // The claims pass from the hold to the booking.
+                try connection.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
             }
             for item in hold.ga {
-                for _ in 0..<item.quantity {
+                // GA places stay counted in ga_stock.
+                tickets += try (0..<item.quantity).map { _ in
                     try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
-                                     price: event.prices[item.sectionID] ?? 0, in: connection)
-                }
+                                     price: prices[item.sectionID] ?? 0, in: connection)
+                }.sorted { $0.code < $1.code }
             }
-            // The claims pass from the hold to the booking; GA places stay counted in ga_stock.
-            try connection.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
             try connection.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
             try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
                 .bind(bookingID, providerReference, now, intent.paymentID).run()
             touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
             try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
                              now: now, in: connection)
-            let booking = try loadBooking(bookingID, in: connection)!
+            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: "confirmed",
+                                        total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
             // Only a response that must be stored with the key is rendered under the lock.
             guard idempotency != nil else { made = booking; return nil }
             let response = try render(booking)
@@ -139,13 +150,17 @@ extension VenueStore {
     }
 
     private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
-                              in connection: Connection) throws {
+                              in connection: Connection) throws -> TicketRecord {
         // A collision of random codes is astronomically unlikely; a retry costs nothing.
         for _ in 0..<5 {
+            let code = makeTicketCode()
             try connection.prepare("""
                 INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
-                """).bind(makeTicketCode(), bookingID, eventID, sectionID, seatID, price).run()
-            if connection.changes == 1 { return }
+                """).bind(code, bookingID, eventID, sectionID, seatID, price).run()
+            if connection.changes == 1 {
+                return TicketRecord(code: code, bookingID: bookingID, eventID: eventID, sectionID: sectionID, seatID: seatID,
+                                    price: price, checkedInAt: nil)
+            }
         }
         throw SQLiteError(code: 19, message: "could not make a unique ticket code", sql: nil)
     }

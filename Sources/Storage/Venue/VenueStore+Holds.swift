@@ -112,14 +112,15 @@ extension VenueStore {
     }
 
     func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
-        let found = try connection.prepare("SELECT event_id, customer_id, state, total, created_at, expires_at FROM hold WHERE id = ?")
-            .bind(holdID).first { ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.int(4), $0.int(5)) }
-        guard let (eventID, customerID, state, total, createdAt, expiresAt) = found else { return nil }
+        let found = try connection.prepare("""
+            SELECT h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency
+            FROM hold h JOIN event e ON e.id = h.event_id WHERE h.id = ?
+            """).bind(holdID).first { ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.int(4), $0.int(5), $0.string(6)) }
+        guard let (eventID, customerID, state, total, createdAt, expiresAt, currency) = found else { return nil }
         let seats = try connection.prepare("SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position")
             .bind(holdID).map { $0.string(0) }
         let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
             .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
-        let currency = try connection.prepare("SELECT currency FROM event WHERE id = ?").bind(eventID).first { $0.string(0) } ?? ""
         return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: seats, ga: ga, total: total,
                           currency: currency, createdAt: createdAt, expiresAt: expiresAt)
     }
