@@ -78,6 +78,9 @@ final class SharedMetrics {
 
     private func load(_ offset: Int) -> UInt64 { booking_atomic_load(counters + offset) }
 
+    /// One counter so far, summed over the pool.
+    func value(_ counter: Counter) -> UInt64 { load(countersBase + counter.rawValue) }
+
     /// Requests answered with `status` on `route` so far, summed over the pool.
     func requests(route: String, status: Int) -> UInt64 {
         guard let row = routeIndex[route], let column = Self.statuses.firstIndex(of: status) else { return 0 }

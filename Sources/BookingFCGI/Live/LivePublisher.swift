@@ -38,19 +38,24 @@ final class LivePublisher {
 
     /// Sends every queued message, pipelined on the kept-alive connection.
     func flush() {
-        guard !queued.isEmpty else { return }
-        let batch = queued
+        var pending = queued[...]
         queued.removeAll(keepingCapacity: true)
-        let requests = batch.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
-        // A kept-alive connection that nginx closed meanwhile fails before any answer: the
-        // batch is sent once more on a new one.
-        let reused = connection >= 0
-        var answers = exchange(requests, expecting: batch.count)
-        if answers.isEmpty && reused { answers = exchange(requests, expecting: batch.count) }
-        for (index, item) in batch.enumerated() where index >= answers.count || !answers[index] {
-            metrics.add(.livePublishFailures)
-            log.error("live publish failed", ["venue": item.venue.value, "event": item.change.eventID, "version": "\(item.change.version)"])
+        while !pending.isEmpty {
+            // A kept-alive connection that nginx closed meanwhile fails before any answer;
+            // the next round uses a new one. Answered messages are never sent twice.
+            let reused = connection >= 0
+            let requests = pending.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
+            let answers = exchange(requests, expecting: pending.count)
+            for (item, accepted) in zip(pending, answers) where !accepted { failed(item) }
+            pending = pending.dropFirst(answers.count)
+            if answers.isEmpty && !reused { break }
         }
+        pending.forEach(failed)
+    }
+
+    private func failed(_ item: (venue: VenueID, change: LiveChange)) {
+        metrics.add(.livePublishFailures)
+        log.error("live publish failed", ["venue": item.venue.value, "event": item.change.eventID, "version": "\(item.change.version)"])
     }
 
     /// The message of API.md: `{version, seats: [{id, state}], ga: [{section, available}]}`.

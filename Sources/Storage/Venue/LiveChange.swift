@@ -7,14 +7,29 @@ public struct LiveChange: Sendable, Equatable {
     public let seats: [SeatState]
     public let ga: [GAState]
 
+    public init(eventID: String, version: Int, seats: [SeatState], ga: [GAState]) {
+        self.eventID = eventID
+        self.version = version
+        self.seats = seats
+        self.ga = ga
+    }
+
     public struct SeatState: Sendable, Equatable {
         public let id: String
         public let state: SeatMap.State
+        public init(id: String, state: SeatMap.State) {
+            self.id = id
+            self.state = state
+        }
     }
 
     public struct GAState: Sendable, Equatable {
         public let section: String
         public let available: Int
+        public init(section: String, available: Int) {
+            self.section = section
+            self.available = available
+        }
     }
 }
 

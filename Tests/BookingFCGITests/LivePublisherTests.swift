@@ -1,0 +1,136 @@
+import Foundation
+import Glibc
+import Storage
+import Testing
+@testable import BookingFCGI
+
+/// A stand-in for nchan's publisher: a unix socket that answers each POST with 201 and
+/// records which connection it came on. It can close a connection after some answers.
+final class FakePublisherEndpoint: @unchecked Sendable {
+    let path = NSTemporaryDirectory() + "nchan-\(UUID().uuidString.prefix(8)).sock"
+    private let lock = NSLock()
+    private var received: [(connection: Int, path: String, body: String)] = []
+    private let listener: Int32
+    /// Answers given on one connection before the endpoint closes it (after "Connection: close").
+    let answersPerConnection: Int
+
+    init(answersPerConnection: Int = .max) throws {
+        self.answersPerConnection = answersPerConnection
+        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        Thread.detachNewThread { [self] in serve() }
+    }
+
+    deinit {
+        close(listener)
+        unlink(path)
+    }
+
+    var requests: [(connection: Int, path: String, body: String)] { lock.withLock { received } }
+
+    private func serve() {
+        var number = 0
+        while true {
+            let fd = accept(listener, nil, nil)
+            guard fd >= 0 else { return }
+            number += 1
+            var buffer: [UInt8] = []
+            var answered = 0
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            reading: while true {
+                // Answer every complete request in the buffer (they may arrive pipelined).
+                while let (path, body, used) = Self.request(in: buffer) {
+                    buffer.removeFirst(used)
+                    lock.withLock { received.append((number, path, body)) }
+                    answered += 1
+                    let last = answered >= answersPerConnection
+                    let reply = "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
+                        + (last ? "Connection: close\r\n" : "") + "\r\nqueued messages: 1\n"
+                    _ = reply.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                    if last { break reading }
+                }
+                let got = recv(fd, &chunk, chunk.count, 0)
+                if got <= 0 { break }
+                buffer += chunk[0..<got]
+            }
+            close(fd)
+        }
+    }
+
+    private static func request(in bytes: [UInt8]) -> (String, String, Int)? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let end = text.range(of: "\r\n\r\n") else { return nil }
+        let head = text[..<end.lowerBound]
+        guard let lengthLine = head.split(separator: "\r\n").first(where: { $0.hasPrefix("Content-Length: ") }),
+              let length = Int(lengthLine.dropFirst(16)) else { return nil }
+        let headBytes = text.utf8.distance(from: text.startIndex, to: end.upperBound)
+        guard bytes.count >= headBytes + length else { return nil }
+        let path = head.split(separator: " ")[1]
+        return (String(path), String(decoding: bytes[headBytes..<headBytes + length], as: UTF8.self), headBytes + length)
+    }
+}
+
+@Suite("Publishing live changes to nchan")
+struct LivePublisherTests {
+    let venue = VenueID("arena")!
+
+    func change(_ version: Int) -> LiveChange {
+        LiveChange(eventID: "e_aaaaaaaaaaaaaaaaaaaa", version: version, seats: [.init(id: "A-1", state: .sold)],
+                   ga: [.init(section: "floor", available: 7)])
+    }
+
+    func publisher(_ endpoint: FakePublisherEndpoint) throws -> (LivePublisher, SharedMetrics) {
+        let metrics = try SharedMetrics(path: nil, routes: [])
+        return (LivePublisher(socketPath: endpoint.path, log: Logger(component: "test"), metrics: metrics), metrics)
+    }
+
+    @Test func nothingIsSentBeforeTheFlush() throws {
+        let endpoint = try FakePublisherEndpoint()
+        let (publisher, _) = try publisher(endpoint)
+        publisher.publish(venue: venue, [change(1)])
+        usleep(50_000)
+        #expect(endpoint.requests.isEmpty)
+        publisher.flush()
+        #expect(endpoint.requests.map(\.body) == [#"{"version":1,"seats":[{"id":"A-1","state":"sold"}],"ga":[{"section":"floor","available":7}]}"#])
+        #expect(endpoint.requests.first?.path == "/pub/venues/arena/events/e_aaaaaaaaaaaaaaaaaaaa")
+    }
+
+    @Test func flushesShareOneConnectionAndKeepCommitOrder() throws {
+        let endpoint = try FakePublisherEndpoint()
+        let (publisher, metrics) = try publisher(endpoint)
+        publisher.publish(venue: venue, [change(1), change(2)])
+        publisher.flush()
+        publisher.publish(venue: venue, [change(3)])
+        publisher.flush()
+        #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
+        #expect(endpoint.requests.map(\.body).map { $0.contains("\"version\":") } == [true, true, true])
+        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == [#"{"version":1"#, #"{"version":2"#, #"{"version":3"#])
+        #expect(metrics.value(.livePublishFailures) == 0)
+    }
+
+    @Test func aClosedConnectionIsReplacedWithoutLosingOrRepeatingAMessage() throws {
+        let endpoint = try FakePublisherEndpoint(answersPerConnection: 2)
+        let (publisher, metrics) = try publisher(endpoint)
+        publisher.publish(venue: venue, (1...5).map(change))
+        publisher.flush()
+        publisher.publish(venue: venue, [change(6)])
+        publisher.flush()
+        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...6).map { "{\"version\":\($0)" })
+        #expect(endpoint.requests.map(\.connection) == [1, 1, 2, 2, 3, 3])
+        #expect(metrics.value(.livePublishFailures) == 0)
+    }
+
+    @Test func anUnreachablePublisherCountsEveryLostMessage() throws {
+        let metrics = try SharedMetrics(path: nil, routes: [])
+        let publisher = LivePublisher(socketPath: "/nonexistent/nchan.sock", log: Logger(component: "test"), metrics: metrics)
+        publisher.publish(venue: venue, [change(1), change(2)])
+        publisher.flush()
+        #expect(metrics.value(.livePublishFailures) == 2)
+    }
+}
