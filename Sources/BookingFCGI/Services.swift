@@ -16,7 +16,8 @@ final class Services {
     let livePublisher: LivePublisher?
     let metrics: SharedMetrics
     /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats).
-    var seatMaps = SeatMapCache(capacity: 16)
+    var seatMaps = ResponseCache(capacity: 16)
+    var eventPages = ResponseCache(capacity: 64)
     /// The clock, in Unix seconds; replaceable in tests.
     var now: () -> Int = { Int(Date().timeIntervalSince1970) }
 

@@ -40,10 +40,22 @@ enum EventsController {
         return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
     }
 
+    /// The page of one event. Served from this worker's cache while the event's tag (its
+    /// version and next hold expiry, which every change of the page moves) is unchanged.
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (id, store) = try context.services.venueStore(context.parameter("venueId"))
-        let event = try store.event(context.parameter("eventId"))
-        return try .json(["event": try view(event, id: id, store: store, now: context.services.now())])
+        let eventID = context.parameter("eventId")
+        let now = context.services.now()
+        guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
+        let key = "\(id.value)/\(eventID)", etag = "\(tag.version)-\(tag.nextExpiry ?? 0)"
+        if let cached = context.services.eventPages.body(for: key, etag: etag) {
+            return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8")], body: cached)
+        }
+        let event = try store.event(eventID)
+        let response = try Response.json(["event": try view(event, id: id, store: store, now: now)])
+        // Cached only under the tag of the version it shows (a commit may have come between).
+        if event.version == tag.version { context.services.eventPages.store(response.body, for: key, etag: etag) }
+        return response
     }
 
     static func update(_ request: Request, _ context: inout RequestContext) throws -> Response {

@@ -170,11 +170,11 @@ extension VenueStore {
 
     /// The cheap part of a seat map's ETag: the event's version and the earliest expiry of a
     /// live hold (after which the map changes without a write).
+    /// One statement, so one read snapshot: this answers every conditional request.
     public func seatMapTag(eventID: String, now: Int) throws -> (version: Int, nextExpiry: Int?)? {
-        guard let version = try connection.prepare("SELECT version FROM event WHERE id = ?").bind(eventID).queryInt() else { return nil }
-        let next = try connection.prepare("SELECT min(expires_at) FROM hold WHERE event_id = ? AND expires_at > ?")
-            .bind(eventID, now).first { $0.optionalInt(0) } ?? nil
-        return (version, next)
+        try connection.prepare("""
+            SELECT version, (SELECT min(expires_at) FROM hold WHERE event_id = ?1 AND expires_at > ?2) FROM event WHERE id = ?1
+            """).bind(eventID, now).first { ($0.int(0), $0.optionalInt(1)) }
     }
 
     /// Every seat with its price and state, and every GA section, in one snapshot.

@@ -1,7 +1,8 @@
-/// The last encoded seat maps of this worker. An entry is served only while its ETag (the
-/// event's version and earliest live-hold expiry) is still the current one, so it can never
-/// be stale; it saves re-reading and re-encoding 5,000 seats for every full request.
-struct SeatMapCache {
+/// The last encoded bodies of one kind (seat maps, event pages) in this worker, by ETag. An
+/// entry is served only while its ETag (the event's version and earliest live-hold expiry)
+/// is still the current one, so it is never stale; it saves re-reading and re-encoding an
+/// event (5,000 seats for a seat map) on every full request.
+struct ResponseCache {
     private var entries: [String: (etag: String, body: [UInt8])] = [:]
     private var order: [String] = []
     let capacity: Int
