@@ -67,10 +67,11 @@ def test_killing_workers_mid_load_loses_no_acknowledged_booking():
     stack = Stack(WORKERS="3")
     try:
         organizer = register(stack, role="organizer")
-        venue = make_venue(organizer, rows=20, seats=25, ga=0)
+        # Enough seats that the load outlasts the kills however fast bookings get.
+        venue = make_venue(organizer, rows=26, seats=40, ga=0)
         event = make_event(organizer, venue, max_per_customer=100, prices={"stalls": 1000})
-        customers = [register(stack) for _ in range(8)]
-        seats = [f"stalls-{chr(65 + r)}-{n}" for r in range(20) for n in range(1, 26)]
+        customers = [register(stack) for _ in range(10)]
+        seats = [f"stalls-{chr(65 + r)}-{n}" for r in range(26) for n in range(1, 41)]
         random.shuffle(seats)
         acknowledged, statuses = [], []
         lock = threading.Lock()
@@ -95,7 +96,7 @@ def test_killing_workers_mid_load_loses_no_acknowledged_booking():
             t.start()
         kills = 0
         while any(t.is_alive() for t in threads) and kills < 6:
-            time.sleep(0.4)
+            time.sleep(0.25)
             workers = stack.worker_pids()
             if workers:
                 os.kill(random.choice(workers), signal.SIGKILL)

@@ -1071,3 +1071,28 @@ def test_a_body_that_trickles_in_is_judged_once_complete(stack, world):
                 time.sleep(0.05)
             reply = Reply(read_all(s))
         assert "unknown seat" in assert_error(reply, 422, "validation_failed")["message"]
+
+
+def test_a_body_stalled_past_the_client_timeout_is_cut_by_nginx():
+    """A client that stops sending its body is cut off after nginx's client timeout (nginx
+    closes without an answer: there is no request to answer), and no hold is made.
+    Production waits 15 s; this stack waits 1 s."""
+    from stack import Stack
+    stack = Stack(CLIENT_TIMEOUT="1s")
+    try:
+        customer = register(stack)
+        organizer = register(stack, role="organizer")
+        venue = make_venue(organizer, rows=1, seats=5, ga=0)
+        event = make_event(organizer, venue, prices={"stalls": 100})
+        head = request_bytes("POST", f"/api/venues/{venue}/events/{event}/holds",
+                             [("Authorization", "Bearer " + customer.token), ("Content-Type", "application/json")], content_length=200)
+        started = time.time()
+        with socket.create_connection(("127.0.0.1", stack.port), timeout=10) as s:
+            s.sendall(head + b'{"seats":["stalls-A-1"]')
+            assert read_all(s) == b""
+        assert 1 <= time.time() - started < 5
+        seats = requests.get(stack.url(f"/api/venues/{venue}/events/{event}/seats")).json()["seats"]
+        assert all(seat["state"] == "available" for seat in seats)
+        assert customer.get("/api/me").status_code == 200, "the stack still answers"
+    finally:
+        stack.stop()
