@@ -15,8 +15,9 @@ final class Services {
     let loginThrottle = LoginThrottle()
     let livePublisher: LivePublisher?
     let metrics: SharedMetrics
-    /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats).
-    var seatMaps = ResponseCache(capacity: 16)
+    /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats);
+    /// a 5,000-seat map is ~500 KB, so few are kept.
+    var seatMaps = ResponseCache(capacity: 4)
     var eventPages = ResponseCache(capacity: 64)
     /// The clock, in Unix seconds; replaceable in tests.
     var now: () -> Int = { Int(Date().timeIntervalSince1970) }

@@ -38,6 +38,9 @@ public final class Connection {
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA journal_size_limit = 67108864")
         try execute("PRAGMA temp_store = MEMORY")
+        // A small page cache (512 KiB): a worker may hold 64 venues open, another process's commit
+        // empties the cache anyway, and re-reads come from the kernel's page cache.
+        try execute("PRAGMA cache_size = -512")
     }
 
     deinit {
