@@ -15,6 +15,8 @@ final class Services {
     let loginThrottle = LoginThrottle()
     let livePublisher: LivePublisher?
     let metrics: SharedMetrics
+    /// Venues with recent bookings, which `GET /api/bookings` brings into the catalog first.
+    let recentWrites: RecentVenueWrites
     /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats);
     /// a 5,000-seat map is ~500 KB, so few are kept.
     var seatMaps = ResponseCache(capacity: 4)
@@ -36,6 +38,7 @@ final class Services {
         let locks = configuration.dataDirectory + "/locks"
         try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: true)
         hashingGate = try HashingGate(directory: locks, slots: configuration.hashingSlots)
+        recentWrites = try RecentVenueWrites(path: locks + "/recent-venues")
         payments = SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate,
                                             latencyMilliseconds: configuration.paymentLatencyMs)
         let routes = Routes.make().routes.map { "\($0.method) \($0.pattern)" }

@@ -15,3 +15,17 @@ static inline uint64_t booking_atomic_load(const uint64_t *counter) {
 
 // Worker memory: mallopt(M_MMAP_THRESHOLD, ...) (see main.swift).
 #include <malloc.h>
+
+// A sequence lock per slot of memory shared by the pool (recently written venues).
+static inline int booking_atomic_try_begin_write(uint64_t *sequence, uint64_t expected) {
+    return __atomic_compare_exchange_n(sequence, &expected, expected + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+static inline void booking_atomic_store_release(uint64_t *word, uint64_t value) {
+    __atomic_store_n(word, value, __ATOMIC_RELEASE);
+}
+static inline uint64_t booking_atomic_load_acquire(const uint64_t *word) {
+    return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+}
+static inline void booking_atomic_fence(void) {
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}

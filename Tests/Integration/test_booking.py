@@ -291,3 +291,24 @@ def test_an_expired_hold_frees_seats_and_changes_the_etag():
         assert other.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-A-1"]}).status_code == 201
     finally:
         stack.stop()
+
+
+def test_my_bookings_shows_a_booking_at_once_even_before_the_notifier_indexes_it():
+    """The notifier feeds the cross-venue catalog; with it asleep for a minute, a booking in a
+    new venue is still listed right away, because listing first catches up with venues that
+    were just written."""
+    stack = Stack(BOOKING_NOTIFIER_INTERVAL_MS="60000")
+    try:
+        organizer, customer = register(stack, role="organizer"), register(stack)
+        time.sleep(0.5)  # the notifier's first round is over: it sleeps until long after the test
+        bookings = []
+        for _ in range(2):
+            venue = make_venue(organizer)
+            event = make_event(organizer, venue)
+            r = customer.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": ["stalls-A-1"], "payment": {"method": "test"}})
+            assert r.status_code == 201, r.text
+            bookings.append(r.json()["booking"]["id"])
+            # (both in the same second: their order is the ids')
+            assert sorted(b["id"] for b in customer.get("/api/bookings").json()["bookings"]) == sorted(bookings)
+    finally:
+        stack.stop()

@@ -63,7 +63,6 @@ enum BookingsController {
             let error = ErrorMapping.map(BookingError.paymentDeclined(decline.reason))
             try store.settleFailedPayment(intent, state: "declined", releaseHold: oneCall, window: paymentWindow, now: services.now(),
                                           idempotency: idempotency, response: StoredResponse(error.response))
-            if oneCall { services.syncCatalog(id, store) }
             throw error
         }
 
@@ -71,7 +70,8 @@ enum BookingsController {
             let stored = try store.confirmPayment(intent, providerReference: reference, now: services.now(), idempotency: idempotency) { booking in
                 StoredResponse(try Response.json(["booking": BookingView(booking, venueID: id.value)], status: .created))
             }
-            services.syncCatalog(id, store)
+            // The notifier feeds the catalog; GET /api/bookings catches up with this venue first.
+            services.recentWrites.record(id, at: services.now())
             return stored.response
         } catch {
             // Charged but not confirmed (the hold expired meanwhile, or the write failed): give the money back.
@@ -94,10 +94,13 @@ enum BookingsController {
     static func cancel(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (id, store, booking) = try visibleBooking(request, &context)
         let (cancelled, paymentID) = try store.cancelBooking(booking.id, now: context.services.now())
-        context.services.syncCatalog(id, store)
         if let paymentID { refund(paymentID: paymentID, store: store, services: context.services) }
         return try .json(["booking": BookingView(cancelled, venueID: id.value)])
     }
+
+    /// How far back `list` looks for venues the notifier may not have brought into the
+    /// catalog yet (it does within a round, normally half a second).
+    static let catalogCatchUpSeconds = 120
 
     /// The caller's bookings across all venues, newest first.
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
@@ -108,7 +111,12 @@ enum BookingsController {
             guard cursor.count == 2, let createdAt = Int(cursor[0]) else { throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter") }
             before = (createdAt, cursor[1])
         }
-        let entries = try context.services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)
+        let services = context.services
+        // Read your writes: a booking made a moment ago may not be in the catalog yet.
+        for venueID in services.recentWrites.venues(since: services.now() - Self.catalogCatchUpSeconds) {
+            if let store = try services.venues.store(venueID) { services.syncCatalog(venueID, store) }
+        }
+        let entries = try services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)
         var bookings: [BookingView] = []
         for entry in entries.prefix(page.limit) {
             guard let venueID = VenueID(entry.venueID), let store = try context.services.venues.store(venueID),

@@ -62,6 +62,8 @@ struct Notifier {
             log.error("cannot list venues", ["error": "\(error)"])
             return
         }
+        // Every venue's holds, waiting list and catalog entries first: sending mail can take a
+        // while, and bookings should reach "my bookings" within a round wherever they are.
         for id in ids where notifierStopRequested == 0 {
             do {
                 guard let store = try services.venues.store(id) else { continue }
@@ -69,7 +71,15 @@ struct Notifier {
                 try store.sweepExpiredHolds(now: now)
                 try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
                 services.syncCatalog(id, store)
-                try deliver(store, venue: id, now: now)
+            } catch {
+                log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
+        // Stores are looked up again: holding every one would defeat the directory's LRU.
+        for id in ids where notifierStopRequested == 0 {
+            do {
+                guard let store = try services.venues.store(id) else { continue }
+                try deliver(store, venue: id, now: services.now())
             } catch {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
             }

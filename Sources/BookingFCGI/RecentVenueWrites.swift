@@ -1,0 +1,72 @@
+import CFastCGI
+import Glibc
+import Storage
+
+/// The venues where bookings were written lately, in memory shared by the pool.
+///
+/// Bookings do not feed the cross-venue catalog themselves (it would be one global write per
+/// booking); the notifier feeds it from each venue's outbox. A reader that must see the
+/// caller's own latest booking (`GET /api/bookings`) first brings these venues' entries up
+/// to date. One slot per venue hash, each behind a sequence lock: a writer that finds its
+/// slot busy skips it (the notifier still catches up), a reader retries a torn read.
+final class RecentVenueWrites {
+    static let slotCount = 256
+    /// Words of a slot: sequence, time, id length, then the id (at most 63 bytes).
+    private static let slotWords = 11
+    private static let idBytes = 64
+    private let words: UnsafeMutablePointer<UInt64>
+
+    /// Maps the pool's file at `path` (created on first use), or private memory when nil.
+    init(path: String?) throws {
+        let size = Self.slotCount * Self.slotWords * 8
+        var fd: Int32 = -1
+        if let path {
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            var status = stat()
+            guard fd >= 0, fstat(fd, &status) == 0, status.st_size >= size || ftruncate(fd, off_t(size)) == 0 else {
+                if fd >= 0 { close(fd) }
+                throw ConfigurationError("cannot open the shared file \(path): errno \(errno)")
+            }
+        }
+        let memory = mmap(nil, size, PROT_READ | PROT_WRITE, fd >= 0 ? MAP_SHARED : (MAP_PRIVATE | MAP_ANONYMOUS), fd, 0)
+        if fd >= 0 { close(fd) }
+        guard let memory, memory != MAP_FAILED else { throw ConfigurationError("cannot map \(path ?? "memory")") }
+        words = memory.bindMemory(to: UInt64.self, capacity: size / 8)
+    }
+
+    /// Notes that `venue` was written at `now` (Unix seconds).
+    func record(_ venue: VenueID, at now: Int) {
+        let slot = words + Self.slot(of: venue) * Self.slotWords
+        let sequence = booking_atomic_load_acquire(slot)
+        guard sequence % 2 == 0, booking_atomic_try_begin_write(slot, sequence) != 0 else { return }
+        let id = Array(venue.value.utf8.prefix(Self.idBytes))
+        slot[1] = UInt64(max(0, now))
+        slot[2] = UInt64(id.count)
+        UnsafeMutableRawPointer(slot + 3).copyMemory(from: id, byteCount: id.count)
+        booking_atomic_store_release(slot, sequence + 2)
+    }
+
+    /// The venues noted at or after `since`.
+    func venues(since: Int) -> [VenueID] {
+        (0..<Self.slotCount).compactMap { index in
+            let slot = words + index * Self.slotWords
+            for _ in 0..<3 {
+                let before = booking_atomic_load_acquire(slot)
+                guard before % 2 == 0 else { continue }
+                let time = Int(slot[1]), length = min(Int(slot[2]), Self.idBytes)
+                let id = String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: length), as: UTF8.self)
+                booking_atomic_fence()
+                guard booking_atomic_load_acquire(slot) == before else { continue }
+                return before > 0 && time >= since ? VenueID(id) : nil
+            }
+            return nil
+        }
+    }
+
+    /// FNV-1a of the id: the slot a venue always uses.
+    private static func slot(of venue: VenueID) -> Int {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in venue.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return Int(hash % UInt64(slotCount))
+    }
+}

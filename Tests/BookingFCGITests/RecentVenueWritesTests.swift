@@ -1,0 +1,39 @@
+import Foundation
+import Storage
+import Testing
+@testable import BookingFCGI
+
+@Suite("Venues with recent bookings, shared by the pool")
+struct RecentVenueWritesTests {
+    @Test func aRecordedVenueIsListedUntilItIsOlderThanAsked() throws {
+        let recent = try RecentVenueWrites(path: nil)
+        recent.record(VenueID("grand-theatre")!, at: 1_000)
+        recent.record(VenueID("blue-note")!, at: 1_050)
+        #expect(Set(recent.venues(since: 1_000).map(\.value)) == ["grand-theatre", "blue-note"])
+        #expect(recent.venues(since: 1_001).map(\.value) == ["blue-note"])
+        #expect(recent.venues(since: 1_051).isEmpty)
+    }
+
+    @Test func aVenueKeepsOneSlotWhateverItsNumberOfBookings() throws {
+        let recent = try RecentVenueWrites(path: nil)
+        for time in 0..<1_000 { recent.record(VenueID("arena")!, at: time) }
+        #expect(recent.venues(since: 0).map(\.value) == ["arena"])
+        #expect(recent.venues(since: 999).map(\.value) == ["arena"])
+    }
+
+    @Test func processesMappingTheSameFileSeeEachOthersWrites() throws {
+        let path = NSTemporaryDirectory() + "recent-\(UUID().uuidString)"
+        defer { unlink(path) }
+        let writer = try RecentVenueWrites(path: path)
+        let reader = try RecentVenueWrites(path: path)
+        writer.record(VenueID("city-arena")!, at: 42)
+        #expect(reader.venues(since: 0).map(\.value) == ["city-arena"])
+    }
+
+    @Test func aLongestVenueIdSurvivesTheRoundTrip() throws {
+        let recent = try RecentVenueWrites(path: nil)
+        let id = String(repeating: "a", count: 63)
+        recent.record(VenueID(id)!, at: 7)
+        #expect(recent.venues(since: 0).map(\.value) == [id])
+    }
+}
