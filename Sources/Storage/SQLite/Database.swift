@@ -28,10 +28,11 @@ public final class Database {
     /// the commit is on disk.
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         let result = try lock.withLock {
-            try connection.execute("BEGIN IMMEDIATE")
+            // Prepared once, like every statement: `execute` would parse them on every write.
+            try connection.prepare("BEGIN IMMEDIATE").run()
             do {
                 let result = try body(connection)
-                try connection.execute("COMMIT")
+                try connection.prepare("COMMIT").run()
                 return result
             } catch {
                 try? connection.execute("ROLLBACK")

@@ -58,10 +58,8 @@ extension VenueStore {
         try validate(request)
         try purgeExpiredHolds(eventID: eventID, now: now, in: connection)
 
-        let liveHolds = try connection.prepare("SELECT count(*) FROM hold WHERE event_id = ? AND customer_id = ?")
-            .bind(eventID, customerID).queryInt() ?? 0
+        let (liveHolds, owned) = try holdsAndPlaces(eventID: eventID, customerID: customerID, in: connection)
         guard liveHolds < Self.maxLiveHoldsPerCustomer else { throw BookingError.tooManyHolds(limit: Self.maxLiveHoldsPerCustomer) }
-        let owned = try ticketsAndHeldPlaces(eventID: eventID, customerID: customerID, in: connection)
         guard owned + request.itemCount <= event.maxPerCustomer else {
             throw BookingError.overCustomerLimit(limit: event.maxPerCustomer, alreadyHas: owned)
         }
@@ -125,13 +123,16 @@ extension VenueStore {
                           currency: currency, createdAt: createdAt, expiresAt: expiresAt)
     }
 
-    private func ticketsAndHeldPlaces(eventID: String, customerID: String, in connection: Connection) throws -> Int {
+    /// The customer's live holds on the event, and the places they hold or own there (for the
+    /// per-customer limits), in one statement.
+    private func holdsAndPlaces(eventID: String, customerID: String, in connection: Connection) throws -> (holds: Int, places: Int) {
         try connection.prepare("""
-            SELECT (SELECT count(*) FROM seat_claim c JOIN hold h ON h.id = c.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
+            SELECT (SELECT count(*) FROM hold WHERE event_id = ?1 AND customer_id = ?2),
+                   (SELECT count(*) FROM seat_claim c JOIN hold h ON h.id = c.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
                  + (SELECT coalesce(sum(g.quantity), 0) FROM hold_ga g JOIN hold h ON h.id = g.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
                  + (SELECT count(*) FROM ticket t JOIN booking b ON b.id = t.booking_id
                     WHERE b.event_id = ?1 AND b.customer_id = ?2 AND b.status = 'confirmed')
-            """).bind(eventID, customerID).queryInt() ?? 0
+            """).bind(eventID, customerID).first { ($0.int(0), $0.int(1)) } ?? (0, 0)
     }
 
     func checkOnSale(_ event: EventRecord, now: Int) throws {

@@ -10,6 +10,7 @@ public final class VenueStore {
     /// publish live updates.
     public var onChange: (([LiveChange]) -> Void)?
     private var pending = PendingChanges()
+    private var knownSections: [SectionRecord]?
 
     init(database: Database) throws {
         self.database = database
@@ -90,11 +91,16 @@ public final class VenueStore {
         return venue
     }
 
+    /// The layout's sections, in order. They are written once, with the venue, and never
+    /// change, so the first non-empty read is kept (every hold validates against them).
     public func sections() throws -> [SectionRecord] {
-        try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map {
+        if let knownSections { return knownSections }
+        let sections = try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map {
             SectionRecord(id: $0.string(0), name: $0.string(1), kind: SectionRecord.Kind(rawValue: $0.string(2)) ?? .seated,
                           capacity: $0.int(3))
         }
+        if !sections.isEmpty { knownSections = sections }
+        return sections
     }
 
     public func seats() throws -> [SeatRecord] {
