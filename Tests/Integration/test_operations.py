@@ -119,3 +119,18 @@ def test_check_detects_a_seat_sold_twice():
     result = cli(backup_dir, "check", check=False)
     assert result.returncode == 1
     assert "seat sold twice" in result.stdout
+
+
+def test_processes_starting_together_on_a_fresh_data_dir_all_open_it():
+    """The pool's workers and the notifier open auth.sqlite and catalog.sqlite at the same
+    moment on a fresh data dir; switching a new file to WAL must fail none of them with
+    "database is locked" (a worker used to exit and be restarted)."""
+    for _ in range(8):
+        data = tempfile.mkdtemp(prefix="booking-fresh-")
+        try:
+            processes = [subprocess.Popen([BINARY, "list-venues"], env=dict(os.environ, BOOKING_DATA_DIR=data),
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+            errors = [p.communicate(timeout=30)[1] for p in processes]
+            assert [p.returncode for p in processes] == [0] * 8, "\n".join(e for e in errors if e)
+        finally:
+            shutil.rmtree(data)

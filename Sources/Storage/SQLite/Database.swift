@@ -19,8 +19,13 @@ public final class Database {
 
     public init(path: String, create: Bool, synchronous: SynchronousMode) throws(SQLiteError) {
         flushesAfterCommit = synchronous == .full
+        let lock = try WriteLock(path: path + ".lock")
+        // Opened under the lock: the pool's processes start together, and switching a new
+        // file to WAL needs it alone (SQLite answers "database is locked" at once, no retry).
+        try lock.acquire()
+        defer { lock.release() }
         connection = try Connection(path: path, create: create, synchronous: flushesAfterCommit ? .normal : synchronous)
-        lock = try WriteLock(path: path + ".lock")
+        self.lock = lock
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction under the write lock. Commits when

@@ -18,20 +18,28 @@ final class WriteLock {
     deinit { close(descriptor) }
 
     func withLock<T>(_ body: () throws -> T) throws -> T {
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            // Contended: wait in the kernel's queue, and count how long (metrics).
-            var start = timespec(), end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &start)
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    throw SQLiteError(code: 14, message: "flock failed: errno \(errno)", sql: nil)
-                }
-            }
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            LockWaits.record(microseconds: (end.tv_sec - start.tv_sec) * 1_000_000 + (end.tv_nsec - start.tv_nsec) / 1000)
-        }
-        defer { flock(descriptor, LOCK_UN) }
+        try acquire()
+        defer { release() }
         return try body()
+    }
+
+    /// Takes the lock, waiting in the kernel's queue if another process holds it.
+    func acquire() throws(SQLiteError) {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
+        // Contended: wait, and count how long (metrics).
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw SQLiteError(code: 14, message: "flock failed: errno \(errno)", sql: nil)
+            }
+        }
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        LockWaits.record(microseconds: (end.tv_sec - start.tv_sec) * 1_000_000 + (end.tv_nsec - start.tv_nsec) / 1000)
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
     }
 }
 
