@@ -7,8 +7,9 @@ import Storage
 /// Bookings do not feed the cross-venue catalog themselves (it would be one global write per
 /// booking); the notifier feeds it from each venue's outbox. A reader that must see the
 /// caller's own latest booking (`GET /api/bookings`) first brings these venues' entries up
-/// to date. One slot per venue hash, each behind a sequence lock: a writer that finds its
-/// slot busy skips it (the notifier still catches up), a reader retries a torn read.
+/// to date. A venue takes one of 8 slots probed from its hash (its own, else the one noted
+/// longest ago); each slot is behind a sequence lock: a writer that loses a race for it
+/// tries once more, a reader retries a torn read and skips a slot being written.
 final class RecentVenueWrites {
     static let slotCount = 256
     /// Words of a slot: sequence, time, id length, then the id (at most 63 bytes).
@@ -34,36 +35,77 @@ final class RecentVenueWrites {
         words = memory.bindMemory(to: UInt64.self, capacity: size / 8)
     }
 
-    /// Notes that `venue` was written at `now` (Unix seconds).
+    /// Notes that `venue` was written at `now` (Unix seconds): in its own slot if one of the
+    /// few probed from its hash holds it, else in the probed slot noted longest ago.
     func record(_ venue: VenueID, at now: Int) {
-        let slot = words + Self.slot(of: venue) * Self.slotWords
-        let sequence = booking_atomic_load_acquire(slot)
-        guard sequence % 2 == 0, booking_atomic_try_begin_write(slot, sequence) != 0 else { return }
-        let id = Array(venue.value.utf8.prefix(Self.idBytes))
-        slot[1] = UInt64(max(0, now))
-        slot[2] = UInt64(id.count)
-        UnsafeMutableRawPointer(slot + 3).copyMemory(from: id, byteCount: id.count)
-        booking_atomic_store_release(slot, sequence + 2)
+        let home = Self.slot(of: venue)
+        for _ in 0..<2 {
+            var target: (index: Int, entry: Entry)?
+            for step in 0..<Self.probes {
+                let index = (home + step) % Self.slotCount
+                guard let entry = read(index) else { continue }  // being written: not a candidate
+                if entry.id == venue.value { target = (index, entry); break }
+                // An empty slot first, else the one noted longest ago.
+                if entry.age < target?.entry.age ?? Int.max { target = (index, entry) }
+            }
+            guard let target else { return }
+            if write(venue, at: now, into: target.index, expecting: target.entry) { return }
+        }
     }
 
     /// The venues noted at or after `since`.
     func venues(since: Int) -> [VenueID] {
         (0..<Self.slotCount).compactMap { index in
-            let slot = words + index * Self.slotWords
-            for _ in 0..<3 {
-                let before = booking_atomic_load_acquire(slot)
-                guard before % 2 == 0 else { continue }
-                let time = Int(slot[1]), length = min(Int(slot[2]), Self.idBytes)
-                let id = String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: length), as: UTF8.self)
-                booking_atomic_fence()
-                guard booking_atomic_load_acquire(slot) == before else { continue }
-                return before > 0 && time >= since ? VenueID(id) : nil
-            }
-            return nil
+            guard let entry = read(index), entry.time >= since, !entry.id.isEmpty else { return nil }
+            return VenueID(entry.id)
         }
     }
 
-    /// FNV-1a of the id: the slot a venue always uses.
+    // MARK: Slots
+
+    private struct Entry: Equatable {
+        let time: Int
+        let id: String
+        /// Orders slots for eviction: empty ones before any noted time.
+        var age: Int { id.isEmpty ? -1 : time }
+    }
+
+    private static let probes = 8
+
+    /// A consistent copy of a slot, or nil while a writer holds it.
+    private func read(_ index: Int) -> Entry? {
+        let slot = words + index * Self.slotWords
+        for _ in 0..<3 {
+            let before = booking_atomic_load_acquire(slot)
+            guard before % 2 == 0 else { continue }
+            let time = Int(slot[1]), length = min(Int(slot[2]), Self.idBytes)
+            let id = String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: length), as: UTF8.self)
+            booking_atomic_fence()
+            if booking_atomic_load_acquire(slot) == before { return Entry(time: time, id: id) }
+        }
+        return nil
+    }
+
+    /// Writes `venue` into the slot if it still holds `expected` (or `venue`); false when
+    /// another writer took the slot first.
+    private func write(_ venue: VenueID, at now: Int, into index: Int, expecting expected: Entry) -> Bool {
+        let slot = words + index * Self.slotWords
+        let sequence = booking_atomic_load_acquire(slot)
+        guard sequence % 2 == 0, booking_atomic_try_begin_write(slot, sequence) != 0 else { return false }
+        let current = Entry(time: Int(slot[1]), id: String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: min(Int(slot[2]), Self.idBytes)), as: UTF8.self))
+        guard current == expected || current.id == venue.value else {
+            booking_atomic_store_release(slot, sequence + 2)  // unchanged
+            return false
+        }
+        let id = Array(venue.value.utf8.prefix(Self.idBytes))
+        slot[1] = UInt64(max(0, now))
+        slot[2] = UInt64(id.count)
+        UnsafeMutableRawPointer(slot + 3).copyMemory(from: id, byteCount: id.count)
+        booking_atomic_store_release(slot, sequence + 2)
+        return true
+    }
+
+    /// FNV-1a of the id: where a venue's probe starts.
     private static func slot(of venue: VenueID) -> Int {
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in venue.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }

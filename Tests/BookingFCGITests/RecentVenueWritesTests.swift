@@ -21,6 +21,20 @@ struct RecentVenueWritesTests {
         #expect(recent.venues(since: 999).map(\.value) == ["arena"])
     }
 
+    @Test func manyVenuesAtOnceAreAllKept() throws {
+        let recent = try RecentVenueWrites(path: nil)
+        let venues = (0..<120).map { "venue-\($0)" }
+        for (time, venue) in venues.enumerated() { recent.record(VenueID(venue)!, at: time) }
+        #expect(Set(recent.venues(since: 0).map(\.value)) == Set(venues))
+    }
+
+    @Test func aNewVenueTakesTheSlotNotedLongestAgo() throws {
+        let recent = try RecentVenueWrites(path: nil)
+        for time in 0..<1_000 { recent.record(VenueID("venue-\(time)")!, at: time) }
+        let kept = Set(recent.venues(since: 900).map(\.value))
+        #expect((900..<1_000).allSatisfy { kept.contains("venue-\($0)") }, "the last hundred venues are all there")
+    }
+
     @Test func processesMappingTheSameFileSeeEachOthersWrites() throws {
         let path = NSTemporaryDirectory() + "recent-\(UUID().uuidString)"
         defer { unlink(path) }

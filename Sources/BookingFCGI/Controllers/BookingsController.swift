@@ -114,7 +114,8 @@ enum BookingsController {
         let services = context.services
         // Read your writes: a booking made a moment ago may not be in the catalog yet.
         for venueID in services.recentWrites.venues(since: services.now() - Self.catalogCatchUpSeconds) {
-            if let store = try services.venues.store(venueID) { services.syncCatalog(venueID, store) }
+            // The catalog is derived: a venue that cannot be opened now is caught up later.
+            if let store = try? services.venues.store(venueID) { services.syncCatalog(venueID, store) }
         }
         let entries = try services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)
         var bookings: [BookingView] = []

@@ -34,6 +34,7 @@ struct Notifier {
                 do { _ = try Reconciler.refundStrandedPayments(services: services, olderThan: 600) } catch {
                     log.error("reconcile failed", ["error": "\(error)"])
                 }
+                services.finishDeferredWork()
             }
             if services.now() - lastCheckpoint >= 60 {
                 lastCheckpoint = services.now()
@@ -75,6 +76,8 @@ struct Notifier {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
             }
         }
+        // Seats the sweeps freed go out live now, not after the mail.
+        services.finishDeferredWork()
         // Stores are looked up again: holding every one would defeat the directory's LRU.
         for id in ids where notifierStopRequested == 0 {
             do {

@@ -9,7 +9,9 @@
 /// lock, before it returns. A caller therefore never answers before its commit is on disk,
 /// but the flush is no longer inside the critical section: writers of other processes
 /// commit while it runs, and the kernel serves their concurrent flushes with one journal
-/// commit. A crash before the flush can only lose commits that nobody was told about.
+/// commit. Other processes may read a commit a few milliseconds before it is flushed (a
+/// seat map, a replay whose own write flushes first); only a power loss in that window can
+/// take back what they saw, never what a writer answered.
 public final class Database {
     public let connection: Connection
     private let lock: WriteLock
@@ -45,7 +47,11 @@ public final class Database {
             }
         }
         if flushesAfterCommit {
-            try connection.flushWAL()
+            // The commit stands, visible to everyone, but is not known to be on disk: no
+            // caller may take it back (refund it, report it failed), and after a failed
+            // fsync the kernel may have dropped the pages. Stop, as PostgreSQL does; the pool
+            // replaces the process and SQLite recovers what reached the disk.
+            do { try connection.flushWAL() } catch { fatalError("cannot flush the WAL of \(connection.path) to disk: \(error)") }
             walFlushes += 1
         }
         return result

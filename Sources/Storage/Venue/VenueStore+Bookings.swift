@@ -124,6 +124,8 @@ extension VenueStore {
                 } else {
                     try connection.prepare("UPDATE hold SET state = 'active', expires_at = expires_at - ? WHERE id = ?")
                         .bind(window, hold.id).run()
+                    // The earlier expiry is part of the seat map's tag (and of cached event pages).
+                    touch(hold.eventID)
                 }
             }
             try finish(idempotency, with: response, in: connection)
