@@ -80,6 +80,8 @@ struct Configuration: Sendable {
     var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
     /// The pool's shared counters, beside the socket in the runtime directory.
     var metricsPath: String { socketPath + ".metrics" }
+    /// Venues with recent bookings (see RecentVenueWrites), beside the socket too.
+    var recentVenuesPath: String { socketPath + ".recent-venues" }
     var venuesDirectory: String { dataDirectory + "/venues" }
 }
 

@@ -1,5 +1,4 @@
 import CFastCGI
-import Glibc
 import Storage
 
 /// The venues where bookings were written lately, in memory shared by the pool.
@@ -17,22 +16,17 @@ final class RecentVenueWrites {
     private static let idBytes = 64
     private let words: UnsafeMutablePointer<UInt64>
 
-    /// Maps the pool's file at `path` (created on first use), or private memory when nil.
+    private static var wordCount: Int { slotCount * slotWords }
+
+    /// Maps the pool's file at `path`, or private memory when nil (tests, commands).
     init(path: String?) throws {
-        let size = Self.slotCount * Self.slotWords * 8
-        var fd: Int32 = -1
-        if let path {
-            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            var status = stat()
-            guard fd >= 0, fstat(fd, &status) == 0, status.st_size >= size || ftruncate(fd, off_t(size)) == 0 else {
-                if fd >= 0 { close(fd) }
-                throw ConfigurationError("cannot open the shared file \(path): errno \(errno)")
-            }
-        }
-        let memory = mmap(nil, size, PROT_READ | PROT_WRITE, fd >= 0 ? MAP_SHARED : (MAP_PRIVATE | MAP_ANONYMOUS), fd, 0)
-        if fd >= 0 { close(fd) }
-        guard let memory, memory != MAP_FAILED else { throw ConfigurationError("cannot map \(path ?? "memory")") }
-        words = memory.bindMemory(to: UInt64.self, capacity: size / 8)
+        words = try PoolMemory.map(path: path, words: Self.wordCount)
+    }
+
+    /// Creates (or empties) the file; called by the master before it starts workers, so a
+    /// slot left half-written by a killed worker does not outlive the pool.
+    static func createFile(path: String) throws {
+        try PoolMemory.create(path: path, words: wordCount)
     }
 
     /// Notes that `venue` was written at `now` (Unix seconds): in its own slot if one of the
@@ -78,10 +72,9 @@ final class RecentVenueWrites {
         for _ in 0..<3 {
             let before = booking_atomic_load_acquire(slot)
             guard before % 2 == 0 else { continue }
-            let time = Int(slot[1]), length = min(Int(slot[2]), Self.idBytes)
-            let id = String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: length), as: UTF8.self)
+            let entry = Self.entry(in: slot)
             booking_atomic_fence()
-            if booking_atomic_load_acquire(slot) == before { return Entry(time: time, id: id) }
+            if booking_atomic_load_acquire(slot) == before { return entry }
         }
         return nil
     }
@@ -92,7 +85,7 @@ final class RecentVenueWrites {
         let slot = words + index * Self.slotWords
         let sequence = booking_atomic_load_acquire(slot)
         guard sequence % 2 == 0, booking_atomic_try_begin_write(slot, sequence) != 0 else { return false }
-        let current = Entry(time: Int(slot[1]), id: String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: min(Int(slot[2]), Self.idBytes)), as: UTF8.self))
+        let current = Self.entry(in: slot)
         guard current == expected || current.id == venue.value else {
             booking_atomic_store_release(slot, sequence + 2)  // unchanged
             return false
@@ -103,6 +96,12 @@ final class RecentVenueWrites {
         UnsafeMutableRawPointer(slot + 3).copyMemory(from: id, byteCount: id.count)
         booking_atomic_store_release(slot, sequence + 2)
         return true
+    }
+
+    /// The slot's fields as they are (the caller holds or checks the sequence).
+    private static func entry(in slot: UnsafeMutablePointer<UInt64>) -> Entry {
+        let length = min(Int(slot[2]), idBytes)
+        return Entry(time: Int(slot[1]), id: String(decoding: UnsafeRawBufferPointer(start: slot + 3, count: length), as: UTF8.self))
     }
 
     /// FNV-1a of the id: where a venue's probe starts.

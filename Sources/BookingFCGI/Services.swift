@@ -15,8 +15,8 @@ final class Services {
     let loginThrottle = LoginThrottle()
     let livePublisher: LivePublisher?
     let metrics: SharedMetrics
-    /// Venues with recent bookings, which `GET /api/bookings` brings into the catalog first.
-    let recentWrites: RecentVenueWrites
+    /// Venues with recent bookings (see `catchUpCatalogWithRecentBookings`).
+    private let recentWrites: RecentVenueWrites
     /// Encoded seat maps by "venue/event", valid while their ETag is current (see EventsController.seats);
     /// a 5,000-seat map is ~500 KB, so few are kept.
     var seatMaps = ResponseCache(capacity: 4)
@@ -38,12 +38,13 @@ final class Services {
         let locks = configuration.dataDirectory + "/locks"
         try FileManager.default.createDirectory(atPath: locks, withIntermediateDirectories: true)
         hashingGate = try HashingGate(directory: locks, slots: configuration.hashingSlots)
-        recentWrites = try RecentVenueWrites(path: locks + "/recent-venues")
         payments = SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate,
                                             latencyMilliseconds: configuration.paymentLatencyMs)
         let routes = Routes.make().routes.map { "\($0.method) \($0.pattern)" }
-        let shared = FileManager.default.fileExists(atPath: configuration.metricsPath) ? configuration.metricsPath : nil
-        metrics = try SharedMetrics(path: shared, routes: routes)
+        // A worker maps the files its master made; a process outside the pool keeps its own.
+        let pooled = FileManager.default.fileExists(atPath: configuration.metricsPath)
+        metrics = try SharedMetrics(path: pooled ? configuration.metricsPath : nil, routes: routes)
+        recentWrites = try RecentVenueWrites(path: pooled ? configuration.recentVenuesPath : nil)
         livePublisher = configuration.nchanSocket.map { [metrics] in LivePublisher(socketPath: $0, log: log, metrics: metrics) }
         // Every store this worker opens makes real ticket codes and publishes its changes.
         venues.onOpen = { [livePublisher] id, store in
@@ -63,6 +64,25 @@ final class Services {
     /// round): the live publishes of the commits made meanwhile.
     func finishDeferredWork() {
         livePublisher?.flush()
+    }
+
+    /// How far back the catch-up looks: the notifier brings bookings into the catalog within
+    /// a round (half a second unless mail is slow).
+    static let catalogCatchUpSeconds = 120
+
+    /// Notes a booking in `venue`: the notifier feeds the catalog from the outbox (a booking
+    /// never writes the global catalog), and readers catch up with such venues first.
+    func bookingWritten(in venue: VenueID) {
+        recentWrites.record(venue, at: now())
+    }
+
+    /// Brings into the catalog the venues with bookings in the last two minutes, so a
+    /// customer's list shows a booking made a moment ago.
+    func catchUpCatalogWithRecentBookings() {
+        for id in recentWrites.venues(since: now() - Self.catalogCatchUpSeconds) {
+            // The catalog is derived: a venue that cannot be opened now is caught up later.
+            if let store = try? venues.store(id) { syncCatalog(id, store) }
+        }
     }
 
     /// Brings the cross-venue index up to date with a venue after a write. The index is

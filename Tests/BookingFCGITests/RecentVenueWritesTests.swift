@@ -37,6 +37,7 @@ struct RecentVenueWritesTests {
 
     @Test func processesMappingTheSameFileSeeEachOthersWrites() throws {
         let path = NSTemporaryDirectory() + "recent-\(UUID().uuidString)"
+        try RecentVenueWrites.createFile(path: path)
         defer { unlink(path) }
         let writer = try RecentVenueWrites(path: path)
         let reader = try RecentVenueWrites(path: path)

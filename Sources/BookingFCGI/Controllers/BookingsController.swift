@@ -70,8 +70,7 @@ enum BookingsController {
             let stored = try store.confirmPayment(intent, providerReference: reference, now: services.now(), idempotency: idempotency) { booking in
                 StoredResponse(try Response.json(["booking": BookingView(booking, venueID: id.value)], status: .created))
             }
-            // The notifier feeds the catalog; GET /api/bookings catches up with this venue first.
-            services.recentWrites.record(id, at: services.now())
+            services.bookingWritten(in: id)
             return stored.response
         } catch {
             // Charged but not confirmed (the hold expired meanwhile, or the write failed): give the money back.
@@ -98,10 +97,6 @@ enum BookingsController {
         return try .json(["booking": BookingView(cancelled, venueID: id.value)])
     }
 
-    /// How far back `list` looks for venues the notifier may not have brought into the
-    /// catalog yet (it does within a round, normally half a second).
-    static let catalogCatchUpSeconds = 120
-
     /// The caller's bookings across all venues, newest first.
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser(request)
@@ -112,15 +107,11 @@ enum BookingsController {
             before = (createdAt, cursor[1])
         }
         let services = context.services
-        // Read your writes: a booking made a moment ago may not be in the catalog yet.
-        for venueID in services.recentWrites.venues(since: services.now() - Self.catalogCatchUpSeconds) {
-            // The catalog is derived: a venue that cannot be opened now is caught up later.
-            if let store = try? services.venues.store(venueID) { services.syncCatalog(venueID, store) }
-        }
+        services.catchUpCatalogWithRecentBookings()  // read your writes
         let entries = try services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)
         var bookings: [BookingView] = []
         for entry in entries.prefix(page.limit) {
-            guard let venueID = VenueID(entry.venueID), let store = try context.services.venues.store(venueID),
+            guard let venueID = VenueID(entry.venueID), let store = try services.venues.store(venueID),
                   let booking = try store.booking(entry.bookingID) else { continue }
             bookings.append(BookingView(booking, venueID: venueID.value))
         }

@@ -40,22 +40,16 @@ enum EventsController {
         return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
     }
 
-    /// The page of one event. Served from this worker's cache while the event's tag (its
-    /// version and next hold expiry, which every change of the page moves) is unchanged.
+    /// The page of one event, served from this worker's cache while the event's tag holds.
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (id, store) = try context.services.venueStore(context.parameter("venueId"))
-        let eventID = context.parameter("eventId")
-        let now = context.services.now()
-        guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
-        let key = "\(id.value)/\(eventID)", etag = "\(tag.version)-\(tag.nextExpiry ?? 0)"
-        if let cached = context.services.eventPages.body(for: key, etag: etag) {
-            return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8")], body: cached)
+        let eventID = context.parameter("eventId"), now = context.services.now()
+        let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
+        let body = try cachedBody(\.eventPages, tag, context.services) {
+            let event = try store.event(eventID)
+            return (try Response.json(["event": try view(event, id: id, store: store, now: now)]).body, event.version)
         }
-        let event = try store.event(eventID)
-        let response = try Response.json(["event": try view(event, id: id, store: store, now: now)])
-        // Cached only under the tag of the version it shows (a commit may have come between).
-        if event.version == tag.version { context.services.eventPages.store(response.body, for: key, etag: etag) }
-        return response
+        return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
     }
 
     static func update(_ request: Request, _ context: inout RequestContext) throws -> Response {
@@ -113,31 +107,23 @@ enum EventsController {
     }
 
     /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,
-    /// so a cached map never shows an expired hold as held; 304 costs two indexed lookups.
+    /// so a cached map never shows an expired hold as held; a 304 costs one statement.
     static func seats(_ request: Request, _ context: inout RequestContext) throws -> Response {
-        let (_, store) = try context.services.venueStore(context.parameter("venueId"))
-        let eventID = context.parameter("eventId")
-        let now = context.services.now()
-        guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
-        let etag = "\"\(tag.version)-\(tag.nextExpiry ?? 0)\""
+        let (id, store) = try context.services.venueStore(context.parameter("venueId"))
+        let eventID = context.parameter("eventId"), now = context.services.now()
+        let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
         // If-None-Match compares weakly (RFC 9110): nginx marks the tag W/ when it gzips the body.
         if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: {
-            let tag = $0.trimmingCharacters(in: .whitespaces)
-            return tag == etag || tag == "W/" + etag || tag == "*"
+            let sentTag = $0.trimmingCharacters(in: .whitespaces)
+            return sentTag == tag.etag || sentTag == "W/" + tag.etag || sentTag == "*"
         }) {
-            return Response(status: .notModified, headers: [("ETag", etag), ("Cache-Control", "no-cache")])
+            return Response(status: .notModified, headers: [("ETag", tag.etag), ("Cache-Control", "no-cache")])
         }
-        let key = "\(context.parameter("venueId"))/\(eventID)"
-        let body: [UInt8]
-        if let cached = context.services.seatMaps.body(for: key, etag: etag) {
-            body = cached
-        } else {
+        let body = try cachedBody(\.seatMaps, tag, context.services) {
             let map = try store.seatMap(eventID: eventID, now: now)
-            body = SeatMapEncoder.encode(map)
-            // The map read its own snapshot; cache it only under the tag of that snapshot.
-            if map.version == tag.version { context.services.seatMaps.store(body, for: key, etag: etag) }
+            return (SeatMapEncoder.encode(map), map.version)
         }
-        return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8"), ("ETag", etag), ("Cache-Control", "no-cache")],
+        return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8"), ("ETag", tag.etag), ("Cache-Control", "no-cache")],
                         body: body)
     }
 
@@ -149,6 +135,29 @@ enum EventsController {
     }
 
     // MARK: Helpers
+
+    /// An event's tag: its version and the earliest expiry of a live hold, which every change
+    /// of its page or seat map moves. The ETag of the seat map and the key of both caches.
+    struct EventTag {
+        let key: String
+        let etag: String
+        let version: Int
+    }
+
+    static func eventTag(venue id: VenueID, eventID: String, store: VenueStore, now: Int) throws -> EventTag {
+        guard let tag = try store.seatMapTag(eventID: eventID, now: now) else { throw APIError.notFound("event") }
+        return EventTag(key: "\(id.value)/\(eventID)", etag: "\"\(tag.version)-\(tag.nextExpiry ?? 0)\"", version: tag.version)
+    }
+
+    /// The body cached under `tag`, else the one `build` makes (with the event version it
+    /// read), cached only if built from the tagged version: a commit may have come between.
+    static func cachedBody(_ cache: ReferenceWritableKeyPath<Services, ResponseCache>, _ tag: EventTag, _ services: Services,
+                           build: () throws -> (body: [UInt8], version: Int)) throws -> [UInt8] {
+        if let cached = services[keyPath: cache].body(for: tag.key, etag: tag.etag) { return cached }
+        let built = try build()
+        if built.version == tag.version { services[keyPath: cache].store(built.body, for: tag.key, etag: tag.etag) }
+        return built.body
+    }
 
     /// The venue of the path if the caller owns it (or is an admin): 401, 403 or 404 otherwise.
     static func ownedVenue(_ request: Request, _ context: inout RequestContext) throws -> (VenueID, VenueStore) {

@@ -25,6 +25,7 @@ struct Master {
         _ = fcntl(listenFD, F_SETFD, 0)  // inherited by the exec'd workers
 
         try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.make().routes.count)
+        try RecentVenueWrites.createFile(path: configuration.recentVenuesPath)
         var signals = signalSet(Self.handled)
         sigprocmask(SIG_BLOCK, &signals, nil)
 
@@ -44,6 +45,7 @@ struct Master {
                 pool.stopAll(timeout: configuration.drainTimeout)
                 unlink(socketPath)
                 unlink(configuration.metricsPath)
+                unlink(configuration.recentVenuesPath)
                 log.info("master stopped", [:])
                 exit(0)
             case SIGHUP:

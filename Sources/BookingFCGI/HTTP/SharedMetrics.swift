@@ -28,7 +28,6 @@ final class SharedMetrics {
     let routes: [String]
     private let routeIndex: [String: Int]
     private let counters: UnsafeMutablePointer<UInt64>
-    private let size: Int
 
     private var statusColumns: Int { Self.statuses.count + 1 }
     private var histogramWidth: Int { Self.bucketsMilliseconds.count + 3 }  // buckets, +Inf, sum (µs), count
@@ -44,21 +43,12 @@ final class SharedMetrics {
     init(path: String?, routes: [String]) throws {
         self.routes = routes + ["unmatched"]
         routeIndex = Dictionary(uniqueKeysWithValues: self.routes.enumerated().map { ($1, $0) })
-        size = Self.slots(routeCount: routes.count) * 8
-        let fd = path.map { open($0, O_RDWR | O_CLOEXEC) } ?? -1
-        let memory = mmap(nil, size, PROT_READ | PROT_WRITE, fd >= 0 ? MAP_SHARED : (MAP_PRIVATE | MAP_ANONYMOUS), fd, 0)
-        if fd >= 0 { close(fd) }
-        guard let memory, memory != MAP_FAILED else { throw ConfigurationError("cannot map the metrics file \(path ?? "")") }
-        counters = memory.bindMemory(to: UInt64.self, capacity: size / 8)
+        counters = try PoolMemory.map(path: path, words: Self.slots(routeCount: routes.count))
     }
 
     /// Creates (or empties) the counter file; called by the master before it starts workers.
     static func createFile(path: String, routeCount: Int) throws {
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0, ftruncate(fd, off_t(slots(routeCount: routeCount) * 8)) == 0 else {
-            throw ConfigurationError("cannot create the metrics file \(path): errno \(errno)")
-        }
-        close(fd)
+        try PoolMemory.create(path: path, words: slots(routeCount: routeCount))
     }
 
     func recordRequest(route: String, status: Int, microseconds: Int) {

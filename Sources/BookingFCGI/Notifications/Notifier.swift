@@ -28,7 +28,6 @@ struct Notifier {
         var lastReconcile = 0, lastCheckpoint = services.now()
         while notifierStopRequested == 0 {
             round()
-            services.finishDeferredWork()
             if services.now() - lastReconcile >= 60 {
                 lastReconcile = services.now()
                 do { _ = try Reconciler.refundStrandedPayments(services: services, olderThan: 600) } catch {

@@ -138,8 +138,10 @@ extension VenueStore {
         }
     }
 
-    /// Free seats and GA places per section right now (expired holds count as free).
-    public func availability(eventID: String, now: Int) throws -> [SectionAvailability] {
+    /// Free seats and GA places per section right now (expired holds count as free); only
+    /// `section`'s when given, so a write can report one GA section without counting a whole
+    /// seated house.
+    public func availability(eventID: String, now: Int, section: String? = nil) throws -> [SectionAvailability] {
         try connection.prepare("""
             SELECT s.id, s.capacity,
                    CASE s.kind
@@ -152,20 +154,9 @@ extension VenueStore {
                                         AND (c.booking_id IS NOT NULL OR h.expires_at > ?2))
                    END
             FROM section s LEFT JOIN ga_stock g ON g.event_id = ?1 AND g.section_id = s.id
+            WHERE ?3 IS NULL OR s.id = ?3
             ORDER BY s.position
-            """).bind(eventID, now).map { SectionAvailability(sectionID: $0.string(0), capacity: $0.int(1), available: $0.int(2)) }
-    }
-
-    /// Places left in one GA section: free stock plus places of holds that have expired but
-    /// are not purged yet. One section only, so a write can report it without counting a
-    /// whole seated house.
-    func gaAvailable(eventID: String, sectionID: String, now: Int) throws -> Int {
-        try connection.prepare("""
-            SELECT g.capacity - g.taken
-                   + coalesce((SELECT sum(hg.quantity) FROM hold_ga hg JOIN hold h ON h.id = hg.hold_id
-                               WHERE h.event_id = ?1 AND h.expires_at <= ?3 AND hg.section_id = ?2), 0)
-            FROM ga_stock g WHERE g.event_id = ?1 AND g.section_id = ?2
-            """).bind(eventID, sectionID, now).queryInt() ?? 0
+            """).bind(eventID, now, section).map { SectionAvailability(sectionID: $0.string(0), capacity: $0.int(1), available: $0.int(2)) }
     }
 
     /// The cheap part of a seat map's ETag: the event's version and the earliest expiry of a

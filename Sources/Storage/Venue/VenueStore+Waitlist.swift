@@ -19,8 +19,7 @@ extension VenueStore {
         guard (1...min(event.maxPerCustomer, HoldRequest.maxItems)).contains(quantity) else {
             throw BookingError.invalid("quantity is 1 to \(min(event.maxPerCustomer, HoldRequest.maxItems))", field: "quantity")
         }
-        let free = try availability(eventID: eventID, now: now).filter { sectionID == nil || $0.sectionID == sectionID }
-            .map(\.available).max() ?? 0
+        let free = try availability(eventID: eventID, now: now, section: sectionID).map(\.available).max() ?? 0
         guard free < quantity else { throw BookingError.placesAvailable(free) }
         let entry = WaitlistEntry(id: Identifier.make("w_"), eventID: eventID, customerID: customerID, sectionID: sectionID,
                                   quantity: quantity, createdAt: now)

@@ -49,7 +49,8 @@ public final class VenueStore {
                 return LiveChange.SeatState(id: seatID, state: [.available, .held, .sold][state])
             }
             let ga = try (pending.sections[eventID] ?? []).sorted().map { section in
-                LiveChange.GAState(section: section, available: try gaAvailable(eventID: eventID, sectionID: section, now: now))
+                let left = try availability(eventID: eventID, now: now, section: section).first?.available ?? 0
+                return LiveChange.GAState(section: section, available: left)
             }
             return LiveChange(eventID: eventID, version: version, seats: seats, ga: ga)
         }
