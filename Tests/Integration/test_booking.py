@@ -312,3 +312,19 @@ def test_my_bookings_shows_a_booking_at_once_even_before_the_notifier_indexes_it
             assert sorted(b["id"] for b in customer.get("/api/bookings").json()["bookings"]) == sorted(bookings)
     finally:
         stack.stop()
+
+
+def test_a_booking_body_that_mixes_a_hold_with_one_call_fields_is_refused(stack, world):
+    """Paying a hold and booking in one call are different requests: a body with holdId and
+    seats (here listed twice) is a 422, and the hold is still there to pay."""
+    venue = make_venue(world["organizer"])
+    event = make_event(world["organizer"], venue)
+    customer = register(stack)
+    hold = customer.post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-B-4"]}).json()["hold"]
+    before = seat_states(stack, venue, event)[0]
+    for extra in ({"seats": ["stalls-B-5", "stalls-B-5"]}, {"eventId": event}, {"ga": [{"section": "floor", "quantity": 1}]}):
+        r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test"}, **extra})
+        assert r.status_code == 422 and error_code(r) == "validation_failed", r.text
+    assert seat_states(stack, venue, event)[0] == before
+    r = customer.post(f"/api/venues/{venue}/bookings", json={"holdId": hold["id"], "payment": {"method": "test"}})
+    assert r.status_code == 201, r.text

@@ -35,6 +35,12 @@ enum BookingsController {
         if let token = body.payment.token, token.utf8.count > 255 {
             throw APIError.unprocessable("payment.token is at most 255 characters", field: "payment.token")
         }
+        // Paying a hold and holding in the same call are two requests: a body that mixes them
+        // is a client's mistake, not something to guess at.
+        if body.holdId != nil, body.eventId != nil || body.seats != nil || body.ga != nil {
+            throw APIError.unprocessable("give holdId to pay a hold, or eventId with seats or ga to book in one call, not both",
+                                         field: "holdId")
+        }
         let services = context.services
         let idempotency = try request.idempotencyKey(customerID: user.id)
         let oneCall = body.holdId == nil
