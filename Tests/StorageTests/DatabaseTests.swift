@@ -108,6 +108,48 @@ struct DatabaseTests {
         #expect(try again.queryInt() == 3)
     }
 
+    @Test func aBatchCommitsTheWritesThatSucceededAndOnlyThoseWithOneFlush() throws {
+        let database = try makeDatabase()
+        let flushes = database.walFlushes
+        var outcomes: [Bool] = []
+        try database.batch {
+            for name in ["a", "b", "a", "c"] {  // the second "a" breaks UNIQUE
+                outcomes.append((try? database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind(name).run() }) != nil)
+            }
+        }
+        #expect(outcomes == [true, true, false, true])
+        #expect(try database.connection.prepare("SELECT name FROM item ORDER BY name").map { $0.string(0) } == ["a", "b", "c"])
+        #expect(database.walFlushes == flushes + 1)
+        #expect(!database.connection.isInTransaction)
+    }
+
+    @Test func aBatchThatThrowsCommitsNothing() throws {
+        let database = try makeDatabase()
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.batch {
+                try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('a')").run() }
+                throw Stop()
+            }
+        }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 0)
+        // The next write is a transaction of its own again.
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('b')").run() }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 1)
+    }
+
+    @Test func aWriteInsideAWriteOfABatchRollsBackWithIt() throws {
+        let database = try makeDatabase()
+        try database.batch {
+            _ = try? database.write { connection in
+                try connection.prepare("INSERT INTO item (name) VALUES ('outer')").run()
+                try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('inner')").run() }
+                try connection.prepare("INSERT INTO item (name) VALUES ('outer')").run()  // UNIQUE
+            }
+        }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 0)
+    }
+
     @Test func backupMakesAConsistentCopy() throws {
         let database = try makeDatabase()
         try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("kept").run() }

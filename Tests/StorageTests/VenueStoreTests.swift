@@ -291,6 +291,42 @@ struct LiveChangeTests {
                                          seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)]))
     }
 
+    @Test func aBatchRunsEachOperationAsIfAloneAndReportsItsChangesAfterTheCommit() throws {
+        let venue = try VenueFixture()
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        let start = try venue.store.event(venue.eventID).version
+        var holds: [Result<HoldRecord, any Error>] = []
+        try venue.store.batch {
+            for (customer, seats) in [("alice", ["stalls-A-1"]), ("bob", ["stalls-A-1"]), ("carol", ["stalls-A-2"])] {
+                holds.append(Result { try venue.hold(customer, seats: seats) })
+            }
+            #expect(heard.isEmpty, "nothing is published before the commit")
+        }
+        #expect(holds.map { (try? $0.get())?.customerID } == ["alice", nil, "carol"])
+        #expect(throws: BookingError.seatUnavailable(["stalls-A-1"])) { try holds[1].get() }
+        // One version per successful operation, in order; the failed one changed nothing.
+        #expect(heard.map(\.version) == [start + 1, start + 2])
+        #expect(heard.map { $0.seats.map(\.id) } == [["stalls-A-1"], ["stalls-A-2"]])
+        #expect(try venue.store.event(venue.eventID).version == start + 2)
+        #expect(try venue.states()["stalls-A-1"] == .held)
+    }
+
+    @Test func aBatchThatFailsPublishesNothingAndKeepsNothing() throws {
+        let venue = try VenueFixture()
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try venue.store.batch {
+                try venue.hold("alice", seats: ["stalls-A-1"])
+                throw Stop()
+            }
+        }
+        #expect(heard.isEmpty)
+        #expect(try venue.states()["stalls-A-1"] == .available)
+    }
+
     @Test func cancellingAnEventIsOneChange() throws {
         let venue = try VenueFixture()
         _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"]))

@@ -82,6 +82,9 @@ public final class Connection {
         return statement
     }
 
+    /// Whether a transaction is open (SQLite ends one by itself after some errors).
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -10,6 +10,8 @@ public final class VenueStore {
     /// publish live updates.
     public var onChange: (([LiveChange]) -> Void)?
     private var pending = PendingChanges()
+    /// The changes of a running `batch`, published when it commits.
+    private var batchChanges: [LiveChange]?
     private var knownSections: [SectionRecord]?
 
     init(database: Database) throws {
@@ -27,7 +29,22 @@ public final class VenueStore {
             let result = try body(connection)
             return (result, try finishChanges(now: now, in: connection))
         }
-        if !changes.isEmpty { onChange?(changes) }
+        if batchChanges != nil {
+            batchChanges! += changes  // heard once the batch commits
+        } else if !changes.isEmpty {
+            onChange?(changes)
+        }
+        return result
+    }
+
+    /// Runs several operations of this store in one write transaction (`Database.batch`):
+    /// each operation commits or fails on its own, as if it ran alone, but the lock, the
+    /// commit and the flush are shared. `onChange` hears of every change once it commits.
+    public func batch<T>(_ body: () throws -> T) throws -> T {
+        batchChanges = []
+        defer { batchChanges = nil }
+        let result = try database.batch(body)
+        if let changes = batchChanges, !changes.isEmpty { onChange?(changes) }
         return result
     }
 
