@@ -442,6 +442,16 @@ def worker_rss_mib(stack):
     return max(total) if total else 0
 
 
+def batch_summary(stack):
+    """How many bookings workers answered together (the pool's /api/metrics counters)."""
+    text = requests.get(stack.url("/api/metrics"), timeout=10).text
+    def counter(name):
+        found = re.search(rf"^{name} (\d+)$", text, re.M)
+        return int(found.group(1)) if found else 0
+    batches, batched = counter("booking_request_batches_total"), counter("booking_batched_requests_total")
+    return f"{batched:,} bookings answered in {batches:,} batches (average {batched / batches:.1f})" if batches else "no batches"
+
+
 def check(stack):
     r = subprocess.run([os.path.join(ROOT, ".build", "release", "booking-fcgi"), "check"], capture_output=True, text=True,
                        env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir))
@@ -458,10 +468,11 @@ def run(sync, seconds, scenarios, rows, notes):
             scenario = read_scenario if name in READS else booking_scenario
             rows.append((name, sync, scenario(stack, world, name, seconds)))
         after = worker_rss_mib(stack)
+        batching = batch_summary(stack)
         ok, summary = check(stack)
     finally:
         stack.stop()
-    notes.append(f"synchronous={sync}: worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after; "
+    notes.append(f"synchronous={sync}: worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after; {batching}; "
                  f"database check: {'OK' if ok else 'FAILED'} ({summary})")
     return ok
 

@@ -17,26 +17,85 @@ struct Application {
     func respond(to request: Request) -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         var route = "unmatched"
-        var response: Response
+        let response: Response
         do {
-            if request.bodyTooLarge {
-                throw APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
-            }
-            switch router.match(method: request.method, segments: request.segments) {
-            case .found(let handler, let parameters, let pattern):
-                route = (request.method == "HEAD" ? "GET" : request.method) + " " + pattern
-                var context = RequestContext(parameters: parameters, services: services)
-                response = try handler(request, &context)
-            case .methodNotAllowed(let allowed):
-                var error = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here")
-                error.headers = [("Allow", allowed.joined(separator: ", "))]
-                throw error
-            case .notFound:
-                throw APIError.notFound("route")
-            }
+            let (found, parameters) = try self.route(request)
+            route = label(request, found)
+            var context = RequestContext(parameters: parameters, services: services)
+            response = try found.handler(request, &context)
         } catch {
             response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
         }
+        record(request, route: route, response: response, since: start)
+        return response
+    }
+
+    /// Whether requests waiting behind `request` are worth taking with it: its route answers
+    /// several at once (bookings, one transaction per venue and step for all of them).
+    func takesBatches(_ request: Request) -> Bool {
+        guard !request.bodyTooLarge, case .found(let route, _) = router.match(method: request.method, segments: request.segments) else { return false }
+        return route.batchHandler != nil
+    }
+
+    /// Answers requests taken together: those of a route that answers several at once go
+    /// to it together, the others one by one. Each gets the answer it would have had alone.
+    func respond(toAll requests: [Request]) -> [Response] {
+        guard requests.count > 1 else { return requests.map(respond(to:)) }
+        var responses = [Response?](repeating: nil, count: requests.count)
+        var batches: [(route: Router.Route, members: [(index: Int, context: RequestContext)])] = []
+        for (index, request) in requests.enumerated() {
+            guard !request.bodyTooLarge, case .found(let route, let parameters) = router.match(method: request.method, segments: request.segments),
+                  route.batchHandler != nil else { responses[index] = respond(to: request); continue }
+            let member = (index, RequestContext(parameters: parameters, services: services))
+            if let batch = batches.firstIndex(where: { $0.route.pattern == route.pattern && $0.route.method == route.method }) {
+                batches[batch].members.append(member)
+            } else {
+                batches.append((route, [member]))
+            }
+        }
+        for (route, members) in batches {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let results = route.batchHandler!(members.map { (requests[$0.index], $0.context) })
+            if members.count > 1 {
+                services.metrics.add(.batches)
+                services.metrics.add(.batchedRequests, members.count)
+            }
+            for (member, result) in zip(members, results) {
+                let request = requests[member.index]
+                let response: Response
+                do { response = try result.get() } catch {
+                    response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
+                }
+                record(request, route: label(request, route), response: response, since: start)
+                responses[member.index] = response
+            }
+        }
+        return responses.map { $0! }
+    }
+
+    /// The route of `request` and its path parameters, or the error to answer.
+    private func route(_ request: Request) throws -> (Router.Route, [String: String]) {
+        if request.bodyTooLarge {
+            throw APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
+        }
+        switch router.match(method: request.method, segments: request.segments) {
+        case .found(let route, let parameters):
+            return (route, parameters)
+        case .methodNotAllowed(let allowed):
+            var error = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here")
+            error.headers = [("Allow", allowed.joined(separator: ", "))]
+            throw error
+        case .notFound:
+            throw APIError.notFound("route")
+        }
+    }
+
+    private func label(_ request: Request, _ route: Router.Route) -> String {
+        (request.method == "HEAD" ? "GET" : request.method) + " " + route.pattern
+    }
+
+    /// Metrics and the access log of one answered request.
+    private func record(_ request: Request, route: String, response: Response, since start: UInt64) {
         let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1000
         let metrics = services.metrics
         metrics.recordRequest(route: route, status: response.status.code, microseconds: Int(micros))
@@ -52,6 +111,5 @@ struct Application {
             "status": "\(response.status.code)", "durationUs": "\(micros)",
             "worker": "\(getpid())", "requestId": request.requestID,
         ])
-        return response
     }
 }

@@ -25,7 +25,7 @@ enum Routes {
 
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create)
         router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)
-        router.add("POST", "/api/venues/{venueId}/bookings", BookingsController.create)
+        router.add("POST", "/api/venues/{venueId}/bookings", BookingsController.create, batch: BookingsController.createAll)
         router.add("GET", "/api/bookings", BookingsController.list)
         router.add("GET", "/api/venues/{venueId}/bookings/{bookingId}", BookingsController.get)
         router.add("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", BookingsController.cancel)

@@ -16,11 +16,11 @@ struct RouterTests {
     }
 
     @Test func bindsPathParameters() {
-        guard case .found(_, let parameters, let pattern) = router().match(method: "DELETE", segments: segments("/api/venues/opera/holds/h_1")) else {
+        guard case .found(let route, let parameters) = router().match(method: "DELETE", segments: segments("/api/venues/opera/holds/h_1")) else {
             Issue.record("no match"); return
         }
         #expect(parameters == ["venueId": "opera", "holdId": "h_1"])
-        #expect(pattern == "/api/venues/{venueId}/holds/{holdId}")
+        #expect(route.pattern == "/api/venues/{venueId}/holds/{holdId}")
     }
 
     @Test func reportsTheAllowedMethodsForAKnownPath() {
@@ -39,7 +39,7 @@ struct RouterTests {
     @Test func anEncodedSlashStaysInsideItsSegment() {
         let parts = segments("/api/venues/..%2F..%2Fetc")
         #expect(parts == ["api", "venues", "../../etc"])
-        guard case .found(_, let parameters, _) = router().match(method: "GET", segments: parts) else {
+        guard case .found(_, let parameters) = router().match(method: "GET", segments: parts) else {
             Issue.record("no match"); return
         }
         #expect(parameters["venueId"] == "../../etc")  // rejected later by venue-id validation

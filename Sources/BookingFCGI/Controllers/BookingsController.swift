@@ -26,6 +26,92 @@ enum BookingsController {
     static let paymentWindow = 120
 
     static func create(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        try createAll([(request, context)])[0].get()
+    }
+
+    /// Books several requests taken together (a worker takes every booking waiting at once):
+    /// each step of the payment lifecycle runs for all of them in one transaction per venue,
+    /// and each request gets the answer it would have had alone.
+    static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
+        guard let services = items.first?.1.services else { return [] }
+        var outcomes = [Result<Response, any Error>?](repeating: nil, count: items.count)
+        var attempts: [Attempt] = []
+        for (index, item) in items.enumerated() {
+            var (request, context) = item
+            do { attempts.append(try check(request, &context, index: index)) } catch { outcomes[index] = .failure(error) }
+        }
+
+        // 1. Hold the seats (or take the customer's hold) and record the payment.
+        let began = VenueBatch.run(attempts, store: \.store) { try begin($0, now: services.now(), holdTTL: services.configuration.holdTTL) }
+        var charges: [Charge] = []
+        for (attempt, start) in zip(attempts, began) {
+            switch start {
+            case .success(.charge(let intent)): charges.append(Charge(attempt: attempt, intent: intent))
+            case .success(.replay(let stored)): outcomes[attempt.index] = .success(stored.response)
+            case .failure(let error): outcomes[attempt.index] = .failure(error)
+            }
+        }
+
+        // 2. Charge, outside any transaction.
+        for index in charges.indices {
+            let charge = charges[index]
+            do {
+                charges[index].reference = try services.payments.charge(amount: charge.intent.amount, currency: charge.intent.currency,
+                                                                        token: charge.attempt.body.payment.token, reference: charge.intent.paymentID)
+            } catch let decline as PaymentDeclined {
+                charges[index].decline = ErrorMapping.map(BookingError.paymentDeclined(decline.reason))
+            } catch {
+                charges[index].failure = error  // the reconciler settles a payment left `charging`
+            }
+        }
+        charges.removeAll { charge in
+            guard let failure = charge.failure else { return false }
+            outcomes[charge.attempt.index] = .failure(failure)
+            return true
+        }
+
+        // 3. Confirm the charged payments and settle the declined ones.
+        let settled = VenueBatch.run(charges, store: \.attempt.store) { try settle($0, now: services.now()) }
+        for (charge, result) in zip(charges, settled) {
+            let attempt = charge.attempt
+            switch result {
+            case .success(let response):
+                services.bookingWritten(in: attempt.venueID)
+                outcomes[attempt.index] = .success(response)
+            case .failure(let error) where charge.reference == nil:
+                outcomes[attempt.index] = .failure(error)  // declined (or its record failed)
+            case .failure(let error):
+                outcomes[attempt.index] = .failure(refundUnconfirmed(charge, error: error, services: services))
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// A booking request that passed its checks, on its way through the payment lifecycle.
+    struct Attempt {
+        /// Its place in the batch.
+        let index: Int
+        let request: Request
+        let venueID: VenueID
+        let store: VenueStore
+        let customerID: String
+        let body: CreateBody
+        let idempotency: IdempotencyKey?
+        /// Held and paid in this one call (a decline then frees the seats).
+        var oneCall: Bool { body.holdId == nil }
+    }
+
+    /// A payment recorded and sent to the provider: its reference, or why it was not taken.
+    struct Charge {
+        let attempt: Attempt
+        let intent: PaymentIntent
+        var reference: String?
+        var decline: APIError?
+        var failure: (any Error)?
+    }
+
+    /// Who may book, where, and with what body: everything checked before any write.
+    static func check(_ request: Request, _ context: inout RequestContext, index: Int) throws -> Attempt {
         let user = try context.requireRole(request, .customer)
         let (id, store) = try context.services.venueStore(context.parameter("venueId"))
         let body = try request.decode(CreateBody.self)
@@ -41,53 +127,51 @@ enum BookingsController {
             throw APIError.unprocessable("give holdId to pay a hold, or eventId with seats or ga to book in one call, not both",
                                          field: "holdId")
         }
-        let services = context.services
         let idempotency = try request.idempotencyKey(customerID: user.id)
-        let oneCall = body.holdId == nil
-        let start: PaymentStart
+        guard body.holdId != nil || body.eventId != nil else {
+            throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
+        }
+        return Attempt(index: index, request: request, venueID: id, store: store, customerID: user.id, body: body, idempotency: idempotency)
+    }
+
+    /// Step 1: marks the hold `paying` (or holds the seats so, in one call) and records the payment.
+    static func begin(_ attempt: Attempt, now: Int, holdTTL: Int) throws -> PaymentStart {
+        let body = attempt.body
         if let holdID = body.holdId {
-            start = try store.beginPayment(holdID: holdID, customerID: user.id, window: paymentWindow, now: services.now(),
-                                           idempotency: idempotency)
-        } else {
-            guard let eventID = body.eventId else {
-                throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
-            }
-            let hold = HoldsController.Body(seats: body.seats, ga: body.ga).holdRequest
-            start = try store.holdForPayment(eventID: eventID, customerID: user.id, request: hold, ttl: services.configuration.holdTTL,
-                                             window: paymentWindow, now: services.now(), idempotency: idempotency)
+            return try attempt.store.beginPayment(holdID: holdID, customerID: attempt.customerID, window: paymentWindow, now: now,
+                                                  idempotency: attempt.idempotency)
         }
-        guard case .charge(let intent) = start else {
-            if case .replay(let stored) = start { return stored.response }
-            preconditionFailure("unreachable")
-        }
+        let hold = HoldsController.Body(seats: body.seats, ga: body.ga).holdRequest
+        return try attempt.store.holdForPayment(eventID: body.eventId ?? "", customerID: attempt.customerID, request: hold, ttl: holdTTL,
+                                                window: paymentWindow, now: now, idempotency: attempt.idempotency)
+    }
 
-        let reference: String
-        do {
-            reference = try services.payments.charge(amount: intent.amount, currency: intent.currency, token: body.payment.token,
-                                                     reference: intent.paymentID)
-        } catch let decline as PaymentDeclined {
-            let error = ErrorMapping.map(BookingError.paymentDeclined(decline.reason))
-            try store.settleFailedPayment(intent, state: "declined", releaseHold: oneCall, window: paymentWindow, now: services.now(),
-                                          idempotency: idempotency, response: StoredResponse(error.response))
-            throw error
+    /// Step 3: confirms a charged payment (the booking's answer), or records a decline and
+    /// throws it.
+    static func settle(_ charge: Charge, now: Int) throws -> Response {
+        let attempt = charge.attempt
+        guard let reference = charge.reference else {
+            let decline = charge.decline ?? ErrorMapping.map(BookingError.paymentDeclined("the card was declined"))
+            try attempt.store.settleFailedPayment(charge.intent, state: "declined", releaseHold: attempt.oneCall, window: paymentWindow,
+                                                  now: now, idempotency: attempt.idempotency, response: StoredResponse(decline.response))
+            throw decline
         }
+        return try attempt.store.confirmPayment(charge.intent, providerReference: reference, now: now, idempotency: attempt.idempotency) { booking in
+            StoredResponse(try Response.json(["booking": BookingView(booking, venueID: attempt.venueID.value)], status: .created))
+        }.response
+    }
 
-        do {
-            let stored = try store.confirmPayment(intent, providerReference: reference, now: services.now(), idempotency: idempotency) { booking in
-                StoredResponse(try Response.json(["booking": BookingView(booking, venueID: id.value)], status: .created))
-            }
-            services.bookingWritten(in: id)
-            return stored.response
-        } catch {
-            // Charged but not confirmed (the hold expired meanwhile, or the write failed): give the money back.
-            refund(paymentID: intent.paymentID, store: store, services: services, amount: intent.amount, currency: intent.currency,
-                   reference: reference)
-            let answer = ErrorMapping.apiError(for: error is BookingError ? error : BookingError.holdExpired, log: services.log,
-                                               requestID: request.requestID)
-            try? store.settleFailedPayment(intent, state: "refunded", releaseHold: oneCall, window: paymentWindow, now: services.now(),
-                                           idempotency: idempotency, response: StoredResponse(answer.response))
-            throw answer
-        }
+    /// Charged but not confirmed (the hold expired meanwhile, or the write failed): gives the
+    /// money back and returns the answer, stored for repeats.
+    static func refundUnconfirmed(_ charge: Charge, error: any Error, services: Services) -> APIError {
+        let (attempt, intent) = (charge.attempt, charge.intent)
+        refund(paymentID: intent.paymentID, store: attempt.store, services: services, amount: intent.amount, currency: intent.currency,
+               reference: charge.reference)
+        let answer = ErrorMapping.apiError(for: error is BookingError ? error : BookingError.holdExpired, log: services.log,
+                                           requestID: attempt.request.requestID)
+        try? attempt.store.settleFailedPayment(intent, state: "refunded", releaseHold: attempt.oneCall, window: paymentWindow,
+                                               now: services.now(), idempotency: attempt.idempotency, response: StoredResponse(answer.response))
+        return answer
     }
 
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {

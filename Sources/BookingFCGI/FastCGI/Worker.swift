@@ -9,11 +9,18 @@ nonisolated(unsafe) private var shutdownRequested: sig_atomic_t = 0
 nonisolated(unsafe) private var listenDescriptor: Int32 = -1
 nonisolated(unsafe) private var nullDescriptor: Int32 = -1
 
-/// A worker process: accepts FastCGI requests one at a time on the inherited socket and
-/// answers them through `application`, until asked to stop.
+/// A worker process: takes FastCGI requests on the inherited socket and answers them
+/// through `application`, until asked to stop.
+///
+/// When the request it took is a booking, the worker also takes every connection already
+/// waiting (up to `maxBatch`) and answers them together: `Application.respond(toAll:)` runs
+/// the bookings' writes in one transaction per venue and step, so a burst of N bookings
+/// costs the venue's lock, cold page cache and commit once instead of N times.
 struct Worker {
     let listenFD: Int32
     let application: Application
+    /// Requests answered together at most; bounds how long the first one waits.
+    static let maxBatch = 32
 
     func run() -> Never {
         listenDescriptor = listenFD
@@ -25,18 +32,37 @@ struct Worker {
         signal(SIGPIPE, SIG_IGN)  // nginx may close a connection mid-response
 
         FCGX_Init()
-        let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
-        FCGX_InitRequest(request, listenFD, Int32(FCGI_FAIL_ACCEPT_ON_INTR))
+        let listener = Listener(socket: listenFD)
+        let slots = (0..<Self.maxBatch).map { _ in
+            let slot = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+            FCGX_InitRequest(slot, listenFD, Int32(FCGI_FAIL_ACCEPT_ON_INTR))
+            return slot
+        }
+        var exchanges: [(FastCGIExchange, Request)] = []
+        /// Reads the request of a connection this worker accepted into the next free slot.
+        func take(_ connection: Int32) {
+            let slot = slots[exchanges.count]
+            // libfcgi reads from a connection already open instead of accepting one, and
+            // keeps it open while it clears the slot of its previous request.
+            slot.pointee.ipcFd = connection
+            slot.pointee.keepConnection = 1
+            guard FCGX_Accept_r(slot) >= 0 else { return }  // not a FastCGI request: libfcgi closed it
+            let exchange = FastCGIExchange(request: slot)
+            exchanges.append((exchange, exchange.readRequest(maxBody: application.configuration.maxBodyBytes)))
+        }
+
         while shutdownRequested == 0 {
-            guard FCGX_Accept_r(request) >= 0 else {
-                if shutdownRequested != 0 { break }
-                continue  // EINTR from another signal, or a connection reset before accept
+            guard let first = listener.acceptNext() else { continue }
+            take(first)
+            if let (_, request) = exchanges.first, application.takesBatches(request) {
+                while exchanges.count < Self.maxBatch, let next = listener.acceptWaiting() { take(next) }
             }
-            let fcgi = FastCGIExchange(request: request)
-            let httpRequest = fcgi.readRequest(maxBody: application.configuration.maxBodyBytes)
-            let response = application.respond(to: httpRequest)
-            fcgi.write(response, omitBody: httpRequest.method == "HEAD")
-            FCGX_Finish_r(request)
+            let responses = application.respond(toAll: exchanges.map(\.1))
+            for ((exchange, request), response) in zip(exchanges, responses) {
+                exchange.write(response, omitBody: request.method == "HEAD")
+                FCGX_Finish_r(exchange.request)
+            }
+            exchanges.removeAll(keepingCapacity: true)
             application.services.finishDeferredWork()
         }
         exit(0)

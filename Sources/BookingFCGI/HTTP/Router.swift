@@ -1,25 +1,29 @@
 /// Maps a method and path to a handler, extracting `{name}` path parameters.
 struct Router {
     typealias Handler = (Request, inout RequestContext) throws -> Response
+    /// Answers several requests of one route at once (`Application.respond(toAll:)`), each
+    /// as `Handler` would have alone.
+    typealias BatchHandler = ([(Request, RequestContext)]) -> [Result<Response, any Error>]
 
     struct Route {
         let method: String
         let pattern: String
         let parts: [Substring]
         let handler: Handler
+        let batchHandler: BatchHandler?
     }
 
     enum Match {
-        case found(Handler, parameters: [String: String], pattern: String)
+        case found(Route, parameters: [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound
     }
 
     private(set) var routes: [Route] = []
 
-    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+    mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler, batch: BatchHandler? = nil) {
         let parts = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        routes.append(Route(method: method, pattern: pattern, parts: Array(parts), handler: handler))
+        routes.append(Route(method: method, pattern: pattern, parts: Array(parts), handler: handler, batchHandler: batch))
     }
 
     func match(method: String, segments: [String]) -> Match {
@@ -27,7 +31,7 @@ struct Router {
         for route in routes {
             guard let parameters = Self.bind(route.parts, to: segments) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, parameters: parameters, pattern: route.pattern)
+                return .found(route, parameters: parameters)
             }
             allowed.append(route.method)
         }

@@ -13,6 +13,7 @@ final class SharedMetrics {
 
     enum Counter: Int, CaseIterable {
         case writeLockWaits, writeLockWaitMicroseconds, writeLockWaitsOver10ms, livePublishFailures, busyAnswers
+        case batches, batchedRequests
         var name: String {
             switch self {
             case .writeLockWaits: "booking_write_lock_waits_total"
@@ -20,6 +21,8 @@ final class SharedMetrics {
             case .writeLockWaitsOver10ms: "booking_write_lock_waits_over_10ms_total"
             case .livePublishFailures: "booking_live_publish_failures_total"
             case .busyAnswers: "booking_busy_answers_total"
+            case .batches: "booking_request_batches_total"
+            case .batchedRequests: "booking_batched_requests_total"
             }
         }
     }

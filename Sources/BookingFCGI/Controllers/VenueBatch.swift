@@ -1,0 +1,36 @@
+import Storage
+
+/// Runs one operation for many requests with one write transaction per venue.
+enum VenueBatch {
+    /// Runs `operation` on every item, grouping the items of each venue store into one
+    /// `VenueStore.batch`: each operation succeeds or fails on its own, as if alone, and the
+    /// lock and the commit are paid once per venue. A batch that cannot commit fails all of
+    /// its items. Results come in the items' order.
+    static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore,
+                                 _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
+        var results = [Result<Value, any Error>?](repeating: nil, count: items.count)
+        var groups: [(store: VenueStore, members: [Int])] = []
+        for (index, item) in items.enumerated() {
+            let itemStore = store(item)
+            if let group = groups.firstIndex(where: { $0.store === itemStore }) {
+                groups[group].members.append(index)
+            } else {
+                groups.append((itemStore, [index]))
+            }
+        }
+        for (groupStore, members) in groups {
+            guard members.count > 1 else {
+                results[members[0]] = Result { try operation(items[members[0]]) }
+                continue
+            }
+            do {
+                try groupStore.batch {
+                    for index in members { results[index] = Result { try operation(items[index]) } }
+                }
+            } catch {
+                for index in members { results[index] = .failure(error) }
+            }
+        }
+        return results.map { $0! }
+    }
+}
