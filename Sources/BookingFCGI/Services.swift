@@ -61,9 +61,10 @@ final class Services {
     }
 
     /// Work that waits until the response has gone out (in the notifier, until the end of a
-    /// round): the live publishes of the commits made meanwhile.
+    /// round): the live publishes of the commits made meanwhile, and WAL checkpoints.
     func finishDeferredWork() {
         livePublisher?.flush()
+        venues.checkpointWhereDue()
     }
 
     /// How far back the catch-up looks: the notifier brings bookings into the catalog within

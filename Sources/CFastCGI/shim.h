@@ -13,6 +13,10 @@ static inline uint64_t booking_atomic_load(const uint64_t *counter) {
     return __atomic_load_n(counter, __ATOMIC_RELAXED);
 }
 
+// The pool's listen socket: an idle worker waits in epoll with EPOLLEXCLUSIVE, so a new
+// connection wakes one idle worker instead of all of them (Listener.swift).
+#include <sys/epoll.h>
+
 // Worker memory: mallopt(M_MMAP_THRESHOLD, ...) (see main.swift).
 #include <malloc.h>
 

@@ -291,25 +291,39 @@ struct LiveChangeTests {
                                          seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)]))
     }
 
-    @Test func aBatchRunsEachOperationAsIfAloneAndReportsItsChangesAfterTheCommit() throws {
+    @Test func aBatchRunsEachOperationAsIfAloneAndIsOneChangeOfTheEvent() throws {
         let venue = try VenueFixture()
         var heard: [LiveChange] = []
         venue.store.onChange = { heard += $0 }
         let start = try venue.store.event(venue.eventID).version
         var holds: [Result<HoldRecord, any Error>] = []
-        try venue.store.batch {
-            for (customer, seats) in [("alice", ["stalls-A-1"]), ("bob", ["stalls-A-1"]), ("carol", ["stalls-A-2"])] {
+        try venue.store.batch(now: venue.now) {
+            for (customer, seats) in [("alice", ["stalls-A-1"]), ("bob", ["stalls-A-1", "stalls-A-3"]), ("carol", ["stalls-A-2"])] {
                 holds.append(Result { try venue.hold(customer, seats: seats) })
             }
             #expect(heard.isEmpty, "nothing is published before the commit")
         }
         #expect(holds.map { (try? $0.get())?.customerID } == ["alice", nil, "carol"])
         #expect(throws: BookingError.seatUnavailable(["stalls-A-1"])) { try holds[1].get() }
-        // One version per successful operation, in order; the failed one changed nothing.
-        #expect(heard.map(\.version) == [start + 1, start + 2])
-        #expect(heard.map { $0.seats.map(\.id) } == [["stalls-A-1"], ["stalls-A-2"]])
-        #expect(try venue.store.event(venue.eventID).version == start + 2)
-        #expect(try venue.states()["stalls-A-1"] == .held)
+        // One version for the whole commit, listing the seats of the operations that succeeded.
+        #expect(heard == [LiveChange(eventID: venue.eventID, version: start + 1,
+                                     seats: [.init(id: "stalls-A-1", state: .held), .init(id: "stalls-A-2", state: .held)], ga: [])])
+        #expect(try venue.store.event(venue.eventID).version == start + 1)
+        #expect(try venue.states()["stalls-A-3"] == .available)
+    }
+
+    @Test func anOperationRolledBackInABatchLeavesItsSeatsOutOfTheMessage() throws {
+        let venue = try VenueFixture()
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        try venue.store.batch(now: venue.now) {
+            _ = try? venue.store.write(now: venue.now) { _ in
+                venue.store.touch(venue.eventID, seats: ["stalls-B-1"])
+                throw BookingError.holdExpired
+            }
+            try venue.hold("alice", seats: ["stalls-A-1"])
+        }
+        #expect(heard.map { $0.seats.map(\.id) } == [["stalls-A-1"]])
     }
 
     @Test func aBatchThatFailsPublishesNothingAndKeepsNothing() throws {
@@ -318,7 +332,7 @@ struct LiveChangeTests {
         venue.store.onChange = { heard += $0 }
         struct Stop: Error {}
         #expect(throws: Stop.self) {
-            try venue.store.batch {
+            try venue.store.batch(now: venue.now) {
                 try venue.hold("alice", seats: ["stalls-A-1"])
                 throw Stop()
             }

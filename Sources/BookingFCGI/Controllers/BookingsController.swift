@@ -42,7 +42,8 @@ enum BookingsController {
         }
 
         // 1. Hold the seats (or take the customer's hold) and record the payment.
-        let began = VenueBatch.run(attempts, store: \.store) { try begin($0, now: services.now(), holdTTL: services.configuration.holdTTL) }
+        let (holdTTL, beganAt) = (services.configuration.holdTTL, services.now())
+        let began = VenueBatch.run(attempts, store: \.store, now: beganAt) { try begin($0, now: beganAt, holdTTL: holdTTL) }
         var charges: [Charge] = []
         for (attempt, start) in zip(attempts, began) {
             switch start {
@@ -71,7 +72,8 @@ enum BookingsController {
         }
 
         // 3. Confirm the charged payments and settle the declined ones.
-        let settled = VenueBatch.run(charges, store: \.attempt.store) { try settle($0, now: services.now()) }
+        let settledAt = services.now()
+        let settled = VenueBatch.run(charges, store: \.attempt.store, now: settledAt) { try settle($0, now: settledAt) }
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt
             switch result {

@@ -3,10 +3,10 @@ import Storage
 /// Runs one operation for many requests with one write transaction per venue.
 enum VenueBatch {
     /// Runs `operation` on every item, grouping the items of each venue store into one
-    /// `VenueStore.batch`: each operation succeeds or fails on its own, as if alone, and the
-    /// lock and the commit are paid once per venue. A batch that cannot commit fails all of
+    /// `VenueStore.batch` at `now`: each operation succeeds or fails on its own, as if alone,
+    /// and the lock, the commit and the live message are paid once per venue. A batch that cannot commit fails all of
     /// its items. Results come in the items' order.
-    static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore,
+    static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore, now: Int,
                                  _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
         var results = [Result<Value, any Error>?](repeating: nil, count: items.count)
         var groups: [(store: VenueStore, members: [Int])] = []
@@ -24,7 +24,7 @@ enum VenueBatch {
                 continue
             }
             do {
-                try groupStore.batch {
+                try groupStore.batch(now: now) {
                     for index in members { results[index] = Result { try operation(items[index]) } }
                 }
             } catch {

@@ -1,18 +1,22 @@
+import CFastCGI
 import Glibc
 
 /// The pool's FastCGI listen socket as one worker uses it.
 ///
 /// The socket is non-blocking so that a worker can take every connection already waiting
 /// (a batch of bookings, `Worker`) without ever waiting for one that another worker took.
-/// An idle worker sleeps in `poll`, which wakes every idle worker for a new connection; a
-/// busy pool rarely has idle workers (they take waiting connections without polling).
+/// A worker with nothing to do waits in `epoll` with `EPOLLEXCLUSIVE`, registered only while
+/// it waits: a new connection then wakes one idle worker (not all of them, as `poll` would),
+/// and never a busy one, which would leave it queued while others sleep.
 struct Listener {
     let socket: Int32
+    private let epoll: Int32
 
     init(socket: Int32) {
         self.socket = socket
         // The flag is on the socket shared by the pool: every worker uses it this way.
         _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
     }
 
     /// A connection that is waiting now, or nil.
@@ -27,8 +31,15 @@ struct Listener {
     /// interrupted the wait), so the caller can look at its shutdown flag.
     func acceptNext() -> Int32? {
         if let connection = acceptWaiting() { return connection }
-        var waiting = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        guard poll(&waiting, 1, 1000) > 0 else { return nil }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        event.data.fd = socket
+        guard epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
+            usleep(1000)  // cannot wait in epoll (the socket was replaced on shutdown): poll slowly
+            return acceptWaiting()
+        }
+        _ = epoll_wait(epoll, &event, 1, 1000)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, &event)
         return acceptWaiting()
     }
 }

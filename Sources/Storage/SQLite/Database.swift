@@ -85,7 +85,21 @@ public final class Database {
             do { try connection.flushWAL() } catch { fatalError("cannot flush the WAL of \(connection.path) to disk: \(error)") }
             walFlushes += 1
         }
+        // A process that never calls `checkpointIfDue` (a command, the auth database) still
+        // keeps its WAL bounded.
+        if connection.walFrames >= 2 * Self.checkpointFrames { connection.checkpointPassively() }
         return result
+    }
+
+    /// WAL frames (pages) after which `checkpointIfDue` copies the WAL into the database.
+    /// Larger than SQLite's default (1,000): the few pages a booking changes are rewritten
+    /// many times in that span, and a checkpoint copies each page once.
+    static let checkpointFrames = 10000
+
+    /// Checkpoints (`PASSIVE`) once the WAL has `checkpointFrames` frames. SQLite would do it
+    /// inside a commit, under the write lock; workers call this after answering instead.
+    public func checkpointIfDue() {
+        if connection.walFrames >= Self.checkpointFrames { connection.checkpointPassively() }
     }
 
     private func savepoint<T>(_ body: (Connection) throws -> T) throws -> T {

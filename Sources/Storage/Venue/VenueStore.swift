@@ -10,8 +10,8 @@ public final class VenueStore {
     /// publish live updates.
     public var onChange: (([LiveChange]) -> Void)?
     private var pending = PendingChanges()
-    /// The changes of a running `batch`, published when it commits.
-    private var batchChanges: [LiveChange]?
+    /// Whether `batch` is running: writes are its savepoints.
+    private var batching = false
     private var knownSections: [SectionRecord]?
 
     init(database: Database) throws {
@@ -23,28 +23,38 @@ public final class VenueStore {
 
     /// A write transaction that also collects the seat-map changes it makes: each touched
     /// event's version grows by exactly one, and `onChange` hears of it after the commit.
+    /// Inside `batch`, a savepoint whose changes count with the batch's.
     func write<T>(now: Int, _ body: (Connection) throws -> T) throws -> T {
+        if batching {
+            let before = pending
+            do { return try database.write(body) } catch {
+                pending = before  // rolled back: its seats did not change
+                throw error
+            }
+        }
         pending = PendingChanges()
         let (result, changes) = try database.write { connection in
             let result = try body(connection)
             return (result, try finishChanges(now: now, in: connection))
         }
-        if batchChanges != nil {
-            batchChanges! += changes  // heard once the batch commits
-        } else if !changes.isEmpty {
-            onChange?(changes)
-        }
+        if !changes.isEmpty { onChange?(changes) }
         return result
     }
 
     /// Runs several operations of this store in one write transaction (`Database.batch`):
     /// each operation commits or fails on its own, as if it ran alone, but the lock, the
-    /// commit and the flush are shared. `onChange` hears of every change once it commits.
-    public func batch<T>(_ body: () throws -> T) throws -> T {
-        batchChanges = []
-        defer { batchChanges = nil }
-        let result = try database.batch(body)
-        if let changes = batchChanges, !changes.isEmpty { onChange?(changes) }
+    /// commit and the flush are shared. The batch is one change of each event it touched
+    /// (one version, one live message listing every seat), as seen at `now`.
+    public func batch<T>(now: Int, _ body: () throws -> T) throws -> T {
+        precondition(!batching, "batches do not nest")
+        pending = PendingChanges()
+        batching = true
+        defer { batching = false }
+        let (result, changes) = try database.batch {
+            let result = try body()
+            return (result, try finishChanges(now: now, in: connection))
+        }
+        if !changes.isEmpty { onChange?(changes) }
         return result
     }
 
