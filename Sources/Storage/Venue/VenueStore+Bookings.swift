@@ -48,7 +48,7 @@ extension VenueStore {
     }
 
     private func recordCharging(_ hold: HoldRecord, now: Int, in connection: Connection) throws -> PaymentIntent {
-        let intent = PaymentIntent(paymentID: Identifier.make("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
+        let intent = PaymentIntent(paymentID: Identifier.makeTimeOrdered("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
                                    amount: hold.total, currency: hold.currency)
         try connection.prepare("""
             INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
@@ -66,7 +66,7 @@ extension VenueStore {
             guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
-            let bookingID = Identifier.make("b_")
+            let bookingID = Identifier.makeTimeOrdered("b_")
             try connection.prepare("""
                 INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
                 """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()

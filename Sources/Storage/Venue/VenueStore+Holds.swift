@@ -79,7 +79,7 @@ extension VenueStore {
         }
         guard taken.isEmpty else { throw BookingError.seatUnavailable(taken) }
 
-        let holdID = Identifier.make("h_")
+        let holdID = Identifier.makeTimeOrdered("h_")
         var total = 0
         for seatID in request.seats { total += event.prices[sectionOfSeat[seatID]!] ?? 0 }
         for item in request.ga { total += (event.prices[item.sectionID] ?? 0) * item.quantity }

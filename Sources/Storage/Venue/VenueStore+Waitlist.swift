@@ -21,7 +21,7 @@ extension VenueStore {
         }
         let free = try availability(eventID: eventID, now: now, section: sectionID).map(\.available).max() ?? 0
         guard free < quantity else { throw BookingError.placesAvailable(free) }
-        let entry = WaitlistEntry(id: Identifier.make("w_"), eventID: eventID, customerID: customerID, sectionID: sectionID,
+        let entry = WaitlistEntry(id: Identifier.makeTimeOrdered("w_"), eventID: eventID, customerID: customerID, sectionID: sectionID,
                                   quantity: quantity, createdAt: now)
         try database.write { connection in
             try connection.prepare("INSERT INTO waitlist (id, event_id, customer_id, section_id, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?)")
