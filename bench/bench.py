@@ -443,13 +443,13 @@ def worker_rss_mib(stack):
 
 
 def batch_summary(stack):
-    """How many bookings workers answered together (the pool's /api/metrics counters)."""
+    """How many holds and bookings workers answered together (the pool's /api/metrics counters)."""
     text = requests.get(stack.url("/api/metrics"), timeout=10).text
     def counter(name):
         found = re.search(rf"^{name} (\d+)$", text, re.M)
         return int(found.group(1)) if found else 0
     batches, batched = counter("booking_request_batches_total"), counter("booking_batched_requests_total")
-    return f"{batched:,} bookings answered in {batches:,} batches (average {batched / batches:.1f})" if batches else "no batches"
+    return f"{batched:,} writes (holds, bookings) answered in {batches:,} batches (average {batched / batches:.1f})" if batches else "no batches"
 
 
 def check(stack):

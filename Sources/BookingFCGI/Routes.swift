@@ -23,7 +23,7 @@ enum Routes {
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/seats", EventsController.seats)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/stats", EventsController.stats)
 
-        router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create)
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create, batch: HoldsController.createAll)
         router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)
         router.add("POST", "/api/venues/{venueId}/bookings", BookingsController.create, batch: BookingsController.createAll)
         router.add("GET", "/api/bookings", BookingsController.list)

@@ -125,6 +125,26 @@ struct BookingBatchTests {
         #expect(app.respond(to: pay(bob, bobs)).status.code == 201)
     }
 
+    @Test func holdsTakenTogetherClaimEachSeatOnce() throws {
+        let organizer = try register("org", role: "organizer")
+        let event = try venueWithEvent("hall", organizer: organizer)
+        let (alice, bob, carol) = (try register("alice"), try register("bob"), try register("carol"))
+        func hold(_ token: String, _ body: [String: Any]) -> Request {
+            request("POST", "/api/venues/hall/events/\(event)/holds", token: token, json: body)
+        }
+        let responses = app.respond(toAll: [
+            hold(alice, ["seats": ["stalls-A-1", "stalls-A-2"]]),
+            hold(bob, ["seats": ["stalls-A-2"]]),
+            hold(carol, ["ga": [["section": "floor", "quantity": 3]]]),
+            hold(bob, ["ga": [["section": "floor", "quantity": 1]]]),
+            request("POST", "/api/venues/hall/bookings", token: bob, json: ["eventId": event, "seats": ["stalls-A-3"],
+                                                                            "payment": ["method": "test"]]),
+        ])
+        #expect(responses.map(\.status.code) == [201, 409, 201, 409, 201])
+        #expect(seatStates("hall", event) == ["stalls-A-1": "held", "stalls-A-2": "held", "stalls-A-3": "sold",
+                                              "stalls-A-4": "available", "stalls-A-5": "available"])
+    }
+
     @Test func aBatchOfBookingsForOneSeatSellsItOnce() throws {
         let organizer = try register("org", role: "organizer")
         let event = try venueWithEvent("hall", organizer: organizer)

@@ -34,12 +34,7 @@ enum BookingsController {
     /// and each request gets the answer it would have had alone.
     static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
         guard let services = items.first?.1.services else { return [] }
-        var outcomes = [Result<Response, any Error>?](repeating: nil, count: items.count)
-        var attempts: [Attempt] = []
-        for (index, item) in items.enumerated() {
-            var (request, context) = item
-            do { attempts.append(try check(request, &context, index: index)) } catch { outcomes[index] = .failure(error) }
-        }
+        var (attempts, outcomes) = VenueBatch.check(items, check)
 
         // 1. Hold the seats (or take the customer's hold) and record the payment.
         let (holdTTL, beganAt) = (services.configuration.holdTTL, services.now())

@@ -2,6 +2,20 @@ import Storage
 
 /// Runs one operation for many requests with one write transaction per venue.
 enum VenueBatch {
+    /// Checks each request of a batch (`check` gets its index in the batch): the ones that
+    /// pass, and for the others, their error in place.
+    static func check<Attempt>(_ items: [(Request, RequestContext)],
+                               _ check: (Request, inout RequestContext, Int) throws -> Attempt)
+        -> (passed: [Attempt], outcomes: [Result<Response, any Error>?]) {
+        var outcomes = [Result<Response, any Error>?](repeating: nil, count: items.count)
+        var passed: [Attempt] = []
+        for (index, item) in items.enumerated() {
+            var (request, context) = item
+            do { passed.append(try check(request, &context, index)) } catch { outcomes[index] = .failure(error) }
+        }
+        return (passed, outcomes)
+    }
+
     /// Runs `operation` on every item, grouping the items of each venue store into one
     /// `VenueStore.batch` at `now`: each operation succeeds or fails on its own, as if alone,
     /// and the lock, the commit and the live message are paid once per venue. A batch that cannot commit fails all of
