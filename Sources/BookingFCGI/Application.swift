@@ -11,7 +11,7 @@ struct Application {
 
     init(services: Services) {
         self.services = services
-        self.router = Routes.make()
+        self.router = Routes.make(batchBookings: services.payments.isInstant)
     }
 
     func respond(to request: Request) -> Response {

@@ -145,6 +145,19 @@ struct BookingBatchTests {
                                               "stalls-A-4": "available", "stalls-A-5": "available"])
     }
 
+    @Test func bookingsAreNotBatchedWhenChargesTakeTime() throws {
+        let directory = NSTemporaryDirectory() + "batch-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let slow = Application(services: try Services(configuration: try Configuration(environment: [
+            "BOOKING_DATA_DIR": directory, "BOOKING_PAYMENT_LATENCY_MS": "50",
+        ]), log: Logger(component: "test")))
+        let booking = request("POST", "/api/venues/hall/bookings", json: [:])
+        let hold = request("POST", "/api/venues/hall/events/e_1/holds", json: [:])
+        #expect(app.takesBatches(booking) && app.takesBatches(hold))
+        #expect(!slow.takesBatches(booking), "each booking of a batch would wait for the others' charges")
+        #expect(slow.takesBatches(hold))
+    }
+
     @Test func aBatchOfBookingsForOneSeatSellsItOnce() throws {
         let organizer = try register("org", role: "organizer")
         let event = try venueWithEvent("hall", organizer: organizer)

@@ -3,6 +3,8 @@ protocol PaymentProvider {
     /// Charges `amount` minor units; returns the provider's reference or throws `PaymentDeclined`.
     func charge(amount: Int, currency: String, token: String?, reference: String) throws -> String
     func refund(providerReference: String?, paymentID: String, amount: Int, currency: String) throws
+    /// Whether a charge answers at once (bookings are then worth answering in batches).
+    var isInstant: Bool { get }
 }
 
 struct PaymentDeclined: Error {
@@ -14,6 +16,7 @@ struct PaymentDeclined: Error {
 struct SimulatedPaymentProvider: PaymentProvider {
     let declineRate: Double
     let latencyMilliseconds: Int
+    var isInstant: Bool { latencyMilliseconds == 0 }
 
     func charge(amount: Int, currency: String, token: String?, reference: String) throws -> String {
         if latencyMilliseconds > 0 { usleepMilliseconds(latencyMilliseconds) }
