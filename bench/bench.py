@@ -409,9 +409,9 @@ def contention(sync, rows, notes):
                   **LIMITS_LIFTED)
     try:
         event, seat_ids, tokens, registering = setup_race(stack)
-        before = worker_rss_mib(stack)
+        before = WorkerMemory(stack)
         statuses, latencies, wall = asyncio.run(race(stack.port, event, tokens, seat_ids))
-        after = worker_rss_mib(stack)
+        after = WorkerMemory(stack)
         ok, summary = check(stack)
         tickets, distinct = sold_seats(stack, event)
     finally:
@@ -428,18 +428,26 @@ def contention(sync, rows, notes):
                  f"409, other {other or 'none'}; all answered in {wall:.2f} s (client: one Python event loop on the same cores)")
     notes.append(f"contention ({sync}): database: {tickets} tickets sold for {distinct} distinct seats -> "
                  f"{'OK, exactly 100 sold, none twice' if verified else 'FAILED'}; check: {'OK' if ok else 'FAILED'} "
-                 f"({summary}); worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after")
+                 f"({summary}); worker RSS (largest) {before} before, {after} after")
     return verified
 
 
 # ---------------------------------------------------------------- runs
 
-def worker_rss_mib(stack):
-    total = []
-    for pid in stack.worker_pids():
-        with open(f"/proc/{pid}/status") as f:
-            total.append(int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024)
-    return max(total) if total else 0
+class WorkerMemory:
+    """The largest worker's resident memory, and the largest private part (RssAnon): the rest
+    is shared libraries, mapped once for every process."""
+
+    def __init__(self, stack):
+        self.rss = self.private = 0.0
+        for pid in stack.worker_pids():
+            with open(f"/proc/{pid}/status") as f:
+                status = f.read()
+            self.rss = max(self.rss, int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            self.private = max(self.private, int(re.search(r"RssAnon:\s+(\d+)", status).group(1)) / 1024)
+
+    def __format__(self, spec):
+        return f"{self.rss:.1f} MiB ({self.private:.1f} private)"
 
 
 def batch_summary(stack):
@@ -463,16 +471,16 @@ def run(sync, seconds, scenarios, rows, notes):
     stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(3 * os.cpu_count())), **LIMITS_LIFTED)
     try:
         world = setup(stack, seconds)
-        before = worker_rss_mib(stack)
+        before = WorkerMemory(stack)
         for name in scenarios:
             scenario = read_scenario if name in READS else booking_scenario
             rows.append((name, sync, scenario(stack, world, name, seconds)))
-        after = worker_rss_mib(stack)
+        after = WorkerMemory(stack)
         batching = batch_summary(stack)
         ok, summary = check(stack)
     finally:
         stack.stop()
-    notes.append(f"synchronous={sync}: worker RSS (largest) {before:.1f} MiB before, {after:.1f} MiB after; {batching}; "
+    notes.append(f"synchronous={sync}: worker RSS (largest) {before} before, {after} after; {batching}; "
                  f"database check: {'OK' if ok else 'FAILED'} ({summary})")
     return ok
 

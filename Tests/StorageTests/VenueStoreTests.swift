@@ -326,6 +326,20 @@ struct LiveChangeTests {
         #expect(heard.map { $0.seats.map(\.id) } == [["stalls-A-1"]])
     }
 
+    @Test func aPurgeRolledBackWithItsOperationIsRunAgainByTheNextOne() throws {
+        let venue = try VenueFixture()
+        try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)
+        let later = venue.now + 60
+        var carols: HoldRecord?
+        try venue.store.batch(now: later) {
+            // Purges alice's expired hold, then fails on the unknown seat: the purge is undone.
+            #expect(throws: BookingError.self) { try venue.hold("bob", seats: ["stalls-A-1", "stalls-Z-9"], at: later) }
+            carols = try venue.hold("carol", seats: ["stalls-A-1"], at: later)
+        }
+        #expect(carols?.seats == ["stalls-A-1"])
+        #expect(try venue.store.connection.prepare("SELECT count(*) FROM hold").queryInt() == 1)
+    }
+
     @Test func aBatchThatFailsPublishesNothingAndKeepsNothing() throws {
         let venue = try VenueFixture()
         var heard: [LiveChange] = []

@@ -62,9 +62,11 @@ extension VenueStore {
     }
 
     public func event(_ id: String) throws -> EventRecord {
+        if batching, let known = batchEvents[id] { return known }
         guard let event = try connection.prepare("SELECT \(Self.eventColumns) FROM event WHERE id = ?").bind(id).first(eventRow) else {
             throw BookingError.eventNotFound
         }
+        if batching { batchEvents[id] = event }
         return event
     }
 

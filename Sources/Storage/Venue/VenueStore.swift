@@ -11,7 +11,11 @@ public final class VenueStore {
     public var onChange: (([LiveChange]) -> Void)?
     private var pending = PendingChanges()
     /// Whether `batch` is running: writes are its savepoints.
-    private var batching = false
+    private(set) var batching = false
+    /// What a running batch already read or did once: its events (the transaction holds the
+    /// write lock, so no one else changes them) and the events whose expired holds it purged.
+    var batchEvents: [String: EventRecord] = [:]
+    var batchPurged: Set<String> = []
     private var knownSections: [SectionRecord]?
 
     init(database: Database) throws {
@@ -26,9 +30,9 @@ public final class VenueStore {
     /// Inside `batch`, a savepoint whose changes count with the batch's.
     func write<T>(now: Int, _ body: (Connection) throws -> T) throws -> T {
         if batching {
-            let before = pending
+            let (before, purged) = (pending, batchPurged)
             do { return try database.write(body) } catch {
-                pending = before  // rolled back: its seats did not change
+                (pending, batchPurged) = (before, purged)  // rolled back: its seats did not change, its purge is undone
                 throw error
             }
         }
@@ -49,7 +53,7 @@ public final class VenueStore {
         precondition(!batching, "batches do not nest")
         pending = PendingChanges()
         batching = true
-        defer { batching = false }
+        defer { (batching, batchEvents, batchPurged) = (false, [:], []) }
         let (result, changes) = try database.batch {
             let result = try body()
             return (result, try finishChanges(now: now, in: connection))
@@ -145,6 +149,9 @@ public final class VenueStore {
     /// GA places back. Returns how many were purged.
     @discardableResult
     func purgeExpiredHolds(eventID: String, now: Int, in connection: Connection) throws -> Int {
+        if batching {
+            guard batchPurged.insert(eventID).inserted else { return 0 }  // once per batch: it runs at one `now`
+        }
         let expired = try connection.prepare("SELECT id, customer_id, expires_at FROM hold WHERE event_id = ? AND expires_at <= ?")
             .bind(eventID, now).map { ($0.string(0), $0.string(1), $0.int(2)) }
         for (holdID, customerID, expiredAt) in expired {
