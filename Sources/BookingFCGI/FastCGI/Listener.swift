@@ -5,9 +5,9 @@ import Glibc
 ///
 /// The socket is non-blocking so that a worker can take every connection already waiting
 /// (a batch of bookings, `Worker`) without ever waiting for one that another worker took.
-/// A worker with nothing to do waits in `epoll` with `EPOLLEXCLUSIVE`, registered only while
-/// it waits: a new connection then wakes one idle worker (not all of them, as `poll` would),
-/// and never a busy one, which would leave it queued while others sleep.
+/// A worker with nothing to do waits in `epoll` with `EPOLLEXCLUSIVE`: a new connection
+/// wakes one worker that is waiting (the kernel passes over a busy one, whose epoll has no
+/// waiter), not all of them as `poll` would.
 struct Listener {
     let socket: Int32
     private let epoll: Int32
@@ -17,6 +17,13 @@ struct Listener {
         // The flag is on the socket shared by the pool: every worker uses it this way.
         _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
+        event.data.fd = socket
+        if epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) != 0 {
+            event.events = EPOLLIN.rawValue  // kernels before 4.5: every idle worker wakes
+            _ = epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event)
+        }
     }
 
     /// A connection that is waiting now, or nil.
@@ -32,14 +39,7 @@ struct Listener {
     func acceptNext() -> Int32? {
         if let connection = acceptWaiting() { return connection }
         var event = epoll_event()
-        event.events = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue
-        event.data.fd = socket
-        guard epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) == 0 else {
-            usleep(1000)  // cannot wait in epoll (the socket was replaced on shutdown): poll slowly
-            return acceptWaiting()
-        }
-        _ = epoll_wait(epoll, &event, 1, 1000)
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, socket, &event)
+        guard epoll_wait(epoll, &event, 1, 1000) > 0 else { return nil }
         return acceptWaiting()
     }
 }
