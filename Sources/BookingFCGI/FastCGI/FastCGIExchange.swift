@@ -1,5 +1,6 @@
 import CFastCGI
 import Foundation
+import Glibc
 
 /// Adapts one libfcgi request to our `Request`/`Response` types.
 struct FastCGIExchange {
@@ -13,9 +14,14 @@ struct FastCGIExchange {
         var params: [String: String] = [:]
         if var env = request.pointee.envp {
             while let entry = env.pointee {
-                let pair = String(cString: entry)
-                if let equals = pair.firstIndex(of: "=") {
-                    params[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+                // "NAME=value", split on bytes: a String's index walk would segment graphemes.
+                let length = strlen(entry)
+                entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                    let pair = UnsafeBufferPointer(start: bytes, count: length)
+                    if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                        params[String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self)] =
+                            String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
+                    }
                 }
                 env += 1
             }

@@ -22,8 +22,8 @@ struct Request {
             .map { percentDecode(String($0)) ?? "\u{FFFD}" }
         query = parts.count > 1 ? parseQuery(String(parts[1])) : [:]
         var headers: [String: String] = [:]
-        for (key, value) in params where key.hasPrefix("HTTP_") {
-            headers[String(key.dropFirst(5)).lowercased().replacingOccurrences(of: "_", with: "-")] = value
+        for (key, value) in params where key.utf8.starts(with: "HTTP_".utf8) {
+            headers[Self.headerName(cgi: key)] = value
         }
         if let type = params["CONTENT_TYPE"] { headers["content-type"] = type }
         self.headers = headers
@@ -36,6 +36,17 @@ struct Request {
 
     /// A header by lower-case name.
     func header(_ name: String) -> String? { headers[name] }
+
+    /// `HTTP_X_REQUEST_ID` -> `x-request-id`, on bytes (CGI names are ASCII).
+    private static func headerName(cgi key: String) -> String {
+        String(decoding: key.utf8.dropFirst(5).map { byte in
+            switch byte {
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            default: byte
+            }
+        }, as: UTF8.self)
+    }
 }
 
 /// Decodes `%XX` escapes (and `+` in queries when asked); nil for malformed escapes or bytes
