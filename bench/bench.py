@@ -405,7 +405,7 @@ def contention(sync, rows, notes):
     then the database: exactly 100 tickets, for 100 distinct seats, and `booking-fcgi check`."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65535)), hard))
-    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(3 * os.cpu_count())), ARGON2_MEMORY_KIB="8", ARGON2_ITERATIONS="1",
+    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(2 * os.cpu_count())), ARGON2_MEMORY_KIB="8", ARGON2_ITERATIONS="1",
                   **LIMITS_LIFTED)
     try:
         event, seat_ids, tokens, registering = setup_race(stack)
@@ -468,7 +468,7 @@ def check(stack):
 
 def run(sync, seconds, scenarios, rows, notes):
     """One stack at `sync` for the wrk scenarios; returns whether its database check passed."""
-    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(3 * os.cpu_count())), **LIMITS_LIFTED)
+    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(2 * os.cpu_count())), **LIMITS_LIFTED)
     try:
         world = setup(stack, seconds)
         before = WorkerMemory(stack)

@@ -33,7 +33,11 @@ class Stack:
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "scripts", "stack.sh")], env=env,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self._wait_healthy()
+        try:
+            self._wait_healthy()
+        except Exception:
+            self.stop()  # a stack that never became healthy must not outlive the test
+            raise
 
     def _wait_healthy(self, timeout=30):
         deadline = time.time() + timeout
