@@ -33,6 +33,7 @@ import collections
 import math
 import os
 import re
+import shutil
 import resource
 import sqlite3
 import subprocess
@@ -416,6 +417,7 @@ def contention(sync, rows, notes):
         tickets, distinct = sold_seats(stack, event)
     finally:
         stack.stop()
+        shutil.rmtree(stack.data_dir, ignore_errors=True)  # a bench's WALs and databases run to GBs
     winners = statuses.get(201, 0)
     losers = sum(n for status, n in statuses.items() if str(status).startswith("409"))
     other = {k: v for k, v in statuses.items() if k != 201 and not str(k).startswith("409")}
@@ -480,6 +482,7 @@ def run(sync, seconds, scenarios, rows, notes):
         ok, summary = check(stack)
     finally:
         stack.stop()
+        shutil.rmtree(stack.data_dir, ignore_errors=True)  # a bench's WALs and databases run to GBs
     notes.append(f"synchronous={sync}: worker RSS (largest) {before} before, {after} after; {batching}; "
                  f"database check: {'OK' if ok else 'FAILED'} ({summary})")
     return ok

@@ -15,7 +15,6 @@ struct Application {
     }
 
     func respond(to request: Request) -> Response {
-        let start = DispatchTime.now().uptimeNanoseconds
         var route = "unmatched"
         let response: Response
         do {
@@ -26,7 +25,7 @@ struct Application {
         } catch {
             response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
         }
-        record(request, route: route, response: response, since: start)
+        record(request, route: route, response: response)
         return response
     }
 
@@ -54,7 +53,6 @@ struct Application {
             }
         }
         for (route, members) in batches {
-            let start = DispatchTime.now().uptimeNanoseconds
             let results = route.batchHandler!(members.map { (requests[$0.index], $0.context) })
             if members.count > 1 {
                 services.metrics.add(.batches)
@@ -66,7 +64,7 @@ struct Application {
                 do { response = try result.get() } catch {
                     response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
                 }
-                record(request, route: label(request, route), response: response, since: start)
+                record(request, route: label(request, route), response: response)
                 responses[member.index] = response
             }
         }
@@ -95,8 +93,8 @@ struct Application {
     }
 
     /// Metrics and the access log of one answered request.
-    private func record(_ request: Request, route: String, response: Response, since start: UInt64) {
-        let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1000
+    private func record(_ request: Request, route: String, response: Response) {
+        let micros = (DispatchTime.now().uptimeNanoseconds - request.receivedAt) / 1000
         let metrics = services.metrics
         metrics.recordRequest(route: route, status: response.status.code, microseconds: Int(micros))
         let waits = LockWaits.take()

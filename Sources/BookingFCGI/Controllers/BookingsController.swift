@@ -164,8 +164,16 @@ enum BookingsController {
         let (attempt, intent) = (charge.attempt, charge.intent)
         refund(paymentID: intent.paymentID, store: attempt.store, services: services, amount: intent.amount, currency: intent.currency,
                reference: charge.reference)
-        let answer = ErrorMapping.apiError(for: error is BookingError ? error : BookingError.holdExpired, log: services.log,
-                                           requestID: attempt.request.requestID)
+        var answer: APIError
+        if error is BookingError {
+            answer = ErrorMapping.apiError(for: error, log: services.log, requestID: attempt.request.requestID)
+        } else {
+            // The write failed (a full disk, an I/O error): the hold is still there, so is the
+            // customer's money now; they may try again.
+            services.log.error("confirmation failed", ["error": String(describing: error), "requestId": attempt.request.requestID])
+            answer = APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again")
+            answer.headers = [("Retry-After", "1")]
+        }
         try? attempt.store.settleFailedPayment(intent, state: "refunded", releaseHold: attempt.oneCall, window: paymentWindow,
                                                now: services.now(), idempotency: attempt.idempotency, response: StoredResponse(answer.response))
         return answer

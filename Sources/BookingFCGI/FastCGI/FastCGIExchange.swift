@@ -42,6 +42,13 @@ struct FastCGIExchange {
         return Request(params: params, body: body, bodyTooLarge: tooLarge)
     }
 
+    /// Sends what is buffered and ends the request (the web server has the whole response);
+    /// `FCGX_Finish_r` then only closes the connection.
+    func endResponse() {
+        FCGX_FClose(request.pointee.err)
+        FCGX_FClose(request.pointee.out)
+    }
+
     /// Writes a CGI-style response (the `Status:` header, then headers, then the body).
     /// `FCGX_FPrintF` is variadic and not callable from Swift, so everything goes through `FCGX_PutStr`.
     func write(_ response: Response, omitBody: Bool) {

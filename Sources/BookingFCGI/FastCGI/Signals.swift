@@ -1,12 +1,14 @@
 import Glibc
 
-/// Installs `handler` for `signals` without `SA_RESTART`, so a blocking `accept` returns
-/// `EINTR` and the worker loop can notice a shutdown request.
-func installSignalHandler(_ signals: [Int32], _ handler: @convention(c) (Int32) -> Void) {
+/// Installs `handler` for `signals`. Without `restart`, a blocking call returns `EINTR` (the
+/// notifier's sleep ends at once); with it, reads and writes carry on (a worker must not cut
+/// a request it is reading or a response it is writing; its `epoll_wait` returns `EINTR`
+/// either way, so it still notices a shutdown request).
+func installSignalHandler(_ signals: [Int32], restart: Bool = false, _ handler: @convention(c) (Int32) -> Void) {
     var action = sigaction()
     action.__sigaction_handler.sa_handler = handler
     sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
+    action.sa_flags = restart ? SA_RESTART : 0
     for signal in signals { sigaction(signal, &action, nil) }
 }
 

@@ -25,7 +25,7 @@ struct Worker {
     func run() -> Never {
         listenDescriptor = listenFD
         nullDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        installSignalHandler([SIGTERM, SIGINT, SIGHUP]) { _ in
+        installSignalHandler([SIGTERM, SIGINT, SIGHUP], restart: true) { _ in
             shutdownRequested = 1
             dup2(nullDescriptor, listenDescriptor)
         }
@@ -47,6 +47,9 @@ struct Worker {
             slot.pointee.ipcFd = connection
             slot.pointee.keepConnection = 1
             guard FCGX_Accept_r(slot) >= 0 else { return }  // not a FastCGI request: libfcgi closed it
+            // One request per connection, whatever the client asked: the next `take` of this
+            // slot sets a new connection.
+            slot.pointee.keepConnection = 0
             let exchange = FastCGIExchange(request: slot)
             exchanges.append((exchange, exchange.readRequest(maxBody: application.configuration.maxBodyBytes)))
         }
@@ -54,17 +57,35 @@ struct Worker {
         while shutdownRequested == 0 {
             guard let first = listener.acceptNext() else { continue }
             take(first)
+            // Take the waiting writes along, up to the first request that is not one of them:
+            // it is answered on its own once the batch's answers are out, so a slow request
+            // (a login's hashing) never holds a batch back, and a batch never holds more than one.
+            var alone: (FastCGIExchange, Request)?
             if let (_, request) = exchanges.first, application.takesBatches(request) {
-                while exchanges.count < Self.maxBatch, let next = listener.acceptWaiting() { take(next) }
+                while exchanges.count < Self.maxBatch, let next = listener.acceptWaiting() {
+                    take(next)
+                    if let last = exchanges.last, !application.takesBatches(last.1) {
+                        alone = exchanges.removeLast()
+                        break
+                    }
+                }
             }
-            let responses = application.respond(toAll: exchanges.map(\.1))
-            for ((exchange, request), response) in zip(exchanges, responses) {
-                exchange.write(response, omitBody: request.method == "HEAD")
-                FCGX_Finish_r(exchange.request)
-            }
+            answer(exchanges)
+            if let alone { answer([alone]) }
             exchanges.removeAll(keepingCapacity: true)
             application.services.finishDeferredWork()
         }
         exit(0)
+    }
+
+    /// Answers requests taken together: every response goes out before any connection is
+    /// closed (libfcgi's close waits for the web server to close its end).
+    private func answer(_ exchanges: [(FastCGIExchange, Request)]) {
+        let responses = application.respond(toAll: exchanges.map(\.1))
+        for ((exchange, request), response) in zip(exchanges, responses) {
+            exchange.write(response, omitBody: request.method == "HEAD")
+            exchange.endResponse()
+        }
+        for (exchange, _) in exchanges { FCGX_Finish_r(exchange.request) }
     }
 }

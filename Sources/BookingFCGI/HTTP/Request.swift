@@ -1,3 +1,4 @@
+import Dispatch
 /// An HTTP request as nginx hands it over FastCGI: CGI parameters plus the body.
 struct Request {
     let method: String
@@ -12,6 +13,9 @@ struct Request {
     let remoteAddress: String
     let requestID: String
     let isHTTPS: Bool
+    /// When the worker had read it (monotonic nanoseconds): its logged duration starts here,
+    /// so time spent waiting behind other requests of a batch counts.
+    let receivedAt = DispatchTime.now().uptimeNanoseconds
 
     init(params: [String: String], body: [UInt8], bodyTooLarge: Bool = false) {
         method = params["REQUEST_METHOD"] ?? "GET"

@@ -41,8 +41,8 @@ public final class Connection {
         // A small page cache (512 KiB): a worker may hold 64 venues open, another process's commit
         // empties the cache anyway, and re-reads come from the kernel's page cache.
         try execute("PRAGMA cache_size = -512")
-        // Replaces SQLite's automatic checkpoint, which runs inside the committing statement,
-        // under the venue's write lock: `Database` checkpoints after releasing the lock.
+        // Replaces SQLite's automatic checkpoint, which runs inside the committing statement:
+        // `Database` checkpoints once the committing worker has answered.
         sqlite3_wal_hook(db, { context, _, _, frames in
             Unmanaged<Connection>.fromOpaque(context!).takeUnretainedValue().walFrames = Int(frames)
             return SQLITE_OK
@@ -52,9 +52,9 @@ public final class Connection {
     /// Frames in the WAL after this connection's last commit.
     private(set) var walFrames = 0
 
-    /// Copies committed WAL frames into the database file without waiting for anyone
-    /// (`PASSIVE`): writers go on committing meanwhile, and a checkpoint already running in
-    /// another process makes this one a no-op. The next writer restarts a fully copied WAL.
+    /// Copies committed WAL frames into the database file without waiting for readers
+    /// (`PASSIVE`; a checkpoint already running elsewhere makes this one a no-op). The next
+    /// writer restarts a fully copied WAL.
     public func checkpointPassively() {
         walFrames = 0
         _ = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)

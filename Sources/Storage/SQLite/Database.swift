@@ -55,6 +55,13 @@ public final class Database {
         }
     }
 
+    /// Throws when SQLite ended the running batch's transaction itself: a write made now
+    /// would commit on its own, outside the batch.
+    func ensureBatchIntact() throws {
+        if case .broken(let error) = batchState { throw error }
+        guard connection.isInTransaction else { throw SQLiteError(code: 1, message: "the batch's transaction ended", sql: nil) }
+    }
+
     private enum BatchState {
         case open
         /// SQLite ended the transaction itself (an I/O error, a full disk): writes that
@@ -87,19 +94,24 @@ public final class Database {
         }
         // A process that never calls `checkpointIfDue` (a command, the auth database) still
         // keeps its WAL bounded.
-        if connection.walFrames >= 2 * Self.checkpointFrames { connection.checkpointPassively() }
+        if connection.walFrames >= 2 * Self.checkpointFrames { checkpointUnderLock() }
         return result
     }
 
     /// WAL frames (pages) after which `checkpointIfDue` copies the WAL into the database.
-    /// Larger than SQLite's default (1,000): the few pages a booking changes are rewritten
-    /// many times in that span, and a checkpoint copies each page once.
-    static let checkpointFrames = 10000
+    static let checkpointFrames = 2000
 
-    /// Checkpoints (`PASSIVE`) once the WAL has `checkpointFrames` frames. SQLite would do it
-    /// inside a commit, under the write lock; workers call this after answering instead.
+    /// Checkpoints once the WAL has `checkpointFrames` frames. SQLite would do it inside a
+    /// commit, keeping that commit's caller waiting; workers call this after answering.
     public func checkpointIfDue() {
-        if connection.walFrames >= Self.checkpointFrames { connection.checkpointPassively() }
+        if connection.walFrames >= Self.checkpointFrames { checkpointUnderLock() }
+    }
+
+    /// Under the write lock, so that no commit lands while it copies: a checkpoint that
+    /// copies every frame lets the next writer start the WAL over. Run outside the lock,
+    /// under steady writes it never caught up and the WAL grew to hundreds of MB.
+    private func checkpointUnderLock() {
+        try? lock.withLock { connection.checkpointPassively() }
     }
 
     private func savepoint<T>(_ body: (Connection) throws -> T) throws -> T {

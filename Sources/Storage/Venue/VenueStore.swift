@@ -56,6 +56,7 @@ public final class VenueStore {
         defer { (batching, batchEvents, batchPurged) = (false, [:], []) }
         let (result, changes) = try database.batch {
             let result = try body()
+            try database.ensureBatchIntact()
             return (result, try finishChanges(now: now, in: connection))
         }
         if !changes.isEmpty { onChange?(changes) }
