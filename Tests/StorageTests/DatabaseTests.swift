@@ -150,6 +150,37 @@ struct DatabaseTests {
         #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 0)
     }
 
+    @Test func theWALStaysBoundedWhileAnotherProcessKeepsWriting() throws {
+        // Two connections with their own write locks, as two workers have: one writes without
+        // pause on a thread while this one writes and checkpoints when due. A checkpoint that
+        // let commits land while it copied never caught up, and the WAL grew without bound.
+        let database = try Database(path: directory.file("busy.sqlite"), create: true, synchronous: .normal)
+        try Migrations(["CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"]).apply(to: database)
+        final class Writer: @unchecked Sendable {
+            let database: Database
+            init(_ database: Database) { self.database = database }
+            func run(_ rows: Range<Int>) {
+                for row in rows {
+                    _ = try? database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("other-\(row)-" + String(repeating: "x", count: 3000)).run() }
+                    database.checkpointIfDue()
+                }
+            }
+        }
+        let other = Writer(try Database(path: directory.file("busy.sqlite"), create: false, synchronous: .normal))
+        let done = DispatchSemaphore(value: 0)
+        Thread { other.run(0..<3000); done.signal() }.start()
+        var largest = 0
+        for row in 0..<3000 {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("mine-\(row)-" + String(repeating: "y", count: 3000)).run() }
+            database.checkpointIfDue()
+            largest = max(largest, database.connection.walSize)
+        }
+        done.wait()
+        // 6,000 commits of one or two pages each: ~40 MB of WAL if it never started over.
+        let bound = 3 * Database.checkpointFrames * 4096
+        #expect(largest < bound, "WAL reached \(largest) bytes")
+    }
+
     @Test func backupMakesAConsistentCopy() throws {
         let database = try makeDatabase()
         try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("kept").run() }
