@@ -154,7 +154,7 @@ enum BookingsController {
             throw decline
         }
         return try attempt.store.confirmPayment(charge.intent, providerReference: reference, now: now, idempotency: attempt.idempotency) { booking in
-            StoredResponse(try Response.json(["booking": BookingView(booking, venueID: attempt.venueID.value)], status: .created))
+            StoredResponse(Response.json(bytes: HandWrittenJSON.booking(BookingView(booking, venueID: attempt.venueID.value)), status: .created))
         }.response
     }
 

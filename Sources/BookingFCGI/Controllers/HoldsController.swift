@@ -25,7 +25,7 @@ enum HoldsController {
         let held = VenueBatch.run(attempts, store: \.store, now: now) { attempt in
             try attempt.store.createHold(eventID: attempt.eventID, customerID: attempt.customerID, request: attempt.body.holdRequest,
                                          ttl: ttl, now: now, idempotency: attempt.idempotency) { hold in
-                StoredResponse(try Response.json(["hold": HoldView(hold)], status: .created))
+                StoredResponse(Response.json(bytes: HandWrittenJSON.hold(HoldView(hold)), status: .created))
             }.response
         }
         for (attempt, result) in zip(attempts, held) { outcomes[attempt.index] = result }
