@@ -2,6 +2,18 @@ import Foundation
 import Glibc
 import Storage
 
+/// A request and what routing made of it, found once: the worker asks whether it is worth
+/// batching, then the application answers it.
+struct RoutedRequest {
+    let request: Request
+    /// The route and its path parameters, or the error to answer (413, 405, 404).
+    let destination: Result<(route: Router.Route, parameters: [String: String]), APIError>
+
+    /// Whether requests waiting behind this one are worth taking with it: its route answers
+    /// several at once (holds and bookings, one transaction per venue and step).
+    var takesBatches: Bool { (try? destination.get())?.route.batchHandler != nil }
+}
+
 /// Turns a `Request` into a `Response`: routing, the body limit, error mapping and the access log.
 /// Independent of FastCGI so tests can drive it in-process.
 struct Application {
@@ -14,11 +26,34 @@ struct Application {
         self.router = Routes.make(batchBookings: services.payments.isInstant)
     }
 
+    /// The route of `request` and its path parameters, or the error to answer.
+    func route(_ request: Request) -> RoutedRequest {
+        if request.bodyTooLarge {
+            return RoutedRequest(request: request, destination: .failure(
+                APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")))
+        }
+        switch router.match(method: request.method, segments: request.segments) {
+        case .found(let route, let parameters):
+            return RoutedRequest(request: request, destination: .success((route, parameters)))
+        case .methodNotAllowed(let allowed):
+            var error = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here")
+            error.headers = [("Allow", allowed.joined(separator: ", "))]
+            return RoutedRequest(request: request, destination: .failure(error))
+        case .notFound:
+            return RoutedRequest(request: request, destination: .failure(APIError.notFound("route")))
+        }
+    }
+
     func respond(to request: Request) -> Response {
+        respond(to: route(request))
+    }
+
+    func respond(to routed: RoutedRequest) -> Response {
+        let request = routed.request
         var route = "unmatched"
         let response: Response
         do {
-            let (found, parameters) = try self.route(request)
+            let (found, parameters) = try routed.destination.get()
             route = label(request, found)
             var context = RequestContext(parameters: parameters, services: services)
             response = try found.handler(request, &context)
@@ -29,22 +64,22 @@ struct Application {
         return response
     }
 
-    /// Whether requests waiting behind `request` are worth taking with it: its route answers
-    /// several at once (bookings, one transaction per venue and step for all of them).
-    func takesBatches(_ request: Request) -> Bool {
-        guard !request.bodyTooLarge, case .found(let route, _) = router.match(method: request.method, segments: request.segments) else { return false }
-        return route.batchHandler != nil
+    /// `respond(toAll:)` for requests not routed yet (in-process callers such as tests).
+    func respond(toAll requests: [Request]) -> [Response] {
+        respond(toAll: requests.map(route))
     }
 
     /// Answers requests taken together: those of a route that answers several at once go
     /// to it together, the others one by one. Each gets the answer it would have had alone.
-    func respond(toAll requests: [Request]) -> [Response] {
+    func respond(toAll requests: [RoutedRequest]) -> [Response] {
         guard requests.count > 1 else { return requests.map(respond(to:)) }
         var responses = [Response?](repeating: nil, count: requests.count)
         var batches: [(route: Router.Route, members: [(index: Int, context: RequestContext)])] = []
-        for (index, request) in requests.enumerated() {
-            guard !request.bodyTooLarge, case .found(let route, let parameters) = router.match(method: request.method, segments: request.segments),
-                  route.batchHandler != nil else { responses[index] = respond(to: request); continue }
+        for (index, routed) in requests.enumerated() {
+            guard let (route, parameters) = try? routed.destination.get(), route.batchHandler != nil else {
+                responses[index] = respond(to: routed)
+                continue
+            }
             let member = (index, RequestContext(parameters: parameters, services: services))
             if let batch = batches.firstIndex(where: { $0.route.pattern == route.pattern && $0.route.method == route.method }) {
                 batches[batch].members.append(member)
@@ -53,13 +88,13 @@ struct Application {
             }
         }
         for (route, members) in batches {
-            let results = route.batchHandler!(members.map { (requests[$0.index], $0.context) })
+            let results = route.batchHandler!(members.map { (requests[$0.index].request, $0.context) })
             if members.count > 1 {
                 services.metrics.add(.batches)
                 services.metrics.add(.batchedRequests, members.count)
             }
             for (member, result) in zip(members, results) {
-                let request = requests[member.index]
+                let request = requests[member.index].request
                 let response: Response
                 do { response = try result.get() } catch {
                     response = ErrorMapping.response(for: error, log: services.log, requestID: request.requestID)
@@ -69,23 +104,6 @@ struct Application {
             }
         }
         return responses.map { $0! }
-    }
-
-    /// The route of `request` and its path parameters, or the error to answer.
-    private func route(_ request: Request) throws -> (Router.Route, [String: String]) {
-        if request.bodyTooLarge {
-            throw APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
-        }
-        switch router.match(method: request.method, segments: request.segments) {
-        case .found(let route, let parameters):
-            return (route, parameters)
-        case .methodNotAllowed(let allowed):
-            var error = APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here")
-            error.headers = [("Allow", allowed.joined(separator: ", "))]
-            throw error
-        case .notFound:
-            throw APIError.notFound("route")
-        }
     }
 
     private func label(_ request: Request, _ route: Router.Route) -> String {

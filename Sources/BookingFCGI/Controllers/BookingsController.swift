@@ -69,11 +69,12 @@ enum BookingsController {
         // 3. Confirm the charged payments and settle the declined ones.
         let settledAt = services.now()
         let settled = VenueBatch.run(charges, store: \.attempt.store, now: settledAt) { try settle($0, now: settledAt) }
+        var bookedVenues: Set<VenueID> = []
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt
             switch result {
             case .success(let response):
-                services.bookingWritten(in: attempt.venueID)
+                if bookedVenues.insert(attempt.venueID).inserted { services.bookingWritten(in: attempt.venueID) }  // once per venue
                 outcomes[attempt.index] = .success(response)
             case .failure(let error) where charge.reference == nil:
                 outcomes[attempt.index] = .failure(error)  // declined (or its record failed)

@@ -38,7 +38,7 @@ struct Worker {
             FCGX_InitRequest(slot, listenFD, Int32(FCGI_FAIL_ACCEPT_ON_INTR))
             return slot
         }
-        var exchanges: [(FastCGIExchange, Request)] = []
+        var exchanges: [(FastCGIExchange, RoutedRequest)] = []
         /// Reads the request of a connection this worker accepted into the next free slot.
         func take(_ connection: Int32) {
             let slot = slots[exchanges.count]
@@ -51,7 +51,7 @@ struct Worker {
             // slot sets a new connection.
             slot.pointee.keepConnection = 0
             let exchange = FastCGIExchange(request: slot)
-            exchanges.append((exchange, exchange.readRequest(maxBody: application.configuration.maxBodyBytes)))
+            exchanges.append((exchange, application.route(exchange.readRequest(maxBody: application.configuration.maxBodyBytes))))
         }
 
         while shutdownRequested == 0 {
@@ -60,11 +60,11 @@ struct Worker {
             // Take the waiting writes along, up to the first request that is not one of them:
             // it is answered on its own once the batch's answers are out, so a slow request
             // (a login's hashing) never holds a batch back, and a batch never holds more than one.
-            var alone: (FastCGIExchange, Request)?
-            if let (_, request) = exchanges.first, application.takesBatches(request) {
+            var alone: (FastCGIExchange, RoutedRequest)?
+            if let (_, routed) = exchanges.first, routed.takesBatches {
                 while exchanges.count < Self.maxBatch, let next = listener.acceptWaiting() {
                     take(next)
-                    if let last = exchanges.last, !application.takesBatches(last.1) {
+                    if let last = exchanges.last, !last.1.takesBatches {
                         alone = exchanges.removeLast()
                         break
                     }
@@ -80,10 +80,10 @@ struct Worker {
 
     /// Answers requests taken together: every response goes out before any connection is
     /// closed (libfcgi's close waits for the web server to close its end).
-    private func answer(_ exchanges: [(FastCGIExchange, Request)]) {
+    private func answer(_ exchanges: [(FastCGIExchange, RoutedRequest)]) {
         let responses = application.respond(toAll: exchanges.map(\.1))
-        for ((exchange, request), response) in zip(exchanges, responses) {
-            exchange.write(response, omitBody: request.method == "HEAD")
+        for ((exchange, routed), response) in zip(exchanges, responses) {
+            exchange.write(response, omitBody: routed.request.method == "HEAD")
             exchange.endResponse()
         }
         for (exchange, _) in exchanges { FCGX_Finish_r(exchange.request) }

@@ -50,7 +50,7 @@ public final class Database {
             batchState = .open
             defer { batchState = nil }
             let result = try body()
-            if case .broken(let error) = batchState { throw error }
+            try ensureBatchIntact()
             return result
         }
     }

@@ -25,12 +25,12 @@ public final class VenueDirectory {
 
     public func filePath(_ id: VenueID) -> String { "\(path)/\(id.value).sqlite" }
 
-    /// The store of an existing venue, or nil when there is no such venue.
     /// Checkpoints the open venues whose WAL is due (`Database.checkpointIfDue`).
     public func checkpointWhereDue() {
         for store in open.values { store.database.checkpointIfDue() }
     }
 
+    /// The store of an existing venue, or nil when there is no such venue.
     public func store(_ id: VenueID) throws -> VenueStore? {
         if let store = open[id] {
             touch(id)
