@@ -39,7 +39,17 @@ struct FastCGIExchange {
             body.removeSubrange(Int(max(read, 0))...)
         }
         if declared < 0 { tooLarge = true }
+        if !tooLarge { drainInput() }
         return Request(params: params, body: body, bodyTooLarge: tooLarge)
+    }
+
+    /// Reads the rest of the body stream up to its end record (a well-formed request has no
+    /// more than its declared length), so that nothing unread is left on the connection and
+    /// `close` alone ends it cleanly: libfcgi's close otherwise half-closes and waits in `poll`
+    /// until the web server closes its end, a context switch per request.
+    private func drainInput() {
+        while FCGX_GetChar(request.pointee.in) != EOF {}
+        request.pointee.detached = 1
     }
 
     /// Sends what is buffered and ends the request (the web server has the whole response);
