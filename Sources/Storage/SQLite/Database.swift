@@ -19,8 +19,14 @@ public final class Database {
     /// WAL flushes made by `write` (for tests).
     private(set) var walFlushes = 0
 
-    public init(path: String, create: Bool, synchronous: SynchronousMode) throws(SQLiteError) {
+    /// WAL frames (pages) after which `checkpointIfDue` copies the WAL into the database.
+    /// Larger means fewer checkpoints, each with two flushes, and a page written many times
+    /// copied once (8,000: a 32 MiB WAL; 2,000 measured ~7 % fewer bookings/s).
+    let checkpointFrames: Int
+
+    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000) throws(SQLiteError) {
         flushesAfterCommit = synchronous == .full
+        self.checkpointFrames = checkpointFrames
         let lock = try WriteLock(path: path + ".lock")
         // Opened under the lock: the pool's processes start together, and switching a new
         // file to WAL needs it alone (SQLite answers "database is locked" at once, no retry).
@@ -94,23 +100,22 @@ public final class Database {
         }
         // A process that never calls `checkpointIfDue` (a command, the auth database) still
         // keeps its WAL bounded.
-        if connection.walFrames >= 2 * Self.checkpointFrames { checkpointUnderLock() }
+        if connection.walFrames >= 2 * checkpointFrames { checkpointUnderLock() }
         return result
     }
-
-    /// WAL frames (pages) after which `checkpointIfDue` copies the WAL into the database.
-    static let checkpointFrames = 2000
 
     /// Checkpoints once the WAL has `checkpointFrames` frames. SQLite would do it inside a
     /// commit, keeping that commit's caller waiting; workers call this after answering.
     public func checkpointIfDue() {
-        if connection.walFrames >= Self.checkpointFrames { checkpointUnderLock() }
+        if connection.walFrames >= checkpointFrames { checkpointUnderLock() }
     }
 
-    /// Under the write lock, so that no commit lands while it copies: a checkpoint that
-    /// copies every frame lets the next writer start the WAL over. Run outside the lock,
-    /// under steady writes it never caught up and the WAL grew to hundreds of MB.
+    /// Copies the WAL while writers go on, then, under the write lock, the few frames they
+    /// added meanwhile: a checkpoint that copies every frame lets the next writer start the
+    /// WAL over. (Run only outside the lock, under steady writes it never caught up and the
+    /// WAL grew to hundreds of MB; run only under it, every writer waited for the whole copy.)
     private func checkpointUnderLock() {
+        connection.checkpointPassively()
         try? lock.withLock { connection.checkpointPassively() }
     }
 
