@@ -13,6 +13,12 @@ final class FakePublisherEndpoint: @unchecked Sendable {
     private let listener: Int32
     /// Answers given on one connection before the endpoint closes it (after "Connection: close").
     let answersPerConnection: Int
+    private var paused = false
+    /// While paused, requests are read and recorded but not answered.
+    var answering: Bool {
+        get { lock.withLock { !paused } }
+        set { lock.withLock { paused = !newValue } }
+    }
 
     init(answersPerConnection: Int = .max) throws {
         self.answersPerConnection = answersPerConnection
@@ -48,6 +54,7 @@ final class FakePublisherEndpoint: @unchecked Sendable {
                 while let (path, body, used) = Self.request(in: buffer) {
                     buffer.removeFirst(used)
                     lock.withLock { received.append((number, path, body)) }
+                    while !answering { usleep(1000) }
                     answered += 1
                     let last = answered >= answersPerConnection
                     let reply = "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
@@ -96,7 +103,7 @@ struct LivePublisherTests {
         publisher.publish(venue: venue, [change(1)])
         usleep(50_000)
         #expect(endpoint.requests.isEmpty)
-        publisher.flush()
+        publisher.flushAndWait()
         #expect(endpoint.requests.map(\.body) == [#"{"version":1,"seats":[{"id":"A-1","state":"sold"}],"ga":[{"section":"floor","available":7}]}"#])
         #expect(endpoint.requests.first?.path == "/pub/venues/arena/events/e_aaaaaaaaaaaaaaaaaaaa")
     }
@@ -107,7 +114,7 @@ struct LivePublisherTests {
         publisher.publish(venue: venue, [change(1), change(2)])
         publisher.flush()
         publisher.publish(venue: venue, [change(3)])
-        publisher.flush()
+        publisher.flushAndWait()
         #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
         #expect(endpoint.requests.map(\.body).map { $0.contains("\"version\":") } == [true, true, true])
         #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == [#"{"version":1"#, #"{"version":2"#, #"{"version":3"#])
@@ -120,9 +127,26 @@ struct LivePublisherTests {
         publisher.publish(venue: venue, (1...5).map(change))
         publisher.flush()
         publisher.publish(venue: venue, [change(6)])
-        publisher.flush()
+        publisher.flushAndWait()
         #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...6).map { "{\"version\":\($0)" })
         #expect(endpoint.requests.map(\.connection) == [1, 1, 2, 2, 3, 3])
+        #expect(metrics.value(.livePublishFailures) == 0)
+    }
+
+    @Test func aFlushDoesNotWaitForNginxToAnswer() throws {
+        let endpoint = try FakePublisherEndpoint()
+        endpoint.answering = false
+        let (publisher, metrics) = try publisher(endpoint)
+        publisher.publish(venue: venue, [change(1), change(2)])
+        // Waiting for the answers here would time out and count both messages as lost.
+        publisher.flush()
+        while endpoint.requests.isEmpty { usleep(1000) }
+        publisher.publish(venue: venue, [change(3)])
+        publisher.flush()
+        endpoint.answering = true
+        publisher.flushAndWait()
+        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...3).map { "{\"version\":\($0)" })
+        #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
         #expect(metrics.value(.livePublishFailures) == 0)
     }
 

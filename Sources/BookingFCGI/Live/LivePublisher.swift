@@ -8,7 +8,8 @@ import Storage
 ///
 /// Changes are queued as they commit and sent by `flush()`, which the worker calls once the
 /// response has gone out, so publishing adds nothing to the buyer's wait. Messages go over
-/// one kept-alive HTTP/1.1 connection per process, pipelined, in commit order.
+/// one kept-alive HTTP/1.1 connection per process, pipelined, in commit order; nginx's
+/// answers are read at the next flush.
 final class LivePublisher {
     let socketPath: String
     let log: Logger
@@ -17,7 +18,12 @@ final class LivePublisher {
     static let maxQueued = 64
     /// How long one send or reply may take before the connection is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
-    private var queued: [(venue: VenueID, change: LiveChange)] = []
+    typealias Item = (venue: VenueID, change: LiveChange)
+    /// Answers awaited at most before a flush waits for them.
+    static let maxAwaiting = 256
+    private var queued: [Item] = []
+    /// Sent, in order, and not answered yet.
+    private var awaiting: [Item] = []
     private var connection: Int32 = -1
     /// Bytes read from the connection and not yet consumed as an answer.
     private var inbox: [UInt8] = []
@@ -36,24 +42,82 @@ final class LivePublisher {
         if queued.count >= Self.maxQueued { flush() }
     }
 
-    /// Sends every queued message, pipelined on the kept-alive connection.
+    /// Sends every queued message, pipelined on the kept-alive connection, without waiting
+    /// for nginx to answer: the next flush reads the answers (a worker that waited for them
+    /// sat idle for a context switch to nginx and back after every batch).
     func flush() {
-        var pending = queued[...]
+        readAnswers(waiting: false)
+        guard !queued.isEmpty else { return }
+        let sending = queued
         queued.removeAll(keepingCapacity: true)
-        while !pending.isEmpty {
-            // A kept-alive connection that nginx closed meanwhile fails before any answer;
-            // the next round uses a new one. Answered messages are never sent twice.
-            let reused = connection >= 0
-            let requests = pending.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
-            let answers = exchange(requests, expecting: pending.count)
-            for (item, accepted) in zip(pending, answers) where !accepted { failed(item) }
-            pending = pending.dropFirst(answers.count)
-            if answers.isEmpty && !reused { break }
-        }
-        pending.forEach(failed)
+        let reused = connection >= 0
+        if send(sending) { return }
+        // A kept-alive connection that nginx closed meanwhile fails before taking anything:
+        // the messages go again on a new one, after any that nginx handed back.
+        let again = queued + sending
+        queued.removeAll(keepingCapacity: true)
+        if reused && send(again) { return }
+        again.forEach(failed)
     }
 
-    private func failed(_ item: (venue: VenueID, change: LiveChange)) {
+    /// Flushes until every message is answered or given up: for tests, and for a process
+    /// about to exit.
+    func flushAndWait() {
+        for _ in 0..<8 where !queued.isEmpty || !awaiting.isEmpty {
+            flush()
+            readAnswers(waiting: true)
+        }
+    }
+
+    /// Sends `items` (opening a connection if needed); they then await their answers.
+    private func send(_ items: [Item]) -> Bool {
+        guard connection >= 0 || connect() else { return false }
+        let requests = items.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
+        var sent = 0
+        while sent < requests.count {
+            let n = requests[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else {
+                // Answers already on their way still count; whatever stays unanswered is lost.
+                readAnswers(waiting: true)
+                awaiting.forEach(failed)
+                awaiting.removeAll()
+                disconnect()
+                return false
+            }
+            sent += n
+        }
+        awaiting += items
+        // nginx answers as fast as it reads: a long backlog means it stopped answering.
+        if awaiting.count > Self.maxAwaiting { readAnswers(waiting: true) }
+        return true
+    }
+
+    /// Reads the answers that have arrived (`waiting`: every awaited one, each within the
+    /// timeout), in the order the messages were sent. After an answer that closes the
+    /// connection, the messages nginx did not take are queued again: none is lost or sent twice.
+    private func readAnswers(waiting: Bool) {
+        while connection >= 0, let item = awaiting.first {
+            switch readReply(waiting: waiting) {
+            case .notYet:
+                return
+            case .closed:
+                // nginx went away with messages unanswered: they may or may not have arrived.
+                awaiting.forEach(failed)
+                awaiting.removeAll()
+                disconnect()
+            case .answer(let status, let keepAlive):
+                awaiting.removeFirst()
+                if status / 100 != 2 { failed(item) }
+                if !keepAlive {
+                    queued.insert(contentsOf: awaiting, at: 0)
+                    awaiting.removeAll()
+                    disconnect()
+                }
+            }
+        }
+    }
+
+    private func failed(_ item: Item) {
         metrics.add(.livePublishFailures)
         log.error("live publish failed", ["venue": item.venue.value, "event": item.change.eventID, "version": "\(item.change.version)"])
     }
@@ -72,51 +136,37 @@ final class LivePublisher {
         Array("POST \(path) HTTP/1.1\r\nHost: nchan\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
     }
 
-    /// Sends `requests` and reads up to `count` answers: whether each was a 2xx, in order.
-    private func exchange(_ requests: [UInt8], expecting count: Int) -> [Bool] {
-        guard connection >= 0 || connect() else { return [] }
-        var sent = 0
-        while sent < requests.count {
-            let n = requests[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { disconnect(); return [] }
-            sent += n
-        }
-        var answers: [Bool] = []
-        while answers.count < count {
-            guard let reply = readReply() else { disconnect(); break }
-            answers.append(reply.status / 100 == 2)
-            if !reply.keepAlive { disconnect(); break }
-        }
-        return answers
+    private enum Reply {
+        case answer(status: Int, keepAlive: Bool)
+        /// Not complete yet (only when not waiting).
+        case notYet
+        /// The connection ended, failed, timed out or spoke something other than HTTP/1.x.
+        case closed
     }
 
     /// Reads one answer from the connection: its status, and whether the connection stays
     /// open after it. Bytes of the next answer stay in `inbox`.
-    private func readReply() -> (status: Int, keepAlive: Bool)? {
-        func receive() -> Bool {
+    private func readReply(waiting: Bool) -> Reply {
+        while true {
+            if let headerEnd = Self.endOfHeaders(inbox) {
+                let head = String(decoding: inbox[0..<headerEnd], as: UTF8.self).lowercased()
+                let lines = head.split(separator: "\r\n")
+                guard let statusLine = lines.first, statusLine.hasPrefix("http/1."),
+                      let status = Int(statusLine.dropFirst(9).prefix(3)) else { return .closed }
+                // Without a length the body ends with the connection: nothing more can be read.
+                guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil }).first
+                else { return .answer(status: status, keepAlive: false) }
+                if inbox.count >= headerEnd + length {
+                    inbox.removeFirst(headerEnd + length)
+                    return .answer(status: status, keepAlive: !lines.contains("connection: close"))
+                }
+            }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let got = recv(connection, &chunk, chunk.count, 0)
-            guard got > 0 else { return false }
+            let got = recv(connection, &chunk, chunk.count, waiting ? 0 : Int32(MSG_DONTWAIT))
+            if got < 0 && !waiting && (errno == EAGAIN || errno == EWOULDBLOCK) { return .notYet }
+            guard got > 0 else { return .closed }
             inbox += chunk[0..<got]
-            return true
         }
-        var headerEnd = Self.endOfHeaders(inbox)
-        while headerEnd == nil {
-            guard receive() else { return nil }
-            headerEnd = Self.endOfHeaders(inbox)
-        }
-        let head = String(decoding: inbox[0..<headerEnd!], as: UTF8.self).lowercased()
-        let lines = head.split(separator: "\r\n")
-        guard let statusLine = lines.first, statusLine.hasPrefix("http/1."),
-              let status = Int(statusLine.dropFirst(9).prefix(3)) else { return nil }
-        // Without a length the body ends with the connection: nothing more can be read.
-        guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil }).first
-        else { return (status, false) }
-        while inbox.count < headerEnd! + length {
-            guard receive() else { return nil }
-        }
-        inbox.removeFirst(headerEnd! + length)
-        return (status, !lines.contains("connection: close"))
     }
 
     private static func endOfHeaders(_ bytes: [UInt8]) -> Int? {
