@@ -57,6 +57,9 @@ GROUPS = {"reads": READS, "bookings": BOOKINGS}
 PASSWORD = "bench password 123"
 LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000")
 CONNECTIONS = 32                 # wrk connections of every wrk scenario
+# The pool's own default worker count (one per core) unless WORKERS is set (an empty value
+# makes scripts/stack.sh leave the server's default alone).
+WORKERS_OVERRIDE = {"WORKERS": os.environ.get("WORKERS", "")}
 CUSTOMERS = 200                  # accounts the wrk booking scenarios rotate through
 GA_VENUES, GA_EVENTS = 4, 20     # GA venues "festival-1".."festival-4", events on each
 ARENA_ROWS, ARENA_ROW_SEATS = 100, 50
@@ -406,7 +409,7 @@ def contention(sync, rows, notes):
     then the database: exactly 100 tickets, for 100 distinct seats, and `booking-fcgi check`."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65535)), hard))
-    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(2 * os.cpu_count())), ARGON2_MEMORY_KIB="8", ARGON2_ITERATIONS="1",
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, ARGON2_MEMORY_KIB="8", ARGON2_ITERATIONS="1",
                   **LIMITS_LIFTED)
     try:
         event, seat_ids, tokens, registering = setup_race(stack)
@@ -470,7 +473,7 @@ def check(stack):
 
 def run(sync, seconds, scenarios, rows, notes):
     """One stack at `sync` for the wrk scenarios; returns whether its database check passed."""
-    stack = Stack(SYNCHRONOUS=sync, WORKERS=os.environ.get("WORKERS", str(2 * os.cpu_count())), **LIMITS_LIFTED)
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED)
     try:
         world = setup(stack, seconds)
         before = WorkerMemory(stack)
@@ -503,7 +506,8 @@ def print_table(rows, notes, seconds):
         print(f"{LABELS[name]:36} {sync:6} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
     for note in notes:
         print(note)
-    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {seconds} s per wrk scenario, "
+    workers = os.environ.get("WORKERS") or f"{max(2, os.cpu_count())} (the default)"
+    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {workers} workers; {seconds} s per wrk scenario, "
           f"{CONNECTIONS} connections (hold-then-book: {CONNECTIONS} threads of 1 connection; its latencies mix holds and bookings)")
 
 

@@ -13,11 +13,12 @@ struct Configuration: Sendable {
     var dataDirectory = "/var/lib/booking"
     var socketPath = "/run/booking/fcgi.sock"
     var socketMode: mode_t = 0o660
-    /// Two per core. A worker waits on the venue lock or its WAL flush part of the time, so
-    /// one per core leaves cores idle; but each worker answers the bookings waiting for it as
-    /// one batch, and fewer workers make larger batches (2 cores: 4 workers booked 3,400-3,500/s
-    /// against 2,800-3,200 with 6, and served event pages and 304s as fast).
-    var workers = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+    /// One per core (at least two). Requests are CPU work: a worker answers every booking
+    /// waiting for it as one batch, and each extra process both shrinks the batches and makes
+    /// the others' SQLite page caches stale with its commits. On 2 cores (`bench/bench.py`),
+    /// 2 workers booked 4,600-4,800/s at FULL against 4,200-4,400 with 3 and 3,900-4,000
+    /// with 4, and served 21,000 event pages/s against 19,000 and 16,500.
+    var workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
     var listenBacklog = 4096
     var drainTimeout = 30.0
     var synchronous = SynchronousMode.full
