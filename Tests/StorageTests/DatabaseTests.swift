@@ -123,6 +123,50 @@ struct DatabaseTests {
         #expect(!database.connection.isInTransaction)
     }
 
+    /// Whether another open file description could take the write lock now (as another
+    /// process would).
+    func lockIsFree(_ path: String) -> Bool {
+        let descriptor = open(path + ".lock", O_RDWR)
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return false }
+        flock(descriptor, LOCK_UN)
+        return true
+    }
+
+    @Test func exclusivelyKeepsOtherWritersOutBetweenTransactionsAndFlushesOnceAfterwards() throws {
+        let database = try makeDatabase()
+        let path = directory.file("test.sqlite")
+        let flushes = database.walFlushes
+        var freeBetween: Bool?
+        try database.exclusively {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('a')").run() }
+            freeBetween = lockIsFree(path)
+            try database.batch {
+                try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('b')").run() }
+            }
+            #expect(database.walFlushes == flushes)  // no flush while the lock is held
+        }
+        #expect(freeBetween == false)
+        #expect(lockIsFree(path))
+        #expect(database.walFlushes == flushes + 1)
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 2)
+    }
+
+    @Test func exclusivelyFlushesWhatCommittedEvenWhenItsBodyThrows() throws {
+        let database = try makeDatabase()
+        let flushes = database.walFlushes
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try database.exclusively {
+                try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('kept')").run() }
+                throw Stop()
+            }
+        }
+        #expect(database.walFlushes == flushes + 1)
+        #expect(lockIsFree(directory.file("test.sqlite")))
+        #expect(try database.connection.prepare("SELECT name FROM item").map { $0.string(0) } == ["kept"])
+    }
+
     @Test func aBatchThatThrowsCommitsNothing() throws {
         let database = try makeDatabase()
         struct Stop: Error {}

@@ -30,12 +30,33 @@ enum BookingsController {
     }
 
     /// Books several requests taken together (a worker takes every booking waiting at once):
-    /// each step of the payment lifecycle runs for all of them in one transaction per venue,
-    /// and each request gets the answer it would have had alone.
+    /// the requests of each venue go through the payment lifecycle together, each step in
+    /// one transaction, and each request gets the answer it would have had alone.
     static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
         guard let services = items.first?.1.services else { return [] }
         var (attempts, outcomes) = VenueBatch.check(items, check)
+        while let store = attempts.first?.store {
+            let venue = attempts.filter { $0.store === store }
+            attempts.removeAll { $0.store === store }
+            let booked: [(index: Int, outcome: Result<Response, any Error>)]
+            do {
+                // An instant (in-process) provider's charge takes no time and reaches nothing
+                // outside this process, so the lock is held from the first transaction to
+                // the second: no other commit comes between them, and one flush covers both.
+                // A provider that takes time is called with the lock released, as DESIGN.md
+                // describes; the charge is outside the transactions either way.
+                booked = services.payments.isInstant ? try store.exclusively { book(venue, services: services) } : book(venue, services: services)
+            } catch {
+                booked = venue.map { ($0.index, .failure(error)) }  // the lock could not be taken
+            }
+            for (index, outcome) in booked { outcomes[index] = outcome }
+        }
+        return outcomes.map { $0! }
+    }
 
+    /// The payment lifecycle of one venue's requests: each step for all of them at once.
+    private static func book(_ attempts: [Attempt], services: Services) -> [(index: Int, outcome: Result<Response, any Error>)] {
+        var outcomes: [(index: Int, outcome: Result<Response, any Error>)] = []
         // 1. Hold the seats (or take the customer's hold) and record the payment.
         let (holdTTL, beganAt) = (services.configuration.holdTTL, services.now())
         let began = VenueBatch.run(attempts, store: \.store, now: beganAt) { try begin($0, now: beganAt, holdTTL: holdTTL) }
@@ -43,8 +64,8 @@ enum BookingsController {
         for (attempt, start) in zip(attempts, began) {
             switch start {
             case .success(.charge(let intent)): charges.append(Charge(attempt: attempt, intent: intent))
-            case .success(.replay(let stored)): outcomes[attempt.index] = .success(stored.response)
-            case .failure(let error): outcomes[attempt.index] = .failure(error)
+            case .success(.replay(let stored)): outcomes.append((attempt.index, .success(stored.response)))
+            case .failure(let error): outcomes.append((attempt.index, .failure(error)))
             }
         }
 
@@ -62,27 +83,28 @@ enum BookingsController {
         }
         charges.removeAll { charge in
             guard let failure = charge.failure else { return false }
-            outcomes[charge.attempt.index] = .failure(failure)
+            outcomes.append((charge.attempt.index, .failure(failure)))
             return true
         }
 
         // 3. Confirm the charged payments and settle the declined ones.
         let settledAt = services.now()
         let settled = VenueBatch.run(charges, store: \.attempt.store, now: settledAt) { try settle($0, now: settledAt) }
-        var bookedVenues: Set<VenueID> = []
+        var booked = false
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt
             switch result {
             case .success(let response):
-                if bookedVenues.insert(attempt.venueID).inserted { services.bookingWritten(in: attempt.venueID) }  // once per venue
-                outcomes[attempt.index] = .success(response)
+                if !booked { services.bookingWritten(in: attempt.venueID) }  // once per venue
+                booked = true
+                outcomes.append((attempt.index, .success(response)))
             case .failure(let error) where charge.reference == nil:
-                outcomes[attempt.index] = .failure(error)  // declined (or its record failed)
+                outcomes.append((attempt.index, .failure(error)))  // declined (or its record failed)
             case .failure(let error):
-                outcomes[attempt.index] = .failure(refundUnconfirmed(charge, error: error, services: services))
+                outcomes.append((attempt.index, .failure(refundUnconfirmed(charge, error: error, services: services))))
             }
         }
-        return outcomes.map { $0! }
+        return outcomes
     }
 
     /// A booking request that passed its checks, on its way through the payment lifecycle.

@@ -3,7 +3,8 @@ protocol PaymentProvider {
     /// Charges `amount` minor units; returns the provider's reference or throws `PaymentDeclined`.
     func charge(amount: Int, currency: String, token: String?, reference: String) throws -> String
     func refund(providerReference: String?, paymentID: String, amount: Int, currency: String) throws
-    /// Whether a charge answers at once (bookings are then worth answering in batches).
+    /// Whether a charge answers at once and reaches nothing outside this process: bookings
+    /// are then answered in batches, and a venue's write lock is held across the charge.
     var isInstant: Bool { get }
 }
 

@@ -91,12 +91,8 @@ public final class Database {
             }
         }
         if flushesAfterCommit {
-            // The commit stands, visible to everyone, but is not known to be on disk: no
-            // caller may take it back (refund it, report it failed), and after a failed
-            // fsync the kernel may have dropped the pages. Stop, as PostgreSQL does; the pool
-            // replaces the process and SQLite recovers what reached the disk.
-            do { try connection.flushWAL() } catch { fatalError("cannot flush the WAL of \(connection.path) to disk: \(error)") }
-            walFlushes += 1
+            // Inside `exclusively`, one flush once the lock is released covers every commit.
+            if lock.isHeld { flushDue = true } else { flushWAL() }
         }
         // A process that never calls `checkpointIfDue` (a command, the auth database) still
         // keeps its WAL bounded.
@@ -108,6 +104,28 @@ public final class Database {
     /// commit, keeping that commit's caller waiting; workers call this after answering.
     public func checkpointIfDue() {
         if connection.walFrames >= checkpointFrames { checkpointUnderLock() }
+    }
+
+    /// Runs `body` holding the write lock, so that the transactions it makes (`write`,
+    /// `batch`) follow one another with no other process's commit between them: SQLite's
+    /// page cache stays warm, and with durable commits one flush after the lock is released
+    /// covers them all (before this returns). Only for work between the transactions that
+    /// takes no time: every other writer of the file waits meanwhile.
+    public func exclusively<T>(_ body: () throws -> T) throws -> T {
+        defer { if !lock.isHeld && flushDue { flushWAL() } }
+        return try lock.withLock(body)
+    }
+
+    private var flushDue = false
+
+    private func flushWAL() {
+        flushDue = false
+        // The commit stands, visible to everyone, but is not known to be on disk: no
+        // caller may take it back (refund it, report it failed), and after a failed
+        // fsync the kernel may have dropped the pages. Stop, as PostgreSQL does; the pool
+        // replaces the process and SQLite recovers what reached the disk.
+        do { try connection.flushWAL() } catch { fatalError("cannot flush the WAL of \(connection.path) to disk: \(error)") }
+        walFlushes += 1
     }
 
     /// Copies the WAL while writers go on, then, under the write lock, the few frames they

@@ -5,8 +5,15 @@ import Glibc
 /// SQLite's busy handler retries in coarse sleeps and can starve one process for seconds
 /// while others commit thousands of times; the kernel queues `flock` waiters and wakes
 /// them promptly, so writers from many worker processes take turns fairly.
+///
+/// Re-entrant within the process: `Database.exclusively` holds it across several
+/// transactions, each of which takes it again.
 final class WriteLock {
     private let descriptor: Int32
+    /// How many times this process holds the lock (0: not held).
+    private var depth = 0
+
+    var isHeld: Bool { depth > 0 }
 
     init(path: String) throws(SQLiteError) {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -25,6 +32,17 @@ final class WriteLock {
 
     /// Takes the lock, waiting in the kernel's queue if another process holds it.
     func acquire() throws(SQLiteError) {
+        if depth > 0 { depth += 1; return }
+        try lock()
+        depth = 1
+    }
+
+    func release() {
+        depth -= 1
+        if depth == 0 { flock(descriptor, LOCK_UN) }
+    }
+
+    private func lock() throws(SQLiteError) {
         guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
         // Contended: wait, and count how long (metrics).
         var start = timespec(), end = timespec()
@@ -36,10 +54,6 @@ final class WriteLock {
         }
         clock_gettime(CLOCK_MONOTONIC, &end)
         LockWaits.record(microseconds: (end.tv_sec - start.tv_sec) * 1_000_000 + (end.tv_nsec - start.tv_nsec) / 1000)
-    }
-
-    func release() {
-        flock(descriptor, LOCK_UN)
     }
 }
 

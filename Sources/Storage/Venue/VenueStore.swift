@@ -63,6 +63,12 @@ public final class VenueStore {
         return result
     }
 
+    /// Runs several writes and batches of this store back to back under one hold of its
+    /// write lock, with one flush (`Database.exclusively`).
+    public func exclusively<T>(_ body: () throws -> T) throws -> T {
+        try database.exclusively(body)
+    }
+
     /// Notes seats and GA sections of `eventID` that the current transaction changes.
     func touch(_ eventID: String, seats: [String] = [], ga: [String] = []) {
         pending.touch(eventID, seats: seats, ga: ga)
