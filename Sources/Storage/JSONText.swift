@@ -3,6 +3,12 @@
 public enum JSONText {
     /// `text` as a JSON string literal, quotes included.
     public static func quoted(_ text: String) -> String {
+        // Most text (ids, paths, numbers) needs no escape: one scan of its bytes, one copy.
+        // 0xE2 starts U+2028 and U+2029 in UTF-8 (and other characters, which then take the
+        // slow path).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
