@@ -70,8 +70,7 @@ extension VenueStore {
             try connection.prepare("""
                 INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
                 """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()
-            var prices: [String: Int] = [:]
-            try connection.prepare("SELECT section_id, amount FROM price WHERE event_id = ?").bind(hold.eventID).forEach { prices[$0.string(0)] = $0.int(1) }
+            let prices = try event(hold.eventID).prices  // read once per batch
             // Tickets in the order `loadBooking` reads them: seats by position (as the hold
             // lists them), then GA places by section and code.
             var tickets: [TicketRecord] = []
