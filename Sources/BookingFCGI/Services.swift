@@ -67,6 +67,13 @@ final class Services {
         venues.checkpointWhereDue()
     }
 
+    /// Before a worker waits for the next request (and again each second it waits): the
+    /// answers nginx sent meanwhile are read, and a publish it handed back goes out again
+    /// without waiting for the next request. Never blocks.
+    func beforeIdle() {
+        livePublisher?.flush()
+    }
+
     /// How far back the catch-up looks: the notifier brings bookings into the catalog within
     /// a round (half a second unless mail is slow).
     static let catalogCatchUpSeconds = 120

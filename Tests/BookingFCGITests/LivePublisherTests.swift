@@ -20,8 +20,13 @@ final class FakePublisherEndpoint: @unchecked Sendable {
         set { lock.withLock { paused = !newValue } }
     }
 
-    init(answersPerConnection: Int = .max) throws {
+    /// Whether the endpoint closes after its last answer without saying so (as nginx does
+    /// when it reloads), leaving the requests pipelined after it unanswered.
+    let closesSilently: Bool
+
+    init(answersPerConnection: Int = .max, closesSilently: Bool = false) throws {
         self.answersPerConnection = answersPerConnection
+        self.closesSilently = closesSilently
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -58,7 +63,7 @@ final class FakePublisherEndpoint: @unchecked Sendable {
                     answered += 1
                     let last = answered >= answersPerConnection
                     let reply = "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
-                        + (last ? "Connection: close\r\n" : "") + "\r\nqueued messages: 1\n"
+                        + (last && !closesSilently ? "Connection: close\r\n" : "") + "\r\nqueued messages: 1\n"
                     _ = reply.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
                     if last { break reading }
                 }
@@ -148,6 +153,26 @@ struct LivePublisherTests {
         #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...3).map { "{\"version\":\($0)" })
         #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
         #expect(metrics.value(.livePublishFailures) == 0)
+    }
+
+    @Test func messagesLeftUnansweredByAClosedConnectionGoOnceMoreOnANewOne() throws {
+        let endpoint = try FakePublisherEndpoint(answersPerConnection: 3, closesSilently: true)
+        let (publisher, metrics) = try publisher(endpoint)
+        publisher.publish(venue: venue, (1...5).map(change))
+        publisher.flushAndWait()
+        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...5).map { "{\"version\":\($0)" })
+        #expect(endpoint.requests.map(\.connection) == [1, 1, 1, 2, 2])
+        #expect(metrics.value(.livePublishFailures) == 0)
+    }
+
+    @Test func aMessageLeftUnansweredTwiceIsCountedLost() throws {
+        let endpoint = try FakePublisherEndpoint(answersPerConnection: 1, closesSilently: true)
+        let (publisher, metrics) = try publisher(endpoint)
+        publisher.publish(venue: venue, (1...3).map(change))
+        publisher.flushAndWait()
+        // 1 on the first connection; 2 and 3 again on the second, where only 2 is answered.
+        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...2).map { "{\"version\":\($0)" })
+        #expect(metrics.value(.livePublishFailures) == 1)
     }
 
     @Test func anUnreachablePublisherCountsEveryLostMessage() throws {

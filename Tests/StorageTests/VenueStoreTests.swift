@@ -312,6 +312,21 @@ struct LiveChangeTests {
         #expect(try venue.states()["stalls-A-3"] == .available)
     }
 
+    @Test func changesMadeUnderOneLockHoldAreHeardOnceItIsReleased() throws {
+        let venue = try VenueFixture()
+        var heard: [LiveChange] = []
+        venue.store.onChange = { heard += $0 }
+        let start = try venue.store.event(venue.eventID).version
+        try venue.store.exclusively {
+            try venue.store.batch(now: venue.now) { try venue.hold("alice", seats: ["stalls-A-1"]) }
+            try venue.hold("bob", seats: ["stalls-A-2"])
+            #expect(heard.isEmpty, "nothing is published while the lock is held")
+        }
+        // Two commits, two versions, heard in commit order after the lock.
+        #expect(heard.map(\.version) == [start + 1, start + 2])
+        #expect(heard.map { $0.seats.map(\.id) } == [["stalls-A-1"], ["stalls-A-2"]])
+    }
+
     @Test func anOperationRolledBackInABatchLeavesItsSeatsOutOfTheMessage() throws {
         let venue = try VenueFixture()
         var heard: [LiveChange] = []

@@ -54,8 +54,14 @@ struct Worker {
             exchanges.append((exchange, application.route(exchange.readRequest(maxBody: application.configuration.maxBodyBytes))))
         }
 
+        /// The next connection once none is waiting, after the work left for idle moments.
+        func waitForConnection() -> Int32? {
+            application.services.beforeIdle()
+            return listener.acceptNext()
+        }
+
         while shutdownRequested == 0 {
-            guard let first = listener.acceptNext() else { continue }
+            guard let first = listener.acceptWaiting() ?? waitForConnection() else { continue }
             take(first)
             // Take the waiting writes along, up to the first request that is not one of them:
             // it is answered on its own once the batch's answers are out, so a slow request

@@ -18,7 +18,8 @@ final class LivePublisher {
     static let maxQueued = 64
     /// How long one send or reply may take before the connection is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
-    typealias Item = (venue: VenueID, change: LiveChange)
+    /// A message, and whether it was already sent once on a connection that closed unanswered.
+    typealias Item = (venue: VenueID, change: LiveChange, resent: Bool)
     /// Answers awaited at most before a flush waits for them.
     static let maxAwaiting = 256
     private var queued: [Item] = []
@@ -38,7 +39,7 @@ final class LivePublisher {
 
     /// Queues `changes` (committed) for the next `flush()`.
     func publish(venue: VenueID, _ changes: [LiveChange]) {
-        queued += changes.map { (venue, $0) }
+        queued += changes.map { (venue, $0, false) }
         if queued.count >= Self.maxQueued { flush() }
     }
 
@@ -53,15 +54,16 @@ final class LivePublisher {
         let reused = connection >= 0
         if send(sending) { return }
         // A kept-alive connection that nginx closed meanwhile fails before taking anything:
-        // the messages go again on a new one, after any that nginx handed back.
+        // the messages go again on a new one, after any that nginx handed back. (One that
+        // fails midway may have taken some: they arrive twice, and clients skip a version
+        // they already have.)
         let again = queued + sending
         queued.removeAll(keepingCapacity: true)
         if reused && send(again) { return }
         again.forEach(failed)
     }
 
-    /// Flushes until every message is answered or given up: for tests, and for a process
-    /// about to exit.
+    /// Flushes until every message is answered or given up (for tests).
     func flushAndWait() {
         for _ in 0..<8 where !queued.isEmpty || !awaiting.isEmpty {
             flush()
@@ -94,15 +96,19 @@ final class LivePublisher {
 
     /// Reads the answers that have arrived (`waiting`: every awaited one, each within the
     /// timeout), in the order the messages were sent. After an answer that closes the
-    /// connection, the messages nginx did not take are queued again: none is lost or sent twice.
+    /// connection, the messages nginx did not take are queued again.
     private func readAnswers(waiting: Bool) {
         while connection >= 0, let item = awaiting.first {
             switch readReply(waiting: waiting) {
             case .notYet:
                 return
             case .closed:
-                // nginx went away with messages unanswered: they may or may not have arrived.
-                awaiting.forEach(failed)
+                // nginx closed with messages unanswered (a reload closes kept-alive
+                // connections): they go once more on a new connection. One it took before
+                // closing may then arrive twice; clients skip a version they already have.
+                let again = awaiting.filter { !$0.resent }.map { ($0.venue, $0.change, true) }
+                awaiting.filter(\.resent).forEach(failed)
+                queued.insert(contentsOf: again, at: 0)
                 awaiting.removeAll()
                 disconnect()
             case .answer(let status, let keepAlive):

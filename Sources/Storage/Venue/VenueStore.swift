@@ -41,7 +41,7 @@ public final class VenueStore {
             let result = try body(connection)
             return (result, try finishChanges(now: now, in: connection))
         }
-        if !changes.isEmpty { onChange?(changes) }
+        announce(changes)
         return result
     }
 
@@ -59,14 +59,31 @@ public final class VenueStore {
             try database.ensureBatchIntact()
             return (result, try finishChanges(now: now, in: connection))
         }
-        if !changes.isEmpty { onChange?(changes) }
+        announce(changes)
         return result
     }
 
     /// Runs several writes and batches of this store back to back under one hold of its
-    /// write lock, with one flush (`Database.exclusively`).
+    /// write lock, with one flush (`Database.exclusively`). `onChange` hears of their
+    /// changes once the lock is released and the commits are flushed.
     public func exclusively<T>(_ body: () throws -> T) throws -> T {
-        try database.exclusively(body)
+        precondition(heldChanges == nil, "exclusively does not nest")
+        heldChanges = []
+        defer {
+            let changes = heldChanges ?? []
+            heldChanges = nil
+            announce(changes)
+        }
+        return try database.exclusively(body)
+    }
+
+    /// Changes committed inside `exclusively`, announced when it ends.
+    private var heldChanges: [LiveChange]?
+
+    /// Passes committed changes to `onChange`, outside the write lock.
+    private func announce(_ changes: [LiveChange]) {
+        guard !changes.isEmpty else { return }
+        if heldChanges != nil { heldChanges! += changes } else { onChange?(changes) }
     }
 
     /// Notes seats and GA sections of `eventID` that the current transaction changes.
