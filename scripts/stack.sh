@@ -97,13 +97,17 @@ echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR; Ctrl-C 
 # pool exits, everything stops.
 while true; do
     exited=""
-    wait -n -p exited "${pids[@]}" "$notifier" || true
+    status=0
+    wait -n -p exited "${pids[@]}" "$notifier" 2>/dev/null || status=$?
     if [ "$exited" = "$notifier" ]; then
         echo "the notifier exited; restarting it" >&2
         sleep 0.2
         start_notifier
         continue
     fi
-    echo "a process of the stack exited; stopping" >&2
+    # Ctrl-C reaches every process of the stack at once: one that stopped as asked (0, or
+    # the status of SIGINT/SIGTERM) means the stack is being stopped, not that it broke.
+    case $status in 0|130|143) exit 0 ;; esac
+    echo "a process of the stack exited ($status); stopping" >&2
     exit 1
 done

@@ -35,6 +35,11 @@ do {
         // one and keep later ones on the heap, resident for good; a fixed threshold returns
         // each hash's memory to the kernel, so a worker stays small after a login flood.
         mallopt(M_MMAP_THRESHOLD, 4 << 20)
+        // If the master dies (even by SIGKILL), the worker gets SIGTERM: it drains and exits
+        // instead of lingering. A master that died before this line is seen as a new parent.
+        let master = getppid()
+        _ = booking_signal_when_parent_dies(SIGTERM)
+        if getppid() != master { exit(0) }
         let services = try Services(configuration: configuration, log: log)
         Worker(listenFD: fd, application: Application(services: services)).run()
     case let command?:

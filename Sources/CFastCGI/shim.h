@@ -33,3 +33,10 @@ static inline uint64_t booking_atomic_load_acquire(const uint64_t *word) {
 static inline void booking_atomic_fence(void) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
+
+// A worker is told to stop (drain and exit) when the master that started it dies, even by
+// SIGKILL, instead of lingering with the listen socket and the data files open.
+#include <sys/prctl.h>
+static inline int booking_signal_when_parent_dies(int signal) {
+    return prctl(PR_SET_PDEATHSIG, signal);
+}

@@ -119,3 +119,22 @@ def test_sigterm_stops_the_pool_and_removes_the_socket(private_stack):
     for pid in [master] + workers:
         assert not os.path.exists(f"/proc/{pid}"), f"process {pid} outlived the stack"
     assert not os.path.exists(os.path.join(private_stack.run_dir, "fcgi.sock"))
+
+
+def test_workers_stop_when_the_master_is_killed(private_stack):
+    workers = private_stack.worker_pids()
+    assert len(workers) == 3
+    os.kill(private_stack.master_pid, signal.SIGKILL)
+    deadline = time.time() + 15
+    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") and not is_zombie(pid) for pid in workers):
+        time.sleep(0.05)
+    left = [pid for pid in workers if os.path.exists(f"/proc/{pid}") and not is_zombie(pid)]
+    assert left == [], "workers outlived their master, holding the socket and the data files"
+
+
+def is_zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
