@@ -476,6 +476,7 @@ def run(sync, seconds, scenarios, rows, notes):
     stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED)
     try:
         world = setup(stack, seconds)
+        workers = len(stack.worker_pids())
         before = WorkerMemory(stack)
         for name in scenarios:
             scenario = read_scenario if name in READS else booking_scenario
@@ -486,7 +487,7 @@ def run(sync, seconds, scenarios, rows, notes):
     finally:
         stack.stop()
         shutil.rmtree(stack.data_dir, ignore_errors=True)  # a bench's WALs and databases run to GBs
-    notes.append(f"synchronous={sync}: worker RSS (largest) {before} before, {after} after; {batching}; "
+    notes.append(f"synchronous={sync}: {workers} workers; worker RSS (largest) {before} before, {after} after; {batching}; "
                  f"database check: {'OK' if ok else 'FAILED'} ({summary})")
     return ok
 
@@ -506,8 +507,7 @@ def print_table(rows, notes, seconds):
         print(f"{LABELS[name]:36} {sync:6} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
     for note in notes:
         print(note)
-    workers = os.environ.get("WORKERS") or f"{max(2, os.cpu_count())} (the default)"
-    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {workers} workers; {seconds} s per wrk scenario, "
+    print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {seconds} s per wrk scenario, "
           f"{CONNECTIONS} connections (hold-then-book: {CONNECTIONS} threads of 1 connection; its latencies mix holds and bookings)")
 
 

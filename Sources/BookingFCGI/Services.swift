@@ -67,10 +67,10 @@ final class Services {
         venues.checkpointWhereDue()
     }
 
-    /// Before a worker waits for the next request (and again each second it waits): the
-    /// answers nginx sent meanwhile are read, and a publish it handed back goes out again
-    /// without waiting for the next request. Never blocks.
-    func beforeIdle() {
+    /// Each second a worker waits without a request: the answers nginx sent meanwhile are
+    /// read, and a publish it handed back goes out again instead of waiting for the next
+    /// request. Never blocks.
+    func whileIdle() {
         livePublisher?.flush()
     }
 

@@ -34,10 +34,9 @@ enum BookingsController {
     /// one transaction, and each request gets the answer it would have had alone.
     static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
         guard let services = items.first?.1.services else { return [] }
-        var (attempts, outcomes) = VenueBatch.check(items, check)
-        while let store = attempts.first?.store {
-            let venue = attempts.filter { $0.store === store }
-            attempts.removeAll { $0.store === store }
+        let checked = VenueBatch.check(items, check)
+        var outcomes = checked.outcomes
+        for (store, venue) in VenueBatch.byStore(checked.passed, store: \.store) {
             let booked: [(index: Int, outcome: Result<Response, any Error>)]
             do {
                 // An instant (in-process) provider's charge takes no time and reaches nothing

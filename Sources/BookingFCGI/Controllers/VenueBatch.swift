@@ -16,6 +16,21 @@ enum VenueBatch {
         return (passed, outcomes)
     }
 
+    /// `items` grouped by venue store, in the order each store first appears; each group
+    /// keeps its items' order.
+    static func byStore<Item>(_ items: [Item], store: (Item) -> VenueStore) -> [(store: VenueStore, members: [Item])] {
+        var groups: [(store: VenueStore, members: [Item])] = []
+        for item in items {
+            let itemStore = store(item)
+            if let group = groups.firstIndex(where: { $0.store === itemStore }) {
+                groups[group].members.append(item)
+            } else {
+                groups.append((itemStore, [item]))
+            }
+        }
+        return groups
+    }
+
     /// Runs `operation` on every item, grouping the items of each venue store into one
     /// `VenueStore.batch` at `now`: each operation succeeds or fails on its own, as if alone,
     /// and the lock, the commit and the live message are paid once per venue. A batch that cannot commit fails all of
@@ -23,16 +38,7 @@ enum VenueBatch {
     static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore, now: Int,
                                  _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
         var results = [Result<Value, any Error>?](repeating: nil, count: items.count)
-        var groups: [(store: VenueStore, members: [Int])] = []
-        for (index, item) in items.enumerated() {
-            let itemStore = store(item)
-            if let group = groups.firstIndex(where: { $0.store === itemStore }) {
-                groups[group].members.append(index)
-            } else {
-                groups.append((itemStore, [index]))
-            }
-        }
-        for (groupStore, members) in groups {
+        for (groupStore, members) in byStore(Array(items.indices), store: { store(items[$0]) }) {
             guard members.count > 1 else {
                 results[members[0]] = Result { try operation(items[members[0]]) }
                 continue

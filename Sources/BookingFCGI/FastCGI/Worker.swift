@@ -54,14 +54,11 @@ struct Worker {
             exchanges.append((exchange, application.route(exchange.readRequest(maxBody: application.configuration.maxBodyBytes))))
         }
 
-        /// The next connection once none is waiting, after the work left for idle moments.
-        func waitForConnection() -> Int32? {
-            application.services.beforeIdle()
-            return listener.acceptNext()
-        }
-
         while shutdownRequested == 0 {
-            guard let first = listener.acceptWaiting() ?? waitForConnection() else { continue }
+            guard let first = listener.acceptNext() else {
+                application.services.whileIdle()  // a second without a request
+                continue
+            }
             take(first)
             // Take the waiting writes along, up to the first request that is not one of them:
             // it is answered on its own once the batch's answers are out, so a slow request
@@ -85,7 +82,8 @@ struct Worker {
     }
 
     /// Answers requests taken together: every response goes out before any connection is
-    /// closed (libfcgi's close waits for the web server to close its end).
+    /// closed (the close of a request whose body was refused unread is libfcgi's, which waits
+    /// for the web server to close its end).
     private func answer(_ exchanges: [(FastCGIExchange, RoutedRequest)]) {
         let responses = application.respond(toAll: exchanges.map(\.1))
         for ((exchange, routed), response) in zip(exchanges, responses) {

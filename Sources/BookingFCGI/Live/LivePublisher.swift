@@ -79,10 +79,9 @@ final class LivePublisher {
         while sent < requests.count {
             let n = requests[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else {
-                // Answers already on their way still count; whatever stays unanswered is lost.
+                // Answers already on their way still count; the connection's end hands the
+                // unanswered messages back (`readAnswers`).
                 readAnswers(waiting: true)
-                awaiting.forEach(failed)
-                awaiting.removeAll()
                 disconnect()
                 return false
             }

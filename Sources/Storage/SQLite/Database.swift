@@ -96,14 +96,14 @@ public final class Database {
         }
         // A process that never calls `checkpointIfDue` (a command, the auth database) still
         // keeps its WAL bounded.
-        if connection.walFrames >= 2 * checkpointFrames { checkpointUnderLock() }
+        if connection.walFrames >= 2 * checkpointFrames { checkpointToTheEnd() }
         return result
     }
 
     /// Checkpoints once the WAL has `checkpointFrames` frames. SQLite would do it inside a
     /// commit, keeping that commit's caller waiting; workers call this after answering.
     public func checkpointIfDue() {
-        if connection.walFrames >= checkpointFrames { checkpointUnderLock() }
+        if connection.walFrames >= checkpointFrames { checkpointToTheEnd() }
     }
 
     /// Runs `body` holding the write lock, so that the transactions it makes (`write`,
@@ -112,11 +112,25 @@ public final class Database {
     /// covers them all (before this returns). Only for work between the transactions that
     /// takes no time: every other writer of the file waits meanwhile.
     public func exclusively<T>(_ body: () throws -> T) throws -> T {
-        defer { if !lock.isHeld && flushDue { flushWAL() } }
+        defer {
+            if !lock.isHeld {
+                if flushDue { flushWAL() }
+                let actions = afterRelease
+                afterRelease.removeAll()
+                actions.forEach { $0() }
+            }
+        }
         return try lock.withLock(body)
     }
 
+    /// Runs `action` once the writes made so far are on disk and the lock is released: at
+    /// once, or when the running `exclusively` ends (e.g. publishing what they changed).
+    public func whenReleased(_ action: @escaping () -> Void) {
+        if lock.isHeld { afterRelease.append(action) } else { action() }
+    }
+
     private var flushDue = false
+    private var afterRelease: [() -> Void] = []
 
     private func flushWAL() {
         flushDue = false
@@ -132,7 +146,7 @@ public final class Database {
     /// added meanwhile: a checkpoint that copies every frame lets the next writer start the
     /// WAL over. (Run only outside the lock, under steady writes it never caught up and the
     /// WAL grew to hundreds of MB; run only under it, every writer waited for the whole copy.)
-    private func checkpointUnderLock() {
+    private func checkpointToTheEnd() {
         connection.checkpointPassively()
         try? lock.withLock { connection.checkpointPassively() }
     }

@@ -67,23 +67,13 @@ public final class VenueStore {
     /// write lock, with one flush (`Database.exclusively`). `onChange` hears of their
     /// changes once the lock is released and the commits are flushed.
     public func exclusively<T>(_ body: () throws -> T) throws -> T {
-        precondition(heldChanges == nil, "exclusively does not nest")
-        heldChanges = []
-        defer {
-            let changes = heldChanges ?? []
-            heldChanges = nil
-            announce(changes)
-        }
-        return try database.exclusively(body)
+        try database.exclusively(body)
     }
 
-    /// Changes committed inside `exclusively`, announced when it ends.
-    private var heldChanges: [LiveChange]?
-
-    /// Passes committed changes to `onChange`, outside the write lock.
+    /// Passes committed changes to `onChange` once they are on disk, outside the write lock.
     private func announce(_ changes: [LiveChange]) {
-        guard !changes.isEmpty else { return }
-        if heldChanges != nil { heldChanges! += changes } else { onChange?(changes) }
+        guard !changes.isEmpty, let onChange else { return }
+        database.whenReleased { onChange(changes) }
     }
 
     /// Notes seats and GA sections of `eventID` that the current transaction changes.
