@@ -10,7 +10,8 @@ let package = Package(
     ],
     dependencies: [
         // SHA-256 for session-token hashing and HMAC for CSRF tokens; BoringSSL-backed on Linux.
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Version 4 needs only FoundationEssentials (3.x pulled all of Foundation and ICU into every worker).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // C libraries from Debian, each behind a module map; never re-exported.

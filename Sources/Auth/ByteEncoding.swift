@@ -1,12 +1,12 @@
 /// Text encodings of bytes used by tokens and ids; small enough to keep Foundation out.
-enum ByteEncoding {
+public enum ByteEncoding {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     /// RFC 4648 base32, lower-cased: ids appear in URLs and logs, where lower case reads better.
     static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     /// Lower-case hexadecimal.
-    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+    public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         var out: [UInt8] = []
         for byte in bytes {
             out.append(hexDigits[Int(byte >> 4)])

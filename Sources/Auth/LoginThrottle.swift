@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// When a login attempt may be made, given recent failures. Policy only: the counters live
 /// in the auth database (shared by all workers), which also decides the window over which

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// The long-lived objects of one worker process, built once at start.

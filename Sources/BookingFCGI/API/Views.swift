@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// The JSON shapes of API.md, built from Storage records. Times are RFC 3339 UTC.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Storage
 
 /// `backup` and `restore`. A backup is a consistent snapshot of each live database made

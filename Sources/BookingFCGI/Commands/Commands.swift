@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Operator commands: `booking-fcgi <command>`. Each reads the same `BOOKING_*`
@@ -81,7 +81,7 @@ enum Commands {
                 throw ConfigurationError("\(owner) is not an organizer or admin")
             }
             let body = try JSON.decoder.decode(VenuesController.CreateBody.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-            guard let id = VenueID(body.id), TimeZone(identifier: body.timezone) != nil else { throw ConfigurationError("invalid venue id or timezone") }
+            guard let id = VenueID(body.id), TimeZoneDatabase.contains(body.timezone) else { throw ConfigurationError("invalid venue id or timezone") }
             let layout = try body.layout.layout()
             let store = try services.venues.create(id) { store in
                 try store.initialise(id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id, layout: layout, now: services.now())

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Demo venues, events and accounts for `make run`, created once (skipped when venues exist).

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Accounts: register, log in and out, who am I. Passwords are hashed with Argon2id inside

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Bookings: pay for a hold (or hold, pay and confirm in one call), read, list, cancel.

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Events of a venue: create, change and cancel (its owner, admin), read and list (anyone),
@@ -114,7 +114,7 @@ enum EventsController {
         let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
         // If-None-Match compares weakly (RFC 9110): nginx marks the tag W/ when it gzips the body.
         if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: {
-            let sentTag = $0.trimmingCharacters(in: .whitespaces)
+            let sentTag = $0.trimmingWhitespace
             return sentTag == tag.etag || sentTag == "W/" + tag.etag || sentTag == "*"
         }) {
             return Response(status: .notModified, headers: [("ETag", tag.etag), ("Cache-Control", "no-cache")])

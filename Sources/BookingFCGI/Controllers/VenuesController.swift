@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// `/api/venues`: create (organizer, admin), list and read (anyone).
@@ -19,9 +19,7 @@ enum VenuesController {
             throw APIError.unprocessable("a venue id is 1-63 characters of a-z, 0-9 and -, starting with a letter or digit",
                                          code: "invalid_venue_id", field: "id")
         }
-        // IANA names use a small alphabet; checking it first keeps NULs and paths away from Foundation.
-        guard body.timezone.utf8.count <= 64, body.timezone.utf8.allSatisfy(isTimezoneByte),
-              body.timezone.contains("/") || body.timezone == "UTC", TimeZone(identifier: body.timezone) != nil else {
+        guard TimeZoneDatabase.contains(body.timezone) else {
             throw APIError.unprocessable("timezone must be an IANA time zone such as Europe/Paris", field: "timezone")
         }
         let services = context.services
@@ -38,14 +36,6 @@ enum VenuesController {
     }
 
     /// Letters, digits and `_ + - /`: the characters of IANA zone names.
-    private static func isTimezoneByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"): true
-        default: false
-        }
-    }
-
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let page = try Page(request)
         let ids = try context.services.catalog.venueIDs(after: page.cursor?.first, ownerID: request.query["owner"], limit: page.limit + 1)

@@ -1,5 +1,5 @@
 import Auth
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// The waiting list: customers join for an event (or one section of it) and are emailed,

@@ -1,5 +1,5 @@
 import CFastCGI
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Adapts one libfcgi request to our `Request`/`Response` types.

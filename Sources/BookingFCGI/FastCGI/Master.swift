@@ -1,5 +1,5 @@
 import CFastCGI
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// The pool's master process: binds the FastCGI socket, spawns `workerCount` workers (each a

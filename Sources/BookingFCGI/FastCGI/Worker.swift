@@ -1,5 +1,5 @@
 import CFastCGI
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Set by SIGTERM/SIGINT; checked between requests.

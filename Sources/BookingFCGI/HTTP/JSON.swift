@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// The one JSON configuration of the API: camelCase keys, RFC 3339 UTC dates.

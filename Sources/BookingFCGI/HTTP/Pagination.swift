@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `?limit=` (default 20, max 100) and an opaque `?cursor=` (base64url of the sort key of the
 /// last item returned).
@@ -25,13 +25,13 @@ struct Page {
 
     static func cursor(_ parts: [String]) -> String {
         Data(parts.joined(separator: "\n").utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
     }
 }
 
 extension Data {
     init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var base64 = text.replacing("-", with: "+").replacing("_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         self.init(base64Encoded: base64)
     }

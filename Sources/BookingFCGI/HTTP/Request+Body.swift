@@ -1,14 +1,15 @@
-import Foundation
+import FoundationEssentials
 
 extension Request {
     /// Decodes the JSON body as `T`. 415 for another content type, 400 for malformed JSON
     /// or wrong types, naming the field.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard let contentType = header("content-type")?.lowercased(),
-              contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json"
+              contentType.split(separator: ";").first.map({ String($0).trimmingWhitespace }) == "application/json"
         else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
         }
+        guard JSONSyntax.isWellFormed(body) else { throw APIError(.badRequest, "invalid_body", "the body is not valid JSON") }
         do {
             return try JSON.decoder.decode(T.self, from: Data(body))
         } catch let error as DecodingError {
@@ -29,9 +30,9 @@ extension Request {
             return "\(parent == "body" ? "" : parent + ".")\(key.stringValue) is required"
         case .dataCorrupted(let context):
             guard context.codingPath.isEmpty else { return "\(path(context)): \(context.debugDescription)" }
-            // Foundation reports some bad values (1.5 for an integer, 1e400) without a path.
-            let wellFormed = (try? JSONSerialization.jsonObject(with: Data(body), options: .fragmentsAllowed)) != nil
-            return wellFormed ? "a value has the wrong type or is out of range: \(context.debugDescription)" : "the body is not valid JSON"
+            // The body is well-formed (checked first): JSONDecoder reports some bad values
+            // (1.5 for an integer, 1e400) without a path.
+            return "a value has the wrong type or is out of range"
         @unknown default: return "the body could not be read"
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Auth
 import Crypto
 import Storage
 
@@ -13,7 +14,7 @@ extension Request {
         var hasher = SHA256()
         hasher.update(data: Array("\(method) \(path)\n".utf8))
         hasher.update(data: body)
-        let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hash = ByteEncoding.hex(hasher.finalize())
         return IdempotencyKey(customerID: customerID, key: key, requestHash: hash)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Auth
 import Storage
 
@@ -81,8 +81,8 @@ extension Request {
         guard let header = header("cookie") else { return nil }
         for pair in header.split(separator: ";") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
-                return parts[1].trimmingCharacters(in: .whitespaces)
+            if parts.count == 2, parts[0].trimmingWhitespace == name {
+                return parts[1].trimmingWhitespace
             }
         }
         return nil

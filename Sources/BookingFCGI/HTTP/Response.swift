@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An HTTP status with its reason phrase.
 struct Status: Equatable, Sendable {

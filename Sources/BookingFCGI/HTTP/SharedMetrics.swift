@@ -1,5 +1,5 @@
 import CFastCGI
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Counters shared by every process of the pool: a file in the runtime directory that the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import Storage
 
@@ -159,7 +159,7 @@ final class LivePublisher {
                 guard let statusLine = lines.first, statusLine.hasPrefix("http/1."),
                       let status = Int(statusLine.dropFirst(9).prefix(3)) else { return .closed }
                 // Without a length the body ends with the connection: nothing more can be read.
-                guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil }).first
+                guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingWhitespace) : nil }).first
                 else { return .answer(status: status, keepAlive: false) }
                 if inbox.count >= headerEnd + length {
                     inbox.removeFirst(headerEnd + length)

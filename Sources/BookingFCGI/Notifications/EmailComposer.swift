@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Storage
 
 /// Turns an outbox message into the email its customer receives: booking confirmed or
@@ -63,12 +63,9 @@ struct EmailComposer {
                             messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date())
     }
 
+    /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone.
     static func format(_ seconds: Int, zone: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEEE d MMMM yyyy, HH:mm zzz"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds)))
+        TimeZoneDatabase.format(seconds, zone: zone, "%A %-d %B %Y, %H:%M %Z")
     }
 
     static func money(_ minor: Int, _ currency: String) -> String {
@@ -95,8 +92,8 @@ struct EmailComposer {
         return out
     }
 
+    /// A value of an outbox payload (a JSON object of strings, written by Storage).
     static func payloadValue(_ payload: String, _ key: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return nil }
-        return object[key] as? String
+        (try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)))?[key]
     }
 }

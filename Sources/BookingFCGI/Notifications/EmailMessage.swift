@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A MIME email with a plain-text and an HTML part. Header values are stripped of control
 /// characters and RFC 2047-encoded when not plain ASCII, so no data can inject headers.
@@ -54,11 +54,7 @@ struct EmailMessage {
     }
 
     static func rfc5322(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        TimeZoneDatabase.format(Int(date.timeIntervalSince1970), zone: "UTC", "%a, %d %b %Y %H:%M:%S +0000")
     }
 
     private static func base64Lines(_ text: String) -> [String] {

@@ -1,52 +1,107 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Sends mail through the system's `sendmail` interface, called exactly as DESIGN.md says:
 /// `sendmail -i -f <sender> -- <recipient>`, never `-t` (recipients are never read from
-/// headers), so nothing in a message can add a recipient.
+/// headers), so nothing in a message can add a recipient. sendmail is started with
+/// `posix_spawn` (Foundation's `Process` would bring all of Foundation into every worker).
 struct Mailer {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     let sendmailPath: String
     let sender: String
+    /// A hung MTA is stopped after this long, so it cannot stall every other notification.
+    var timeoutSeconds = 30
 
-    func send(to recipient: String, message: [UInt8]) throws {
+    func send(to recipient: String, message: [UInt8]) throws(Failure) {
         guard !recipient.hasPrefix("-"), recipient.contains("@"),
               recipient.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
             throw Failure(description: "refusing an unsafe recipient address")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sendmailPath)
-        process.arguments = ["-i", "-f", sender, "--", recipient]
         // The message is read from a file, not a pipe: if the notifier dies mid-message,
         // sendmail still reads all of it (through a pipe it would send a truncated mail).
         let input = try Self.unlinkedFile(holding: message)
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        try input.close()
-        // A hung MTA must not stall every other notification.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let detail = String(decoding: stderr.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(description: "sendmail exited with \(process.terminationStatus): \(detail)")
+        defer { close(input) }
+        var errors: [Int32] = [-1, -1]
+        guard pipe(&errors) == 0, fcntl(errors[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(errors[1], F_SETFD, FD_CLOEXEC) == 0 else { throw Failure(description: "cannot create a pipe: errno \(errno)") }
+        defer { close(errors[0]) }
+        let process: pid_t
+        do throws(Failure) {
+            process = try spawn(arguments: [sendmailPath, "-i", "-f", sender, "--", recipient], input: input, errors: errors[1])
+        } catch {
+            close(errors[1])
+            throw error
+        }
+        close(errors[1])
+        let (detail, status) = Self.wait(for: process, reading: errors[0], until: time(nil) + time_t(timeoutSeconds))
+        guard let status else {
+            kill(process, SIGKILL)
+            while waitpid(process, nil, 0) < 0 && errno == EINTR {}
+            throw Failure(description: "sendmail did not finish within \(timeoutSeconds) s")
+        }
+        let exitedNormally = status & 0x7F == 0, exitCode = (status >> 8) & 0xFF
+        guard exitedNormally, exitCode == 0 else {
+            let reason = exitedNormally ? "exited with \(exitCode)" : "was killed by signal \(status & 0x7F)"
+            throw Failure(description: "sendmail \(reason): " + String(decoding: detail.prefix(300), as: UTF8.self).trimmingWhitespace)
+        }
+    }
+
+    /// Starts `arguments[0]` with `input` as its stdin, stdout to /dev/null, stderr to `errors`.
+    private func spawn(arguments: [String], input: Int32, errors: Int32) throws(Failure) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var process: pid_t = 0
+        let rc = posix_spawn(&process, sendmailPath, &actions, nil, &argv, environ)
+        guard rc == 0 else { throw Failure(description: "cannot start \(sendmailPath): \(String(cString: strerror(rc)))") }
+        return process
+    }
+
+    /// Waits for `process` to exit, collecting what it writes on `pipe` (the first 64 KiB),
+    /// until `deadline`; the wait status, or nil when it is still running then. Its exit, not
+    /// the pipe's end, decides: an MTA's own children may keep stderr open.
+    private static func wait(for process: pid_t, reading pipe: Int32, until deadline: time_t) -> (output: [UInt8], status: Int32?) {
+        var output: [UInt8] = [], pipeOpen = true
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var status: Int32 = 0
+            let exited = waitpid(process, &status, WNOHANG) == process
+            // While it runs: up to 100 ms for output. Once it has exited: what is left.
+            repeat {
+                var ready = pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)
+                guard pipeOpen, poll(&ready, 1, exited ? 0 : 100) > 0 else { break }
+                let count = read(pipe, &buffer, buffer.count)
+                if count > 0, output.count < 65_536 { output += buffer.prefix(count) }
+                if count == 0 || (count < 0 && errno != EINTR) { pipeOpen = false }
+            } while exited
+            if exited { return (output, status) }
+            if time(nil) >= deadline { return (output, nil) }
+            if !pipeOpen { usleep(20_000) }
         }
     }
 
     /// A temporary file, already unlinked, holding `bytes`, positioned at its start.
-    private static func unlinkedFile(holding bytes: [UInt8]) throws -> FileHandle {
-        var template = Array((NSTemporaryDirectory() + "/booking-mail-XXXXXX").utf8CString)
+    private static func unlinkedFile(holding bytes: [UInt8]) throws(Failure) -> Int32 {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((directory + "/booking-mail-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw Failure(description: "cannot create a temporary file for the message: errno \(errno)") }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        try handle.write(contentsOf: Data(bytes))
-        try handle.seek(toOffset: 0)
-        return handle
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 || (count < 0 && errno == EINTR) else {
+                close(fd)
+                throw Failure(description: "cannot write the message to a temporary file: errno \(errno)")
+            }
+            written += max(count, 0)
+        }
+        lseek(fd, 0, SEEK_SET)
+        return fd
     }
 }

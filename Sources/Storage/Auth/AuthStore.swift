@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes) and
 /// the failed-login counters that every worker shares.

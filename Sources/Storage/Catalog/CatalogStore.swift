@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The cross-venue index (`catalog.sqlite`): the event list and each customer's bookings
 /// across venues. It is derived data: fed from each venue's outbox past a per-venue
@@ -99,8 +99,8 @@ public final class CatalogStore {
 
     /// Events by start time, filtered; `after` is the (startsAt, id) of the last one seen.
     public func events(query: String?, venueID: String?, from: Int?, to: Int?, after: (Int, String)?, limit: Int) throws -> [EventEntry] {
-        let pattern = query.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let pattern = query.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%")
+            .replacing("_", with: "\\_") + "%" }
         return try database.connection.prepare("""
             SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index
             WHERE (?1 IS NULL OR title LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR venue_id = ?2)

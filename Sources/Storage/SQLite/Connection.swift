@@ -1,5 +1,6 @@
 internal import CSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The durability of commits. `full` survives power loss (DESIGN.md rule 2); `normal`
 /// survives process crashes only and is an explicit opt-in.
@@ -124,7 +125,7 @@ public final class Connection {
 
     /// Bytes in the `-wal` file right now (0 when absent).
     public var walSize: Int {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
-        return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        var status = stat()
+        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A venue layout as an organizer describes it: sections of rows of seats, or GA sections.
 public struct Layout: Sendable, Equatable {
@@ -129,6 +129,13 @@ public enum TextRules {
     }
 }
 
-extension String {
-    var trimmingWhitespace: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+extension StringProtocol {
+    /// This text without leading and trailing white space (Unicode's White_Space: spaces,
+    /// tabs, line breaks).
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
 }

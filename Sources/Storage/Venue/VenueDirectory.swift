@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Maps venue ids to their database files (`<dir>/<id>.sqlite`) and keeps an LRU of open

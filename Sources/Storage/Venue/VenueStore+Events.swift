@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What an organizer sends to create an event.
 public struct EventDraft: Sendable {

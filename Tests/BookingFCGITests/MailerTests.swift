@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import BookingFCGI
+
+@Suite("Handing a message to sendmail")
+struct MailerTests {
+    /// A directory with a `sendmail` script running `body` (its arguments in "$@", the
+    /// message on stdin), removed afterwards.
+    private func withSendmail(_ body: String, _ test: (Mailer, URL) throws -> Void) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("sendmail")
+        try "#!/bin/sh\ncd '\(directory.path)'\n\(body)\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        try test(Mailer(sendmailPath: script.path, sender: "box@example.org"), directory)
+    }
+
+    @Test func passesTheEnvelopeAsArgumentsAndTheMessageOnStandardInput() throws {
+        try withSendmail(#"printf '%s\n' "$@" > args; cat > message"#) { mailer, directory in
+            let message = Array("Subject: hi\r\n\r\nhello\r\n".utf8)
+            try mailer.send(to: "ann@example.org", message: message)
+            let arguments = try String(contentsOf: directory.appendingPathComponent("args"), encoding: .utf8)
+            #expect(arguments == "-i\n-f\nbox@example.org\n--\nann@example.org\n")
+            #expect(try Array(Data(contentsOf: directory.appendingPathComponent("message"))) == message)
+        }
+    }
+
+    @Test func reportsTheExitStatusAndWhatSendmailSaid() throws {
+        try withSendmail("cat > /dev/null; echo '  mailbox unavailable  ' >&2; exit 75") { mailer, _ in
+            #expect { try mailer.send(to: "ann@example.org", message: [65]) } throws: { error in
+                "\(error)" == "sendmail exited with 75: mailbox unavailable"
+            }
+        }
+    }
+
+    @Test func stopsASendmailThatHangs() throws {
+        try withSendmail("exec sleep 30") { mailer, _ in
+            var quick = mailer
+            quick.timeoutSeconds = 1
+            let started = Date()
+            #expect { try quick.send(to: "ann@example.org", message: [65]) } throws: { error in
+                "\(error)" == "sendmail did not finish within 1 s"
+            }
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+
+    @Test func doesNotWaitForChildrenThatKeepItsOutputOpen() throws {
+        try withSendmail("cat > /dev/null; (sleep 5 &) ; exit 0") { mailer, _ in
+            let started = Date()
+            try mailer.send(to: "ann@example.org", message: [65])
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+
+    @Test(arguments: ["-oQ/tmp@x", "no-at-sign", "ann @example.org", "ann@example.org\nBcc: eve@example.org"])
+    func refusesAnUnsafeRecipient(recipient: String) throws {
+        try withSendmail("touch ran") { mailer, directory in
+            #expect(throws: Mailer.Failure.self) { try mailer.send(to: recipient, message: [65]) }
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("ran").path))
+        }
+    }
+
+    @Test func reportsASendmailThatCannotStart() {
+        let mailer = Mailer(sendmailPath: "/nonexistent/sendmail", sender: "box@example.org")
+        #expect(throws: Mailer.Failure.self) { try mailer.send(to: "ann@example.org", message: [65]) }
+    }
+}
