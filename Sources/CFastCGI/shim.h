@@ -40,3 +40,11 @@ static inline void booking_atomic_fence(void) {
 static inline int booking_signal_when_parent_dies(int signal) {
     return prctl(PR_SET_PDEATHSIG, signal);
 }
+
+// sendmail gets its three streams and nothing else the notifier has open, whether or not
+// that descriptor was opened with O_CLOEXEC (glibc 2.34; declared under _GNU_SOURCE only).
+#include <spawn.h>
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *, int);
+static inline int booking_spawn_close_from(posix_spawn_file_actions_t *actions, int fd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, fd);
+}

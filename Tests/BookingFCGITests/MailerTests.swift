@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import BookingFCGI
 
-@Suite("Handing a message to sendmail")
+@Suite("Handing a message to sendmail", .serialized)
 struct MailerTests {
     /// A directory with a `sendmail` script running `body` (its arguments in "$@", the
     /// message on stdin), removed afterwards.
@@ -11,8 +11,13 @@ struct MailerTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = directory.appendingPathComponent("sendmail")
-        try "#!/bin/sh\ncd '\(directory.path)'\n\(body)\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        // Written through a close-on-exec descriptor: a process another test starts meanwhile
+        // must not inherit it open for writing (exec would then fail with ETXTBSY).
+        let fd = open(script.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        #expect(fd >= 0)
+        let text = Array("#!/bin/sh\ncd '\(directory.path)'\n\(body)\n".utf8)
+        #expect(write(fd, text, text.count) == text.count)
+        close(fd)
         try test(Mailer(sendmailPath: script.path, sender: "box@example.org"), directory)
     }
 
@@ -23,6 +28,20 @@ struct MailerTests {
             let arguments = try String(contentsOf: directory.appendingPathComponent("args"), encoding: .utf8)
             #expect(arguments == "-i\n-f\nbox@example.org\n--\nann@example.org\n")
             #expect(try Array(Data(contentsOf: directory.appendingPathComponent("message"))) == message)
+        }
+    }
+
+    @Test func startsSendmailWithDefaultSignalsAndOnlyItsThreeStreams() throws {
+        signal(SIGPIPE, SIG_IGN)  // as the notifier does
+        try withSendmail(#"grep -E '^SigIgn' /proc/self/status > ignored; ls /proc/self/fd > fds; cat > /dev/null"#) { mailer, directory in
+            try mailer.send(to: "ann@example.org", message: [65])
+            let ignored = try String(contentsOf: directory.appendingPathComponent("ignored"), encoding: .utf8)
+            let mask = UInt64(ignored.split(separator: "\t").last!.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16)!
+            #expect(mask & (1 << (UInt64(SIGPIPE) - 1)) == 0)
+            #expect(mask & (1 << (UInt64(SIGTERM) - 1)) == 0)
+            // 0, 1, 2 and the one ls opens to list them.
+            let fds = try String(contentsOf: directory.appendingPathComponent("fds"), encoding: .utf8).split(separator: "\n")
+            #expect(fds.count == 4)
         }
     }
 

@@ -1,3 +1,4 @@
+import CFastCGI
 import FoundationEssentials
 import Glibc
 
@@ -54,10 +55,21 @@ struct Mailer {
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        booking_spawn_close_from(&actions, 3)
+        // The notifier ignores SIGPIPE; sendmail starts with every signal at its default.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var process: pid_t = 0
-        let rc = posix_spawn(&process, sendmailPath, &actions, nil, &argv, environ)
+        let rc = posix_spawn(&process, sendmailPath, &actions, &attributes, &argv, environ)
         guard rc == 0 else { throw Failure(description: "cannot start \(sendmailPath): \(String(cString: strerror(rc)))") }
         return process
     }
