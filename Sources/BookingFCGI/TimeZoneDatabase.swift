@@ -1,5 +1,5 @@
+import FoundationEssentials
 import Glibc
-import Synchronization
 
 /// IANA time zones, read from the system's tz database (`/usr/share/zoneinfo`, Debian's
 /// `tzdata`) through the C library. Foundation's named time zones need ICU, and importing
@@ -8,19 +8,33 @@ import Synchronization
 enum TimeZoneDatabase {
     static let directory = "/usr/share/zoneinfo"
 
-    /// Whether `identifier` names a zone in the database: `UTC` or an IANA name such as
-    /// `Europe/Paris` (letters, digits and `_+-` in components split by `/`, so no path leaves
-    /// the database) whose file is a compiled zone (TZif).
+    /// Whether `identifier` names a zone: `UTC` or an IANA name such as `Europe/Paris` that
+    /// the database lists (its `tzdata.zi`: zones and their links, not the `posix/` and
+    /// `right/` copies, which browsers do not know) and has compiled (a TZif file). The
+    /// name's alphabet is checked first, so no path leaves the database.
     static func contains(_ identifier: String) -> Bool {
         let components = identifier.split(separator: "/", omittingEmptySubsequences: false)
         guard identifier.utf8.count <= 64, identifier == "UTC" || components.count > 1,
-              components.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isNameByte) }) else { return false }
+              components.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isNameByte) }),
+              listedNames.contains(identifier) else { return false }
         let file = open(directory + "/" + identifier, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { return false }
         defer { close(file) }
         var magic = [UInt8](repeating: 0, count: 4)
         return read(file, &magic, 4) == 4 && magic == Array("TZif".utf8)
     }
+
+    /// Names of `Z` (zone) and `L` (link) lines of the database's `tzdata.zi`, read once.
+    private static let listedNames: Set<String> = {
+        guard let text = try? String(contentsOfFile: directory + "/tzdata.zi", encoding: .utf8) else { return [] }
+        var names: Set<String> = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, fields[0] == "Z" { names.insert(String(fields[1])) }
+            if fields.count >= 3, fields[0] == "L" { names.insert(String(fields[2])) }
+        }
+        return names
+    }()
 
     /// `seconds` since the epoch as local time in `zone` (UTC when the database lacks it),
     /// formatted by `strftime` in the C locale (English day and month names). A zone without
@@ -29,7 +43,7 @@ enum TimeZoneDatabase {
         let zone = contains(zone) ? zone : "UTC"
         // The C library reads the zone from the environment: one caller at a time, and the
         // process's own TZ put back.
-        return environmentLock.withLock { _ in
+        return ProcessEnvironment.lock.withLock { _ in
             let previous = getenv("TZ").map { String(cString: $0) }
             setenv("TZ", ":" + directory + "/" + zone, 1)
             tzset()
@@ -44,8 +58,6 @@ enum TimeZoneDatabase {
             return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
-
-    private static let environmentLock = Mutex(())
 
     /// The zone's abbreviation (CET, BST), or `UTC+04` where the database has only a number.
     private static func zoneName(_ local: tm) -> String {

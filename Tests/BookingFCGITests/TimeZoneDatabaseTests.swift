@@ -10,7 +10,7 @@ struct TimeZoneDatabaseTests {
     }
 
     @Test(arguments: ["", "Mars/Base", "Europe", "europe/paris/x", "GMT+1", "../../etc/passwd", "Europe/../Europe/Paris", "Europe//Paris",
-                      "/etc/passwd", "Europe/Paris\u{0}", "Europe/Paris/", "posixrules/x", String(repeating: "A/", count: 40) + "B", "Europe/ Paris"])
+                      "/etc/passwd", "Europe/Paris\u{0}", "Europe/Paris/", "posixrules/x", "posix/Europe/Paris", "right/Europe/Paris", "Factory", String(repeating: "A/", count: 40) + "B", "Europe/ Paris"])
     func refusesUnknownNamesAndPaths(name: String) {
         #expect(!TimeZoneDatabase.contains(name))
     }
@@ -36,12 +36,18 @@ struct TimeZoneDatabaseTests {
         #expect(TimeZoneDatabase.format(1_796_148_000, zone: "Mars/Base", "%H:%M %Z") == "18:00 UTC")
     }
 
+    @Test func knowsLinksToZones() {
+        #expect(TimeZoneDatabase.contains("US/Eastern"))
+        #expect(TimeZoneDatabase.contains("Asia/Calcutta"))
+    }
+
     @Test func leavesTheProcessZoneAsItWas() {
-        setenv("TZ", "Asia/Tokyo", 1)
+        func zone() -> String? { ProcessEnvironment.lock.withLock { _ in getenv("TZ").map { String(cString: $0) } } }
+        ProcessEnvironment.lock.withLock { _ in _ = setenv("TZ", "Asia/Tokyo", 1) }
         _ = TimeZoneDatabase.format(0, zone: "Europe/Paris", "%H")
-        #expect(String(cString: getenv("TZ")) == "Asia/Tokyo")
-        unsetenv("TZ")
+        #expect(zone() == "Asia/Tokyo")
+        ProcessEnvironment.lock.withLock { _ in _ = unsetenv("TZ") }
         _ = TimeZoneDatabase.format(0, zone: "Europe/Paris", "%H")
-        #expect(getenv("TZ") == nil)
+        #expect(zone() == nil)
     }
 }

@@ -656,12 +656,13 @@ def test_a_venue_id_that_is_not_a_slug_is_a_json_422_and_touches_no_file(stack, 
 
 
 @pytest.mark.parametrize("timezone", ["../../../../etc/localtime", "/etc/localtime", "Europe/../../../../etc/localtime",
-                                      "Europe/Paris\u0000", "Europe/Paris\u0000x", "Europe/" + "a" * 100])
+                                      "Europe/Paris\u0000", "Europe/Paris\u0000x", "Europe/" + "a" * 100,
+                                      "right/Europe/Paris", "posix/Europe/Paris"])
 def test_a_timezone_that_is_not_an_iana_name_is_a_json_422(stack, world, timezone):
-    """Foundation loads zones from files and caches them: neither a path nor a cached zone's name
-    with a NUL and junk after it may pass. Each try follows a request that loads Europe/Paris into
-    a worker's cache (its empty layout refuses it after the timezone check), so that the workers'
-    caches are warm."""
+    """Zones are files of the tz database: neither a path nor a known zone's name with a NUL and
+    junk after it may pass, nor the database's posix/ and right/ copies. Each try follows a
+    request with Europe/Paris (its empty layout refuses it after the timezone check), so that a
+    worker has just read the database."""
     def venue(timezone, sections):
         return {"id": "h-" + uuid.uuid4().hex[:10], "name": "Hostile", "timezone": timezone, "layout": {"sections": sections}}
     ga = [{"id": "floor", "name": "Floor", "kind": "ga", "capacity": 5}]

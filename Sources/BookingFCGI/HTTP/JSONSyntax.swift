@@ -5,8 +5,11 @@ enum JSONSyntax {
     /// Nesting deeper than this is refused (no request body needs it).
     static let maximumDepth = 64
 
+    /// Whether `bytes` are one JSON value in UTF-8, with white space around it (and a byte
+    /// order mark before it, which RFC 8259 lets a parser ignore).
     static func isWellFormed(_ bytes: [UInt8]) -> Bool {
         var scanner = Scanner(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
         scanner.skipWhitespace()
         guard scanner.value(depth: 0) else { return false }
         scanner.skipWhitespace()
@@ -74,6 +77,7 @@ enum JSONSyntax {
                 switch byte {
                 case UInt8(ascii: "\""): return true
                 case 0x00..<0x20: return false
+                case 0x80...: guard utf8Sequence(leading: byte) else { return false }
                 case UInt8(ascii: "\\"):
                     guard let escaped = current else { return false }
                     index += 1
@@ -92,6 +96,27 @@ enum JSONSyntax {
                 }
             }
             return false
+        }
+
+        /// The continuation bytes of a UTF-8 sequence whose first byte (`leading`) was
+        /// read: no overlong forms, surrogates or code points past U+10FFFF (RFC 3629).
+        private mutating func utf8Sequence(leading: UInt8) -> Bool {
+            let count: Int, lower: UInt8, upper: UInt8  // the second byte's range
+            switch leading {
+            case 0xC2...0xDF: (count, lower, upper) = (1, 0x80, 0xBF)
+            case 0xE0: (count, lower, upper) = (2, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (count, lower, upper) = (2, 0x80, 0xBF)
+            case 0xED: (count, lower, upper) = (2, 0x80, 0x9F)
+            case 0xF0: (count, lower, upper) = (3, 0x90, 0xBF)
+            case 0xF1...0xF3: (count, lower, upper) = (3, 0x80, 0xBF)
+            case 0xF4: (count, lower, upper) = (3, 0x80, 0x8F)
+            default: return false
+            }
+            for position in 0..<count {
+                guard let byte = current, position == 0 ? (lower...upper).contains(byte) : (0x80...0xBF).contains(byte) else { return false }
+                index += 1
+            }
+            return true
         }
 
         /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`

@@ -24,22 +24,22 @@ struct Mailer {
         let input = try Self.unlinkedFile(holding: message)
         defer { close(input) }
         var errors: [Int32] = [-1, -1]
-        guard pipe(&errors) == 0, fcntl(errors[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(errors[1], F_SETFD, FD_CLOEXEC) == 0 else { throw Failure(description: "cannot create a pipe: errno \(errno)") }
+        guard pipe(&errors) == 0 else { throw Failure(description: "cannot create a pipe: errno \(errno)") }
         defer { close(errors[0]) }
-        let process: pid_t
-        do throws(Failure) {
-            process = try spawn(arguments: [sendmailPath, "-i", "-f", sender, "--", recipient], input: input, errors: errors[1])
-        } catch {
-            close(errors[1])
-            throw error
+        let spawned = Result { () throws(Failure) in
+            try spawn(arguments: [sendmailPath, "-i", "-f", sender, "--", recipient], input: input, errors: errors[1])
         }
-        close(errors[1])
-        let (detail, status) = Self.wait(for: process, reading: errors[0], until: time(nil) + time_t(timeoutSeconds))
+        close(errors[1])  // the child has its copy; the pipe ends when the child's copies close
+        let process = try spawned.get()
+        let deadline = Self.monotonicSeconds() + Double(timeoutSeconds)
+        let (detail, status) = Self.wait(for: process, reading: errors[0], until: deadline)
         guard let status else {
-            kill(process, SIGKILL)
+            // sendmail leads its own process group: whatever it started goes too.
+            kill(-process, SIGKILL)
             while waitpid(process, nil, 0) < 0 && errno == EINTR {}
             throw Failure(description: "sendmail did not finish within \(timeoutSeconds) s")
         }
+        guard status != Self.statusLost else { throw Failure(description: "sendmail's exit status was lost (SIGCHLD ignored?)") }
         let exitedNormally = status & 0x7F == 0, exitCode = (status >> 8) & 0xFF
         guard exitedNormally, exitCode == 0 else {
             let reason = exitedNormally ? "exited with \(exitCode)" : "was killed by signal \(status & 0x7F)"
@@ -47,59 +47,82 @@ struct Mailer {
         }
     }
 
-    /// Starts `arguments[0]` with `input` as its stdin, stdout to /dev/null, stderr to `errors`.
+    /// Starts `arguments[0]` in a process group of its own, every signal at its default (the
+    /// notifier ignores SIGPIPE), with `input` as its stdin, stdout to /dev/null, stderr to
+    /// `errors`, and no other descriptor of ours.
     private func spawn(arguments: [String], input: Int32, errors: Int32) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, errors, 2)
-        booking_spawn_close_from(&actions, 3)
-        // The notifier ignores SIGPIPE; sendmail starts with every signal at its default.
         var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
         var all = sigset_t(), none = sigset_t()
         sigfillset(&all)
         sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let prepared = [
+            posix_spawn_file_actions_adddup2(&actions, input, 0),
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0),
+            posix_spawn_file_actions_adddup2(&actions, errors, 2),
+            booking_spawn_close_from(&actions, 3),
+            posix_spawnattr_setsigdefault(&attributes, &all),
+            posix_spawnattr_setsigmask(&attributes, &none),
+            posix_spawnattr_setpgroup(&attributes, 0),
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP)),
+        ]
+        if let failed = prepared.first(where: { $0 != 0 }) {
+            throw Failure(description: "cannot prepare to start sendmail: \(String(cString: strerror(failed)))")
+        }
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var process: pid_t = 0
-        let rc = posix_spawn(&process, sendmailPath, &actions, &attributes, &argv, environ)
+        let rc = ProcessEnvironment.lock.withLock { _ in posix_spawn(&process, sendmailPath, &actions, &attributes, &argv, environ) }
         guard rc == 0 else { throw Failure(description: "cannot start \(sendmailPath): \(String(cString: strerror(rc)))") }
         return process
     }
 
+    /// The wait status when `waitpid` could not give one.
+    private static let statusLost: Int32 = -1
+
     /// Waits for `process` to exit, collecting what it writes on `pipe` (the first 64 KiB),
     /// until `deadline`; the wait status, or nil when it is still running then. Its exit, not
     /// the pipe's end, decides: an MTA's own children may keep stderr open.
-    private static func wait(for process: pid_t, reading pipe: Int32, until deadline: time_t) -> (output: [UInt8], status: Int32?) {
+    private static func wait(for process: pid_t, reading pipe: Int32, until deadline: Double) -> (output: [UInt8], status: Int32?) {
         var output: [UInt8] = [], pipeOpen = true
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             var status: Int32 = 0
-            let exited = waitpid(process, &status, WNOHANG) == process
-            // While it runs: up to 100 ms for output. Once it has exited: what is left.
+            let waited = waitpid(process, &status, WNOHANG)
+            // -1 other than EINTR: already reaped (SIGCHLD ignored); nothing left to wait for.
+            let exited = waited == process || (waited < 0 && errno != EINTR)
+            // While it runs: up to 100 ms for output. Once it has exited: what is left, at
+            // most 64 KiB more (a child of it may go on writing).
+            var drained = 0
             repeat {
                 var ready = pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)
-                guard pipeOpen, poll(&ready, 1, exited ? 0 : 100) > 0 else { break }
+                guard pipeOpen, drained < 65_536, poll(&ready, 1, exited ? 0 : 100) > 0 else { break }
                 let count = read(pipe, &buffer, buffer.count)
                 if count > 0, output.count < 65_536 { output += buffer.prefix(count) }
                 if count == 0 || (count < 0 && errno != EINTR) { pipeOpen = false }
+                drained += max(count, 0)
             } while exited
-            if exited { return (output, status) }
-            if time(nil) >= deadline { return (output, nil) }
+            if exited { return (output, waited == process ? status : statusLost) }
+            if monotonicSeconds() >= deadline { return (output, nil) }
             if !pipeOpen { usleep(20_000) }
         }
     }
 
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     /// A temporary file, already unlinked, holding `bytes`, positioned at its start.
     private static func unlinkedFile(holding bytes: [UInt8]) throws(Failure) -> Int32 {
-        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let directory = ProcessEnvironment.lock.withLock { _ in getenv("TMPDIR").map { String(cString: $0) } } ?? "/tmp"
         var template = Array((directory + "/booking-mail-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw Failure(description: "cannot create a temporary file for the message: errno \(errno)") }

@@ -97,10 +97,21 @@ public final class CatalogStore {
             """).bind(event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0, event.currency).run()
     }
 
+    /// `text` for a LIKE pattern with `ESCAPE '\\'`: `\\`, `%` and `_` each escaped. By
+    /// scalar, not by character: `%` followed by a combining mark is one character but
+    /// still a wildcard to SQLite.
+    static func escapingLikeWildcards(_ text: String) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "%" || scalar == "_" { escaped.append("\\") }
+            escaped.append(scalar)
+        }
+        return String(escaped)
+    }
+
     /// Events by start time, filtered; `after` is the (startsAt, id) of the last one seen.
     public func events(query: String?, venueID: String?, from: Int?, to: Int?, after: (Int, String)?, limit: Int) throws -> [EventEntry] {
-        let pattern = query.map { "%" + $0.replacing("\\", with: "\\\\").replacing("%", with: "\\%")
-            .replacing("_", with: "\\_") + "%" }
+        let pattern = query.map { "%" + Self.escapingLikeWildcards($0) + "%" }
         return try database.connection.prepare("""
             SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index
             WHERE (?1 IS NULL OR title LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR venue_id = ?2)
