@@ -224,11 +224,12 @@ end
 """
 
 
-def wrk(url, seconds, script, threads=2, connections=CONNECTIONS):
+def wrk(url, seconds, script, threads=2, connections=None):
     """Runs wrk with a Lua script (LUA_COMMON prepended); returns rate, latencies and statuses."""
     fd, path = tempfile.mkstemp(suffix=".lua")
     os.write(fd, (LUA_COMMON % {"threads": threads} + script).encode())
     os.close(fd)
+    connections = connections or CONNECTIONS
     args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s", "-s", path]
     try:
         out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
@@ -512,11 +513,15 @@ def print_table(rows, notes, seconds):
 
 
 def main():
+    global CONNECTIONS  # read by every wrk scenario and the notes
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk scenario")
     parser.add_argument("--sync", choices=["FULL", "NORMAL", "both"], default="both")
     parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these scenarios (or groups)")
+    parser.add_argument("--connections", type=int, default=CONNECTIONS,
+                        help=f"wrk connections per scenario (default {CONNECTIONS}; more waiting clients make larger write batches)")
     args = parser.parse_args()
+    CONNECTIONS = args.connections
     scenarios = selected(args.only)
     syncs = ["FULL", "NORMAL"] if args.sync == "both" else [args.sync]
     rows, notes, ok = [], [], True

@@ -199,7 +199,8 @@ struct DatabaseTests {
         // pause on a thread while this one writes and checkpoints when due. A checkpoint run
         // only while commits landed never caught up, and the WAL grew with every write
         // (~160 MB here); one that ends under the write lock lets the WAL start over, so it
-        // peaks at the interval plus what the other writer added during the copy (6-11 MB).
+        // peaks at the interval plus what the other writer added during the copy (6-11 MB
+        // alone, 25 MB seen with the other suites running at once on 2 cores).
         let database = try Database(path: directory.file("busy.sqlite"), create: true, synchronous: .normal, checkpointFrames: 500)
         try Migrations(["CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"]).apply(to: database)
         final class Writer: @unchecked Sendable {
@@ -222,7 +223,7 @@ struct DatabaseTests {
             largest = max(largest, database.connection.walSize)
         }
         done.wait()
-        let bound = 10 * database.checkpointFrames * 4096
+        let bound = 20 * database.checkpointFrames * 4096
         #expect(largest < bound, "WAL reached \(largest) bytes")
     }
 
