@@ -100,7 +100,10 @@ while true; do
     status=0
     wait -n -p exited "${pids[@]}" "$notifier" 2>/dev/null || status=$?
     if [ "$exited" = "$notifier" ]; then
-        echo "the notifier exited; restarting it" >&2
+        # Ctrl-C reaches the notifier too, and it may stop before this script hears of it:
+        # stopped as asked means the stack is stopping; anything else is a crash.
+        case $status in 0|130|143) exit 0 ;; esac
+        echo "the notifier exited ($status); restarting it" >&2
         sleep 0.2
         start_notifier
         continue

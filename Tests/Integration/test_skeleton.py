@@ -121,6 +121,31 @@ def test_sigterm_stops_the_pool_and_removes_the_socket(private_stack):
     assert not os.path.exists(os.path.join(private_stack.run_dir, "fcgi.sock"))
 
 
+def test_ctrl_c_stops_every_process_quietly(private_stack):
+    """Ctrl-C sends SIGINT to the whole process group of `make run`: every process stops, the
+    script ends with status 0, and nothing is restarted or reported as a failure."""
+    pids = [private_stack.master_pid, private_stack.notifier_pid] + private_stack.worker_pids()
+    os.killpg(private_stack.process.pid, signal.SIGINT)
+    assert private_stack.process.wait(timeout=20) == 0
+    time.sleep(0.5)
+    log = private_stack.log_text()
+    assert "restarting" not in log and "stopping" not in log, log[-2000:]
+    assert [pid for pid in pids if os.path.exists(f"/proc/{pid}") and not is_zombie(pid)] == []
+
+
+def test_a_notifier_that_stopped_as_asked_stops_the_stack_instead_of_being_restarted(private_stack):
+    """The notifier may hear Ctrl-C before the script does: its orderly exit (status 0) means
+    the stack is stopping, not a crash to recover from (a crash restarts it:
+    test_notifications)."""
+    pids = [private_stack.master_pid] + private_stack.worker_pids()
+    os.kill(private_stack.notifier_pid, signal.SIGINT)
+    assert private_stack.process.wait(timeout=20) == 0
+    log = private_stack.log_text()
+    assert "restarting" not in log, log[-2000:]
+    time.sleep(0.5)
+    assert [pid for pid in pids if os.path.exists(f"/proc/{pid}") and not is_zombie(pid)] == []
+
+
 def test_workers_stop_when_the_master_is_killed(private_stack):
     workers = private_stack.worker_pids()
     assert len(workers) == 3
