@@ -99,18 +99,16 @@ while true; do
     exited=""
     status=0
     wait -n -p exited "${pids[@]}" "$notifier" 2>/dev/null || status=$?
+    # Ctrl-C reaches every process of the stack at once, and one may stop before this script
+    # hears of the signal: a process that stopped as asked (0, or the status of SIGINT or
+    # SIGTERM) means the stack is being stopped, not that it broke.
+    case $status in 0|130|143) exit 0 ;; esac
     if [ "$exited" = "$notifier" ]; then
-        # Ctrl-C reaches the notifier too, and it may stop before this script hears of it:
-        # stopped as asked means the stack is stopping; anything else is a crash.
-        case $status in 0|130|143) exit 0 ;; esac
         echo "the notifier exited ($status); restarting it" >&2
         sleep 0.2
         start_notifier
         continue
     fi
-    # Ctrl-C reaches every process of the stack at once: one that stopped as asked (0, or
-    # the status of SIGINT/SIGTERM) means the stack is being stopped, not that it broke.
-    case $status in 0|130|143) exit 0 ;; esac
     echo "a process of the stack exited ($status); stopping" >&2
     exit 1
 done

@@ -10,13 +10,10 @@ enum TimeZoneDatabase {
 
     /// Whether `identifier` names a zone: `UTC` or an IANA name such as `Europe/Paris` that
     /// the database lists (its `tzdata.zi`: zones and their links, not the `posix/` and
-    /// `right/` copies, which browsers do not know) and has compiled (a TZif file). The
-    /// name's alphabet is checked first, so no path leaves the database.
+    /// `right/` copies, which browsers do not know) and has compiled (a TZif file). Only a
+    /// listed name becomes a path, so no path leaves the database.
     static func contains(_ identifier: String) -> Bool {
-        let components = identifier.split(separator: "/", omittingEmptySubsequences: false)
-        guard identifier.utf8.count <= 64, identifier == "UTC" || components.count > 1,
-              components.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isNameByte) }),
-              listedNames.contains(identifier) else { return false }
+        guard identifier == "UTC" || identifier.contains("/"), listedNames.contains(identifier) else { return false }
         let file = open(directory + "/" + identifier, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { return false }
         defer { close(file) }
@@ -64,15 +61,5 @@ enum TimeZoneDatabase {
         let name = local.tm_zone.map { String(cString: $0) } ?? "UTC"
         guard let sign = name.first, sign == "+" || sign == "-" else { return name.replacing("%", with: "%%") }
         return "UTC" + name
-    }
-
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return true
-        default:
-            return false
-        }
     }
 }

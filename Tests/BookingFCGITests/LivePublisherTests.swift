@@ -97,6 +97,16 @@ struct LivePublisherTests {
                    ga: [.init(section: "floor", available: 7)])
     }
 
+    /// The start of each message the endpoint received (`{"version":N`), in order.
+    func versionsReceived(_ endpoint: FakePublisherEndpoint) -> [Substring] {
+        endpoint.requests.map { $0.body.split(separator: ",")[0] }
+    }
+
+    /// What `versionsReceived` gives for messages of `versions`, in order.
+    func messages(_ versions: ClosedRange<Int>) -> [Substring] {
+        versions.map { "{\"version\":\($0)" }
+    }
+
     func publisher(_ endpoint: FakePublisherEndpoint) throws -> (LivePublisher, SharedMetrics) {
         let metrics = try SharedMetrics(path: nil, routes: [])
         return (LivePublisher(socketPath: endpoint.path, log: Logger(component: "test"), metrics: metrics), metrics)
@@ -122,7 +132,7 @@ struct LivePublisherTests {
         publisher.flushAndWait()
         #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
         #expect(endpoint.requests.map(\.body).map { $0.contains("\"version\":") } == [true, true, true])
-        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == [#"{"version":1"#, #"{"version":2"#, #"{"version":3"#])
+        #expect(versionsReceived(endpoint) == messages(1...3))
         #expect(metrics.value(.livePublishFailures) == 0)
     }
 
@@ -133,7 +143,7 @@ struct LivePublisherTests {
         publisher.flush()
         publisher.publish(venue: venue, [change(6)])
         publisher.flushAndWait()
-        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...6).map { "{\"version\":\($0)" })
+        #expect(versionsReceived(endpoint) == messages(1...6))
         #expect(endpoint.requests.map(\.connection) == [1, 1, 2, 2, 3, 3])
         #expect(metrics.value(.livePublishFailures) == 0)
     }
@@ -150,7 +160,7 @@ struct LivePublisherTests {
         publisher.flush()
         endpoint.answering = true
         publisher.flushAndWait()
-        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...3).map { "{\"version\":\($0)" })
+        #expect(versionsReceived(endpoint) == messages(1...3))
         #expect(endpoint.requests.map(\.connection) == [1, 1, 1])
         #expect(metrics.value(.livePublishFailures) == 0)
     }
@@ -160,7 +170,7 @@ struct LivePublisherTests {
         let (publisher, metrics) = try publisher(endpoint)
         publisher.publish(venue: venue, (1...5).map(change))
         publisher.flushAndWait()
-        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...5).map { "{\"version\":\($0)" })
+        #expect(versionsReceived(endpoint) == messages(1...5))
         #expect(endpoint.requests.map(\.connection) == [1, 1, 1, 2, 2])
         #expect(metrics.value(.livePublishFailures) == 0)
     }
@@ -171,7 +181,7 @@ struct LivePublisherTests {
         publisher.publish(venue: venue, (1...3).map(change))
         publisher.flushAndWait()
         // 1 on the first connection; 2 and 3 again on the second, where only 2 is answered.
-        #expect(endpoint.requests.map { $0.body.split(separator: ",")[0] } == (1...2).map { "{\"version\":\($0)" })
+        #expect(versionsReceived(endpoint) == messages(1...2))
         #expect(metrics.value(.livePublishFailures) == 1)
     }
 

@@ -44,7 +44,8 @@ enum BookingsController {
                 // the second: no other commit comes between them, and one flush covers both.
                 // A provider that takes time is called with the lock released, as DESIGN.md
                 // describes; the charge is outside the transactions either way.
-                booked = services.payments.isInstant ? try store.exclusively { book(venue, services: services) } : book(venue, services: services)
+                booked = services.payments.isInstant ? try store.exclusively { book(venue, in: store, services: services) }
+                    : book(venue, in: store, services: services)
             } catch {
                 booked = venue.map { ($0.index, .failure(error)) }  // the lock could not be taken
             }
@@ -54,11 +55,11 @@ enum BookingsController {
     }
 
     /// The payment lifecycle of one venue's requests: each step for all of them at once.
-    private static func book(_ attempts: [Attempt], services: Services) -> [(index: Int, outcome: Result<Response, any Error>)] {
+    private static func book(_ attempts: [Attempt], in store: VenueStore, services: Services) -> [(index: Int, outcome: Result<Response, any Error>)] {
         var outcomes: [(index: Int, outcome: Result<Response, any Error>)] = []
         // 1. Hold the seats (or take the customer's hold) and record the payment.
         let (holdTTL, beganAt) = (services.configuration.holdTTL, services.now())
-        let began = VenueBatch.run(attempts, store: \.store, now: beganAt) { try begin($0, now: beganAt, holdTTL: holdTTL) }
+        let began = VenueBatch.run(attempts, in: store, now: beganAt) { try begin($0, now: beganAt, holdTTL: holdTTL) }
         var charges: [Charge] = []
         for (attempt, start) in zip(attempts, began) {
             switch start {
@@ -88,7 +89,7 @@ enum BookingsController {
 
         // 3. Confirm the charged payments and settle the declined ones.
         let settledAt = services.now()
-        let settled = VenueBatch.run(charges, store: \.attempt.store, now: settledAt) { try settle($0, now: settledAt) }
+        let settled = VenueBatch.run(charges, in: store, now: settledAt) { try settle($0, now: settledAt) }
         var booked = false
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import Storage
 
 /// `GET /api/metrics`: Prometheus text, summed over the whole pool (SharedMetrics), plus
@@ -14,9 +13,9 @@ enum MetricsController {
             let counts = try store.outboxCounts()
             pending += Double(counts["pending"] ?? 0)
             failed += Double(counts["failed"] ?? 0)
-            wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(fileSize(services.venues.filePath(id) + "-wal"))))
+            wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(Connection.walSize(ofDatabaseAt: services.venues.filePath(id)))))
         }
-        wal.append((labels: "database=\"auth\"", value: Double(fileSize(services.configuration.authDatabasePath + "-wal"))))
+        wal.append((labels: "database=\"auth\"", value: Double(Connection.walSize(ofDatabaseAt: services.configuration.authDatabasePath))))
         let text = services.metrics.render(gauges: [
             (name: "booking_outbox_pending", help: "Outbox messages waiting for delivery.", samples: [(labels: "", value: pending)]),
             (name: "booking_outbox_failed", help: "Outbox messages given up after the last attempt.", samples: [(labels: "", value: failed)]),
@@ -24,10 +23,5 @@ enum MetricsController {
         ])
         return Response(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
                         body: Array(text.utf8))
-    }
-
-    private static func fileSize(_ path: String) -> Int {
-        var status = stat()
-        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 }

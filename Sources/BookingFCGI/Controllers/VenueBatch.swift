@@ -31,26 +31,30 @@ enum VenueBatch {
         return groups
     }
 
-    /// Runs `operation` on every item, grouping the items of each venue store into one
-    /// `VenueStore.batch` at `now`: each operation succeeds or fails on its own, as if alone,
-    /// and the lock, the commit and the live message are paid once per venue. A batch that cannot commit fails all of
-    /// its items. Results come in the items' order.
+    /// Runs `operation` on every item, the items of each venue store together (`run(_:in:)`).
+    /// Results come in the items' order.
     static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore, now: Int,
                                  _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
         var results = [Result<Value, any Error>?](repeating: nil, count: items.count)
         for (groupStore, members) in byStore(Array(items.indices), store: { store(items[$0]) }) {
-            guard members.count > 1 else {
-                results[members[0]] = Result { try operation(items[members[0]]) }
-                continue
-            }
-            do {
-                try groupStore.batch(now: now) {
-                    for index in members { results[index] = Result { try operation(items[index]) } }
-                }
-            } catch {
-                for index in members { results[index] = .failure(error) }
-            }
+            let groupResults = run(members.map { items[$0] }, in: groupStore, now: now, operation)
+            for (index, result) in zip(members, groupResults) { results[index] = result }
         }
         return results.map { $0! }
+    }
+
+    /// Runs `operation` on every item of one venue store in one `VenueStore.batch` at `now`:
+    /// each operation succeeds or fails on its own, as if alone, and the lock, the commit and
+    /// the live message are paid once. A batch that cannot commit fails all of its items.
+    static func run<Item, Value>(_ items: [Item], in store: VenueStore, now: Int,
+                                 _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
+        guard items.count > 1 else { return items.map { item in Result { try operation(item) } } }
+        var results: [Result<Value, any Error>] = []
+        do {
+            try store.batch(now: now) { results = items.map { item in Result { try operation(item) } } }
+        } catch {
+            return items.map { _ in .failure(error) }
+        }
+        return results
     }
 }

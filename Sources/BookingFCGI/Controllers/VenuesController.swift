@@ -35,7 +35,6 @@ enum VenuesController {
         return try .json(["venue": VenueView(try store.venue(), sections: try store.sections(), seats: try store.seats())], status: .created)
     }
 
-    /// Letters, digits and `_ + - /`: the characters of IANA zone names.
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let page = try Page(request)
         let ids = try context.services.catalog.venueIDs(after: page.cursor?.first, ownerID: request.query["owner"], limit: page.limit + 1)

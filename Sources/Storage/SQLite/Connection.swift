@@ -124,7 +124,10 @@ public final class Connection {
     }
 
     /// Bytes in the `-wal` file right now (0 when absent).
-    public var walSize: Int {
+    public var walSize: Int { Self.walSize(ofDatabaseAt: path) }
+
+    /// Bytes in the `-wal` file of the database at `path`, open here or not (0 when absent).
+    public static func walSize(ofDatabaseAt path: String) -> Int {
         var status = stat()
         return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
     }

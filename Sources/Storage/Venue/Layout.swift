@@ -128,14 +128,3 @@ public enum TextRules {
         guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw .invalid("\(field) must not contain NUL", field: field) }
     }
 }
-
-extension StringProtocol {
-    /// This text without leading and trailing white space (Unicode's White_Space: spaces,
-    /// tabs, line breaks).
-    public var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-}
