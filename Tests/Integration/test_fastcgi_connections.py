@@ -51,3 +51,24 @@ def test_a_burst_of_mixed_requests_gets_whole_answers_and_no_upstream_error(priv
     with open(os.path.join(stack.run_dir, "nginx-error.log"), encoding="utf-8", errors="replace") as f:
         trouble = [line for line in f if any(word in line.lower() for word in UPSTREAM_TROUBLE)]
     assert trouble == [], "".join(trouble[:5])
+
+
+def test_a_5000_seat_map_arrives_whole_to_many_clients_at_once(stack):
+    # Bodies of 32 KB and more leave the worker in 64 KB records written straight to the
+    # connection (StdoutRecords), not through libfcgi's 8 KB buffer.
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer, rows=25, seats=200, ga=0)
+    event = make_event(organizer, venue, prices={"stalls": 4500})
+    url = stack.url(f"/api/venues/{venue}/events/{event}/seats")
+
+    def fetch(i):
+        encoding = "gzip" if i % 2 else "identity"
+        r = requests.get(url, headers={"Accept-Encoding": encoding}, timeout=30)
+        seats = r.json()["seats"]
+        return (r.status_code, r.headers.get("Content-Encoding"), len(seats), len({s["id"] for s in seats}), seats[-1]["number"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(fetch, range(64)))
+    assert set(answers) == {(200, None, 5000, 5000, 200), (200, "gzip", 5000, 5000, 200)}
+    head = requests.head(url, timeout=30)
+    assert head.status_code == 200 and head.content == b""

@@ -74,6 +74,15 @@ struct FastCGIExchange {
             }
         }
         guard !omitBody, !response.body.isEmpty else { return }
+        if response.body.count >= StdoutRecords.threshold {
+            // The head first, through libfcgi, so that the records go out in order.
+            guard FCGX_FFlush(out) == 0 else { return }
+            let written = response.body.withUnsafeBytes {
+                StdoutRecords.write($0, requestID: Int(request.pointee.requestId), to: request.pointee.ipcFd)
+            }
+            if !written { request.pointee.out.pointee.isClosed = 1 }  // nothing more to send on it
+            return
+        }
         response.body.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 _ = FCGX_PutStr($0, Int32(buffer.count), out)
