@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // SQL and files: connections, migrations, the venue and auth databases.
         .target(name: "Storage", dependencies: ["CSQLite"]),
@@ -27,11 +28,11 @@ let package = Package(
         // HTTP over FastCGI: the worker pool, routing, controllers, error mapping, the CLI.
         .executableTarget(
             name: "BookingFCGI",
-            dependencies: ["CFastCGI", "CQRencode", "Storage", "Auth", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CFastCGI", "CQRencode", "CZlib", "Storage", "Auth", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
-        .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "Storage", "Auth"]),
+        .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "CZlib", "Storage", "Auth"]),
     ]
 )

@@ -7,6 +7,7 @@ Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
   health          GET /api/health
   event-page      GET one event of the 5,000-seat arena
   seat-map        GET the arena's 5,000-seat map (full body, no gzip)
+  seat-map-gzip   the same as a browser asks for it (Accept-Encoding: gzip)
   seat-map-304    the same with If-None-Match (304)
   event-list      GET /api/events
   book-1-venue    one-call GA bookings on one venue
@@ -17,7 +18,7 @@ Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
                   thread, so each connection alternates); the rate is completed bookings/s
   contention      10,000 buyers (10,000 accounts) race for 100 seats over 1,000 connections
                   (a Python asyncio client); checks exactly 100 seats sold, none twice
-Group names: reads (the first five), bookings (the next four).
+Group names: reads (the first six), bookings (the next four).
 
 Bookings run at each --sync setting; reads and contention run once, at the first one.
 Contention runs on a stack of its own whose accounts are hashed with cheap Argon2
@@ -49,7 +50,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Integration"))
 from stack import Stack  # noqa: E402
 
-READS = ["health", "event-page", "seat-map", "seat-map-304", "event-list"]
+READS = ["health", "event-page", "seat-map", "seat-map-gzip", "seat-map-304", "event-list"]
 BOOKINGS = ["book-1-venue", "book-4-venues", "book-seated", "hold-then-book"]
 SCENARIOS = READS + BOOKINGS + ["contention"]
 GROUPS = {"reads": READS, "bookings": BOOKINGS}
@@ -160,6 +161,7 @@ end
 # makes wrk copy every 515 KB seat map into Lua.
 GET_LUA = """
 local etag = [[%(etag)s]]
+if [[%(encoding)s]] ~= "" then wrk.headers["Accept-Encoding"] = [[%(encoding)s]] end
 if etag ~= "" then
   wrk.headers["If-None-Match"] = etag
   response = function(status) count(status) end
@@ -259,9 +261,10 @@ def wrk(url, seconds, script, threads=2, connections=None):
 def read_scenario(stack, world, name, seconds):
     event_url = f"{stack.base}/api/venues/arena/events/{world['arena_event']}"
     url, etag = {"health": (stack.base + "/api/health", ""), "event-page": (event_url, ""),
-                 "seat-map": (event_url + "/seats", ""), "event-list": (stack.base + "/api/events", ""),
+                 "seat-map": (event_url + "/seats", ""), "seat-map-gzip": (event_url + "/seats", ""),
+                 "event-list": (stack.base + "/api/events", ""),
                  "seat-map-304": (event_url + "/seats", requests.get(event_url + "/seats").headers["ETag"])}[name]
-    return wrk(url, seconds, GET_LUA % {"etag": etag})
+    return wrk(url, seconds, GET_LUA % {"etag": etag, "encoding": "gzip" if name == "seat-map-gzip" else ""})
 
 
 def ga_bookings(stack, world, venues, seconds):
@@ -298,7 +301,7 @@ def booking_scenario(stack, world, name, seconds):
 
 
 LABELS = {"health": "health", "event-page": "event page", "seat-map": "seat map 5,000 seats (full)",
-          "seat-map-304": "seat map (304)", "event-list": "event list",
+          "seat-map-gzip": "seat map 5,000 seats (gzip)", "seat-map-304": "seat map (304)", "event-list": "event list",
           "book-1-venue": "bookings GA (one call, 1 venue)", "book-4-venues": "bookings GA (one call, 4 venues)",
           "book-seated": "bookings seated (one call, 1 seat)", "hold-then-book": "hold, then book (bookings/s)",
           "contention": "contention 10,000 -> 100 seats"}

@@ -128,6 +128,37 @@ def test_seat_map_etag_and_304(stack, world):
     assert changed.json()["version"] > r.json()["version"]
 
 
+def test_a_large_seat_map_is_gzipped_once_per_version_by_the_worker(stack):
+    # nginx compresses a body as it streams it out (chunked, no Content-Length); the worker's
+    # copy, made once per version, comes whole with its length.
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer, rows=20, seats=30, ga=0)
+    event = make_event(organizer, venue, prices={"stalls": 4500})
+    url = stack.url(f"/api/venues/{venue}/events/{event}/seats")
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.headers.get("Content-Encoding") is None and plain.headers["Vary"] == "Accept-Encoding"
+    assert len(plain.content) > 1024 and plain.headers["ETag"].startswith('"')
+
+    zipped = requests.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.headers["Vary"] == "Accept-Encoding"
+    assert int(zipped.headers["Content-Length"]) < len(plain.content) / 4
+    assert zipped.json() == plain.json()  # requests un-gzips once: nginx did not compress it again
+    assert zipped.headers["ETag"] == "W/" + plain.headers["ETag"]
+
+    refused = requests.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.headers.get("Content-Encoding") is None and refused.content == plain.content
+    head = requests.head(url, headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.headers["Content-Encoding"] == "gzip" and head.content == b""
+
+    # Either tag is the current version's: 304, until the map changes.
+    for tag in (plain.headers["ETag"], zipped.headers["ETag"]):
+        assert requests.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"}).status_code == 304
+    register(stack).post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-C-7"]})
+    changed = requests.get(url, headers={"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"})
+    assert changed.status_code == 200 and changed.headers["Content-Encoding"] == "gzip"
+    assert {s["id"]: s["state"] for s in changed.json()["seats"]}["stalls-C-7"] == "held"
+
+
 def test_visibility_of_other_peoples_holds_and_bookings(stack, world):
     venue, event = world["venue"], world["event"]
     owner, stranger = register(stack), register(stack)

@@ -123,8 +123,14 @@ enum EventsController {
             let map = try store.seatMap(eventID: eventID, now: now)
             return (SeatMapEncoder.encode(map), map.version)
         }
-        return Response(status: .ok, headers: [("Content-Type", "application/json; charset=utf-8"), ("ETag", tag.etag), ("Cache-Control", "no-cache")],
-                        body: body)
+        let headers = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache"), ("Vary", "Accept-Encoding")]
+        // Compressed once per version here rather than by nginx on every request (~2 ms for
+        // 5,000 seats); nginx leaves a body that has a Content-Encoding alone. The tag is weak,
+        // as nginx makes it when it compresses: the bytes differ from the plain body's.
+        if request.acceptsGzip, let gzipped = context.services.seatMaps.gzippedBody(for: tag.key, etag: tag.etag) {
+            return Response(status: .ok, headers: headers + [("Content-Encoding", "gzip"), ("ETag", "W/" + tag.etag)], body: gzipped)
+        }
+        return Response(status: .ok, headers: headers + [("ETag", tag.etag)], body: body)
     }
 
     static func stats(_ request: Request, _ context: inout RequestContext) throws -> Response {
