@@ -45,7 +45,7 @@ struct Configuration: Sendable {
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
-        var reader = EnvironmentReader(environment: environment)
+        let reader = EnvironmentReader(environment: environment)
         dataDirectory = reader.string("BOOKING_DATA_DIR") ?? dataDirectory
         socketPath = reader.string("BOOKING_SOCKET") ?? socketPath
         socketMode = mode_t(try reader.octal("BOOKING_SOCKET_MODE") ?? Int(socketMode))

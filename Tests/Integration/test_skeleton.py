@@ -63,6 +63,17 @@ def test_head_answers_without_body(stack):
     assert r.content == b""
 
 
+def test_head_gives_the_length_a_get_would_have_and_the_connection_stays_usable(stack):
+    # RFC 9110, 8.6: a Content-Length in a HEAD answer must be the length GET would send
+    # (it was 0). nginx does not wait for a body for HEAD, however long the answer says it is.
+    with requests.Session() as session:
+        for path in ("/api/health", "/api/events", "/api/events?limit=1"):
+            head = session.head(stack.url(path), headers={"Accept-Encoding": "identity"})
+            get = session.get(stack.url(path), headers={"Accept-Encoding": "identity"})
+            assert head.status_code == get.status_code == 200 and head.content == b""
+            assert int(head.headers["Content-Length"]) == len(get.content) > 0
+
+
 def test_static_index_is_served(stack):
     r = requests.get(stack.url("/"))
     assert r.status_code == 200

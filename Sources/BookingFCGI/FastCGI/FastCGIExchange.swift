@@ -61,10 +61,12 @@ struct FastCGIExchange {
 
     /// Writes a CGI-style response (the `Status:` header, then headers, then the body).
     /// `FCGX_FPrintF` is variadic and not callable from Swift, so everything goes through `FCGX_PutStr`.
+    /// With `omitBody` (HEAD) the Content-Length is still the body's, as RFC 9110 requires of
+    /// a HEAD answer that has one; nginx does not wait for a body after a HEAD.
     func write(_ response: Response, omitBody: Bool) {
         var head = "Status: \(response.status.code) \(response.status.reason)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(omitBody ? 0 : response.body.count)\r\n"
+        head += "Content-Length: \(response.body.count)\r\n"
         head += "\r\n"
         let out = request.pointee.out
         var headBytes = Array(head.utf8)
