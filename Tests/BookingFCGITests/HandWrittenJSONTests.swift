@@ -39,4 +39,19 @@ struct HandWrittenJSONTests {
             #expect(try parsed(HandWrittenJSON.hold(HoldView(hold))) == encoded(["hold": HoldView(hold)]))
         }
     }
+
+    @Test func aPageOfEventsIsWrittenAsTheEncoderWouldWriteIt() throws {
+        let events = [
+            EventSummaryView(id: "e_1", venueId: "arena", title: "Show", startsAt: Date(timeIntervalSince1970: 1_800_000_000),
+                             status: "scheduled", minPrice: 4500, currency: "EUR", available: 5000),
+            EventSummaryView(id: Self.hostile, venueId: Self.hostile, title: Self.hostile, startsAt: Date(timeIntervalSince1970: 0),
+                             status: "cancelled", minPrice: 0, currency: Self.hostile, available: 0),
+        ]
+        for (page, cursor) in [(events, Optional("1800000000~e_1")), (events, Self.hostile), ([], nil)] {
+            #expect(try parsed(HandWrittenJSON.events(page, nextCursor: cursor))
+                == encoded(PageBody(name: "events", items: page, nextCursor: cursor)))
+        }
+        // The encoder writes a missing cursor as null, not leaving it out; so does the hand.
+        #expect(String(decoding: HandWrittenJSON.events([], nextCursor: nil), as: UTF8.self) == #"{"events":[],"nextCursor":null}"#)
+    }
 }

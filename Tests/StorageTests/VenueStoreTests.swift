@@ -54,6 +54,22 @@ struct HoldTests {
         #expect(bobs.seats == ["stalls-A-1"])
     }
 
+    @Test func theFreePlacesOfSeveralEventsAreCountedAsEachAloneWouldBe() throws {
+        let venue = try VenueFixture()
+        let second = try venue.store.createEvent(id: "e_2", draft: EventDraft(title: "Matinee", startsAt: venue.now + 3600, currency: "EUR",
+                                                                             prices: ["stalls": 3000, "floor": 1000], maxPerCustomer: 10),
+                                                 now: venue.now).id
+        _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"], ga: [GAQuantity(sectionID: "floor", quantity: 1)]))
+        try venue.hold("bob", seats: ["stalls-B-1"], ttl: 60)  // free again a minute later
+        let places = try venue.store.availablePlaces(eventIDs: [venue.eventID, second], now: venue.now)
+        #expect(places == [venue.eventID: 10 + 3 - 4, second: 13])
+        #expect(try venue.store.availablePlaces(eventIDs: [venue.eventID], now: venue.now + 60) == [venue.eventID: 10 + 3 - 3])
+        for eventID in [venue.eventID, second] {
+            let alone = try venue.store.availability(eventID: eventID, now: venue.now).reduce(0) { $0 + $1.available }
+            #expect(places[eventID] == alone)
+        }
+    }
+
     @Test func releasingAHoldFreesItsSeatsAndOnlyItsOwnerMayDoIt() throws {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 1)])
@@ -318,7 +334,7 @@ struct LiveChangeTests {
         venue.store.onChange = { heard += $0 }
         let start = try venue.store.event(venue.eventID).version
         try venue.store.exclusively {
-            try venue.store.batch(now: venue.now) { try venue.hold("alice", seats: ["stalls-A-1"]) }
+            _ = try venue.store.batch(now: venue.now) { try venue.hold("alice", seats: ["stalls-A-1"]) }
             try venue.hold("bob", seats: ["stalls-A-2"])
             #expect(heard.isEmpty, "nothing is published while the lock is held")
         }

@@ -92,18 +92,20 @@ enum EventsController {
         let from = try request.timeParameter("from") ?? now
         let entries = try services.catalog.events(query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
                                                   from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
-        var events: [EventSummaryView] = []
-        for entry in entries.prefix(page.limit) {
-            var available = 0
-            if let venueID = VenueID(entry.venueID), let store = try services.venues.store(venueID), entry.status == "scheduled" {
-                available = try store.availability(eventID: entry.eventID, now: now).reduce(0) { $0 + $1.available }
-            }
-            events.append(EventSummaryView(id: entry.eventID, venueId: entry.venueID, title: entry.title,
-                                           startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status,
-                                           minPrice: entry.minPrice, currency: entry.currency, available: available))
+        let listed = entries.prefix(page.limit)
+        // Each venue is asked once, for all of its scheduled events on the page.
+        var available: [String: Int] = [:]
+        for (venue, venueEntries) in Dictionary(grouping: listed.filter { $0.status == "scheduled" }, by: \.venueID) {
+            guard let venueID = VenueID(venue), let store = try services.venues.store(venueID) else { continue }
+            available.merge(try store.availablePlaces(eventIDs: venueEntries.map(\.eventID), now: now)) { $1 }
+        }
+        let events = listed.map { entry in
+            EventSummaryView(id: entry.eventID, venueId: entry.venueID, title: entry.title,
+                             startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status,
+                             minPrice: entry.minPrice, currency: entry.currency, available: available[entry.eventID] ?? 0)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
-        return try .json(PageBody(name: "events", items: events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
+        return .json(bytes: HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
     }
 
     /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,

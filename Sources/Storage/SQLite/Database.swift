@@ -178,8 +178,8 @@ public final class Database {
 
     /// Runs `body` in a read transaction: one consistent snapshot for several queries.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try connection.execute("BEGIN DEFERRED")
-        defer { try? connection.execute("COMMIT") }
+        try connection.prepare("BEGIN DEFERRED").run()  // prepared once, as in `transaction`
+        defer { try? connection.prepare("COMMIT").run() }
         return try body(connection)
     }
 }
