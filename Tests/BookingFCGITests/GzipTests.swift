@@ -53,6 +53,8 @@ struct AcceptEncodingTests {
         ("", false), ("identity", false), ("br, deflate", false), ("gzip;q=0", false), ("gzip;q=0.000", false),
         ("*, gzip;q=0", false), ("*;q=0", false), ("gzip;q=2", false), ("gzip;q=abc", false), ("gzip;q=0.0001", false),
         ("gzip;q=-1", false), ("gzip;q=nan", false), ("gzipped", false),
+        // Listed twice: the first listing counts, as in nginx (which compresses otherwise).
+        ("gzip;q=0.5, gzip;q=0", true), ("gzip;q=0, gzip", false), ("*;q=0, *, gzip;q=0", false),
     ])
     func decides(header: String, accepted: Bool) {
         let request = Request(params: ["HTTP_ACCEPT_ENCODING": header], body: [])

@@ -150,9 +150,12 @@ def test_a_large_seat_map_is_gzipped_once_per_version_by_the_worker(stack):
     head = requests.head(url, headers={"Accept-Encoding": "gzip"})
     assert head.status_code == 200 and head.headers["Content-Encoding"] == "gzip" and head.content == b""
 
-    # Either tag is the current version's: 304, until the map changes.
+    # Either tag is the current version's: 304, naming the tag the client holds, until the
+    # map changes. A 304 has no Content-Length (it would have to be the 200's).
     for tag in (plain.headers["ETag"], zipped.headers["ETag"]):
-        assert requests.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"}).status_code == 304
+        same = requests.get(url, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"})
+        assert same.status_code == 304 and same.headers["ETag"] == tag and same.headers["Vary"] == "Accept-Encoding"
+        assert "Content-Length" not in same.headers
     register(stack).post(f"/api/venues/{venue}/events/{event}/holds", json={"seats": ["stalls-C-7"]})
     changed = requests.get(url, headers={"If-None-Match": zipped.headers["ETag"], "Accept-Encoding": "gzip"})
     assert changed.status_code == 200 and changed.headers["Content-Encoding"] == "gzip"
@@ -206,6 +209,27 @@ def test_event_list_search_filters_and_pagination(stack):
     assert requests.get(stack.url("/api/events"), params={"venue": venue, "q": tag}).json()["events"]
     assert requests.get(stack.url("/api/events"), params={"limit": 0}).status_code == 400
     assert requests.get(stack.url("/api/events"), params={"cursor": "!!!"}).status_code == 400
+
+
+def test_the_event_list_counts_free_places_per_event_across_venues(stack):
+    # Each venue is asked once per page for all of its events; every count is its own.
+    organizer = register(stack, role="organizer")
+    first, second = make_venue(organizer), make_venue(organizer, rows=1, seats=4, ga=0)
+    tag = uuid.uuid4().hex[:8]
+    busy = make_event(organizer, first, title=f"Fair {tag} busy")
+    quiet = make_event(organizer, first, title=f"Fair {tag} quiet")
+    small = make_event(organizer, second, title=f"Fair {tag} small", prices={"stalls": 1000})
+    called_off = make_event(organizer, second, title=f"Fair {tag} called off", prices={"stalls": 1000})
+    customer = register(stack)
+    r = customer.post(f"/api/venues/{first}/bookings", json={"eventId": busy, "seats": ["stalls-A-1", "stalls-A-2"],
+                                                          "ga": [{"section": "floor", "quantity": 1}], "payment": {"method": "test"}})
+    assert r.status_code == 201
+    assert customer.post(f"/api/venues/{second}/events/{small}/holds", json={"seats": ["stalls-A-1"]}).status_code == 201
+    assert organizer.post(f"/api/venues/{second}/events/{called_off}/cancel").status_code == 200
+    listed = requests.get(stack.url("/api/events"), params={"q": tag}).json()["events"]
+    available = {e["id"]: (e["available"], e["status"]) for e in listed}
+    assert available == {busy: (13 - 3, "scheduled"), quiet: (13, "scheduled"), small: (4 - 1, "scheduled"),
+                         called_off: (0, "cancelled")}
 
 
 def test_changing_and_cancelling_an_event(stack):

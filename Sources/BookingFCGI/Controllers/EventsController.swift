@@ -114,12 +114,12 @@ enum EventsController {
         let (id, store) = try context.services.venueStore(context.parameter("venueId"))
         let eventID = context.parameter("eventId"), now = context.services.now()
         let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
-        // If-None-Match compares weakly (RFC 9110): nginx marks the tag W/ when it gzips the body.
-        if let sent = request.header("if-none-match"), sent.split(separator: ",").contains(where: {
-            let sentTag = $0.trimmingWhitespace
-            return sentTag == tag.etag || sentTag == "W/" + tag.etag || sentTag == "*"
-        }) {
-            return Response(status: .notModified, headers: [("ETag", tag.etag), ("Cache-Control", "no-cache")])
+        // If-None-Match compares weakly (RFC 9110): the gzip answer's tag is weak. The 304
+        // names the tag that matched, the one of the answer the client holds (plain or gzip).
+        if let sent = request.header("if-none-match"), let matched = sent.split(separator: ",").lazy.map(\.trimmingWhitespace)
+            .first(where: { $0 == tag.etag || $0 == "W/" + tag.etag || $0 == "*" }) {
+            return Response(status: .notModified, headers: [("ETag", matched == "*" ? tag.etag : matched), ("Cache-Control", "no-cache"),
+                                                            ("Vary", "Accept-Encoding")])
         }
         let body = try cachedBody(\.seatMaps, tag, context.services) {
             let map = try store.seatMap(eventID: eventID, now: now)

@@ -59,14 +59,18 @@ struct FastCGIExchange {
         FCGX_FClose(request.pointee.out)
     }
 
-    /// Writes a CGI-style response (the `Status:` header, then headers, then the body).
-    /// `FCGX_FPrintF` is variadic and not callable from Swift, so everything goes through `FCGX_PutStr`.
-    /// With `omitBody` (HEAD) the Content-Length is still the body's, as RFC 9110 requires of
-    /// a HEAD answer that has one; nginx does not wait for a body after a HEAD.
+    /// Writes a CGI-style response (the `Status:` header, then headers, then the body): the
+    /// head through libfcgi's `FCGX_PutStr` (`FCGX_FPrintF` is variadic, not callable from
+    /// Swift), a large body as `StdoutRecords`. With `omitBody` (HEAD) the Content-Length is
+    /// still the body's, as RFC 9110 (8.6) requires of a HEAD answer that has one; nginx does
+    /// not wait for a body after a HEAD. A 204 or 304 has none (8.6 forbids it on a 204, and
+    /// on a 304 it would have to be the length of the 200).
     func write(_ response: Response, omitBody: Bool) {
         var head = "Status: \(response.status.code) \(response.status.reason)\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(response.body.count)\r\n"
+        if response.status != .noContent && response.status != .notModified {
+            head += "Content-Length: \(response.body.count)\r\n"
+        }
         head += "\r\n"
         let out = request.pointee.out
         var headBytes = Array(head.utf8)
@@ -82,7 +86,9 @@ struct FastCGIExchange {
             let written = response.body.withUnsafeBytes {
                 StdoutRecords.write($0, requestID: Int(request.pointee.requestId), to: request.pointee.ipcFd)
             }
-            if !written { request.pointee.out.pointee.isClosed = 1 }  // nothing more to send on it
+            // A connection that failed midway must carry nothing more: libfcgi's closing
+            // records would be read as part of the body.
+            if !written { shutdown(request.pointee.ipcFd, Int32(SHUT_RDWR)) }
             return
         }
         response.body.withUnsafeBufferPointer { buffer in

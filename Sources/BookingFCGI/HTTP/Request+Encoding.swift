@@ -2,7 +2,8 @@ import Storage
 
 extension Request {
     /// Whether the client takes a gzip body (RFC 9110, 12.5.3): `gzip` (or `x-gzip`) listed
-    /// with a weight above 0, or else `*` with one. A malformed weight counts as a refusal.
+    /// with a weight above 0, or else `*` with one. A malformed weight counts as a refusal;
+    /// a coding listed twice counts as first listed, as nginx's gzip reads it.
     var acceptsGzip: Bool {
         guard let header = header("accept-encoding") else { return false }
         var gzip: Bool?, anyCoding: Bool?
@@ -16,8 +17,8 @@ extension Request {
                 weight = Self.qvalue(pair[1].trimmingWhitespace) ?? 0
             }
             switch coding {
-            case "gzip", "x-gzip": gzip = weight > 0
-            case "*": anyCoding = weight > 0
+            case "gzip", "x-gzip": gzip = gzip ?? (weight > 0)
+            case "*": anyCoding = anyCoding ?? (weight > 0)
             default: break
             }
         }
