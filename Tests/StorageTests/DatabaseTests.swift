@@ -220,7 +220,7 @@ struct DatabaseTests {
         for row in 0..<3000 {
             try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("mine-\(row)-" + String(repeating: "y", count: 3000)).run() }
             database.checkpointIfDue()
-            largest = max(largest, database.connection.walSize)
+            largest = max(largest, Connection.walSize(ofDatabaseAt: database.connection.path))
         }
         done.wait()
         let bound = 20 * database.checkpointFrames * 4096

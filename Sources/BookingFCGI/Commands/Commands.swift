@@ -80,9 +80,9 @@ enum Commands {
             guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != Role.customer.rawValue else {
                 throw ConfigurationError("\(owner) is not an organizer or admin")
             }
-            let text = try Data(contentsOf: URL(fileURLWithPath: file))
-            guard JSONSyntax.isWellFormed(Array(text)) else { throw ConfigurationError("\(file) is not valid JSON") }
-            let body = try JSON.decoder.decode(VenuesController.CreateBody.self, from: text)
+            let body: VenuesController.CreateBody
+            do { body = try JSON.decode(VenuesController.CreateBody.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: file)))) }
+            catch is JSON.Malformed { throw ConfigurationError("\(file) is not valid JSON") }
             guard let id = VenueID(body.id), TimeZoneDatabase.contains(body.timezone) else { throw ConfigurationError("invalid venue id or timezone") }
             let layout = try body.layout.layout()
             let store = try services.venues.create(id) { store in

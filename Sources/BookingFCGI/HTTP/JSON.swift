@@ -25,6 +25,17 @@ enum JSON {
         }
         return decoder
     }()
+
+    /// Text that is not one RFC 8259 JSON value.
+    struct Malformed: Error {}
+
+    /// `bytes` decoded as `T` once they are known to be JSON: JSONDecoder alone takes
+    /// `{"a": 1,}`, and reports a malformed text like a well-formed value out of range.
+    /// Throws `Malformed`, or the decoder's `DecodingError` for a value of the wrong shape.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        guard JSONSyntax.isWellFormed(bytes) else { throw Malformed() }
+        return try decoder.decode(T.self, from: Data(bytes))
+    }
 }
 
 /// RFC 3339 times in UTC, with or without fractional seconds on input.

@@ -9,9 +9,10 @@ extension Request {
         else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
         }
-        guard JSONSyntax.isWellFormed(body) else { throw APIError(.badRequest, "invalid_body", "the body is not valid JSON") }
         do {
-            return try JSON.decoder.decode(T.self, from: Data(body))
+            return try JSON.decode(T.self, from: body)
+        } catch is JSON.Malformed {
+            throw APIError(.badRequest, "invalid_body", "the body is not valid JSON")
         } catch let error as DecodingError {
             throw APIError(.badRequest, "invalid_body", Self.describe(error, body: body))
         }

@@ -94,6 +94,6 @@ struct EmailComposer {
 
     /// A value of an outbox payload (a JSON object of strings, written by Storage).
     static func payloadValue(_ payload: String, _ key: String) -> String? {
-        (try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)))?[key]
+        (try? JSON.decoder.decode([String: String].self, from: Data(payload.utf8)))?[key]
     }
 }

@@ -1,4 +1,5 @@
 import CFastCGI
+import Dispatch
 import FoundationEssentials
 import Glibc
 
@@ -31,7 +32,7 @@ struct Mailer {
         }
         close(errors[1])  // the child has its copy; the pipe ends when the child's copies close
         let process = try spawned.get()
-        let deadline = Self.monotonicSeconds() + Double(timeoutSeconds)
+        let deadline = DispatchTime.now() + .seconds(timeoutSeconds)
         let (detail, status) = Self.wait(for: process, reading: errors[0], until: deadline)
         guard let status else {
             // sendmail leads its own process group: whatever it started goes too.
@@ -89,7 +90,7 @@ struct Mailer {
     /// Waits for `process` to exit, collecting what it writes on `pipe` (the first 64 KiB),
     /// until `deadline`; the wait status, or nil when it is still running then. Its exit, not
     /// the pipe's end, decides: an MTA's own children may keep stderr open.
-    private static func wait(for process: pid_t, reading pipe: Int32, until deadline: Double) -> (output: [UInt8], status: Int32?) {
+    private static func wait(for process: pid_t, reading pipe: Int32, until deadline: DispatchTime) -> (output: [UInt8], status: Int32?) {
         var output: [UInt8] = [], pipeOpen = true
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -109,15 +110,9 @@ struct Mailer {
                 drained += max(count, 0)
             } while exited
             if exited { return (output, waited == process ? status : statusLost) }
-            if monotonicSeconds() >= deadline { return (output, nil) }
+            if DispatchTime.now() >= deadline { return (output, nil) }
             if !pipeOpen { usleep(20_000) }
         }
-    }
-
-    private static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// A temporary file, already unlinked, holding `bytes`, positioned at its start.

@@ -123,9 +123,6 @@ public final class Connection {
         try prepare("VACUUM INTO ?").bind(destination).run()
     }
 
-    /// Bytes in the `-wal` file right now (0 when absent).
-    public var walSize: Int { Self.walSize(ofDatabaseAt: path) }
-
     /// Bytes in the `-wal` file of the database at `path`, open here or not (0 when absent).
     public static func walSize(ofDatabaseAt path: String) -> Int {
         var status = stat()
