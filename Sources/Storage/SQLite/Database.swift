@@ -146,7 +146,10 @@ public final class Database {
     /// added meanwhile: a checkpoint that copies every frame lets the next writer start the
     /// WAL over. (Run only outside the lock, under steady writes it never caught up and the
     /// WAL grew to hundreds of MB; run only under it, every writer waited for the whole copy.)
+    /// Skipped when another process is at it: its pass under the lock finishes the job.
     private func checkpointToTheEnd() {
+        guard lock.takeCheckpointTurn() else { return }
+        defer { lock.endCheckpointTurn() }
         connection.checkpointPassively()
         try? lock.withLock { connection.checkpointPassively() }
     }

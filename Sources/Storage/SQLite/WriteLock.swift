@@ -1,5 +1,9 @@
 import Glibc
 
+/// `F_OFD_SETLK` from Linux's <fcntl.h>: Swift's Glibc module is built without `_GNU_SOURCE`,
+/// which hides it (the value is the same on every Linux architecture).
+private let F_OFD_SETLK: Int32 = 37
+
 /// An exclusive `flock` on a file beside a database, taken around every write transaction.
 ///
 /// SQLite's busy handler retries in coarse sleeps and can starve one process for seconds
@@ -40,6 +44,32 @@ final class WriteLock {
     func release() {
         depth -= 1
         if depth == 0 { flock(descriptor, LOCK_UN) }
+    }
+
+    /// Takes the checkpoint turn unless another holder of this file's lock has it (`false`).
+    ///
+    /// One process checkpoints at a time: SQLite runs one checkpointer, so a second one's
+    /// pass does nothing, and when the pass it skipped was the final one under the write lock,
+    /// nobody restarted the WAL (it grew to 58 MB in a test with a 2 MB interval). The turn is
+    /// an open-file-description lock on a byte of the same file: on Linux it does not interact
+    /// with the `flock` writers queue on, and it is released if the process dies.
+    func takeCheckpointTurn() -> Bool {
+        var range = checkpointByte(F_WRLCK)
+        return fcntl(descriptor, F_OFD_SETLK, &range) == 0
+    }
+
+    func endCheckpointTurn() {
+        var range = checkpointByte(F_UNLCK)
+        _ = fcntl(descriptor, F_OFD_SETLK, &range)
+    }
+
+    private func checkpointByte(_ type: Int32) -> flock {
+        var range = flock()
+        range.l_type = Int16(type)
+        range.l_whence = Int16(SEEK_SET)
+        range.l_start = 0
+        range.l_len = 1
+        return range
     }
 
     private func lock() throws(SQLiteError) {
