@@ -2,7 +2,16 @@
 import PackageDescription
 
 /// The booking system: nginx forwards /api/ over FastCGI to `booking-fcgi`, a pre-forked
-/// pool of Swift workers; each venue lives in its own SQLite file (see ../shared/DESIGN.md).
+/// pool of Swift workers; each venue lives in its own SQLite file (see ../shared/DESIGN.md
+/// and docs/architecture.md). The targets, from the bottom up:
+///
+///     Common          logging, the JSON configuration, RFC 3339 times, signals
+///     Storage, Auth   the databases (the only SQL); passwords and tokens
+///     Booking         the purchase rules: checkout, payments, refunds
+///     Runtime         what every process opens: configuration, stores, live publishing, metrics
+///     FastCGIServer   HTTP over FastCGI: the pre-forked pool (knows nothing of the domain)
+///     API, Notifier   the routes and controllers; email and the other after-commit work
+///     BookingFCGI     the `booking-fcgi` executable: the operator CLI over all of them
 let package = Package(
     name: "booking",
     products: [
@@ -20,19 +29,42 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // What Swift's Glibc module lacks: atomics on shared memory, epoll, prctl, posix_spawn's closefrom.
+        .systemLibrary(name: "CSystem"),
 
+        // Logging, the one JSON configuration, RFC 3339 times, signal handlers: used by every layer.
+        .target(name: "Common"),
         // SQL and files: connections, migrations, the venue and auth databases.
-        .target(name: "Storage", dependencies: ["CSQLite"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Common"]),
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
         .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
-        // HTTP over FastCGI: the worker pool, routing, controllers, error mapping, the CLI.
+        // The purchase lifecycle (hold -> paying -> charge -> confirm / decline -> refund) over Storage.
+        .target(name: "Booking", dependencies: ["Storage"]),
+        // What every process of the system opens: configuration, stores, live publishing, shared metrics.
+        .target(name: "Runtime", dependencies: ["Storage", "Auth", "Booking", "Common", "CSystem"]),
+        // HTTP over FastCGI: the master, its pre-forked workers, requests and responses.
+        .target(name: "FastCGIServer", dependencies: ["CFastCGI", "CSystem", "Common"]),
+        // The HTTP API: routes, controllers, views, the one error mapping.
+        .target(
+            name: "API",
+            dependencies: ["FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CQRencode", "CZlib",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // After each commit: email from the outbox, the hold sweeper, the waiting list, the catalog, the reconciler.
+        .target(name: "Notifier", dependencies: ["Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]),
+        // `booking-fcgi`: serve, worker, notifier and the operator commands.
         .executableTarget(
             name: "BookingFCGI",
-            dependencies: ["CFastCGI", "CQRencode", "CZlib", "Storage", "Auth", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["API", "Notifier", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]
         ),
 
+        .testTarget(name: "CommonTests", dependencies: ["Common"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
-        .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "CZlib", "Storage", "Auth"]),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
+        .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
+        .testTarget(name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CZlib"]),
+        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Runtime", "Storage", "Common"]),
     ]
 )

@@ -1,6 +1,10 @@
+import API
+import CSystem
+import Common
+import FastCGIServer
 import FoundationEssentials
-import CFastCGI
 import Glibc
+import Runtime
 
 /// `booking-fcgi serve` runs the pool (master + workers); `worker` is how the master starts
 /// each worker. Operator commands are added beside them.
@@ -26,7 +30,7 @@ do {
     case "serve":
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        try Master(configuration: configuration, executable: resolved, log: log).run()
+        try pool(configuration, executable: resolved).run()
     case "worker":
         guard let fd = options["listen-fd"].flatMap(Int32.init) else {
             fail("usage: booking-fcgi worker --listen-fd N (started by the master)")
@@ -40,8 +44,8 @@ do {
         let master = getppid()
         _ = booking_signal_when_parent_dies(SIGTERM)
         if getppid() != master { exit(0) }
-        let services = try Services(configuration: configuration, log: log)
-        Worker(listenFD: fd, application: Application(services: services)).run()
+        let services = try Services(configuration: configuration, log: log, routes: Routes.names)
+        Worker(listenFD: fd, responder: Application(services: services)).run()
     case let command?:
         exit(try Commands.run(command, options: options, configuration: configuration))
     case nil:
@@ -49,4 +53,29 @@ do {
     }
 } catch {
     fail("\(error)")
+}
+
+/// The master of the worker pool, with the files its workers map and its log.
+func pool(_ configuration: Configuration, executable: String) -> Master {
+    let settings = Master.Settings(socketPath: configuration.socketPath, socketMode: configuration.socketMode,
+                                   listenBacklog: configuration.listenBacklog, workers: configuration.workers,
+                                   drainTimeout: configuration.drainTimeout, executable: executable,
+                                   workerArguments: { ["worker", "--listen-fd", "\($0)"] })
+    return Master(settings: settings, prepare: {
+        try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.names.count)
+        try RecentVenueWrites.createFile(path: configuration.recentVenuesPath)
+    }, cleanUp: {
+        unlink(configuration.metricsPath)
+        unlink(configuration.recentVenuesPath)
+    }, report: { event in
+        switch event {
+        case .started(let workers, let socket, let pid):
+            log.info("master started", ["workers": "\(workers)", "socket": socket, "pid": "\(pid)"])
+        case .workerExited(let pid, let status): log.error("worker exited", ["pid": "\(pid)", "status": status])
+        case .cannotStartWorker(let error): log.error("cannot start worker", ["error": error])
+        case .draining(let signal): log.info("master draining", ["signal": "\(signal)"])
+        case .replacingWorkers: log.info("replacing workers", [:])
+        case .stopped: log.info("master stopped", [:])
+        }
+    })
 }

@@ -1,7 +1,7 @@
+@testable import Auth
 import Foundation
 import Synchronization
 import Testing
-@testable import Auth
 
 @Suite("The hashing gate")
 struct HashingGateTests {

@@ -1,6 +1,6 @@
+@testable import Auth
 import Foundation
 import Testing
-@testable import Auth
 
 @Suite("Login throttle")
 struct LoginThrottleTests {

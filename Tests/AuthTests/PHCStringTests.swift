@@ -1,5 +1,5 @@
-import Testing
 @testable import Auth
+import Testing
 
 @Suite("PHC string parsing")
 struct PHCStringTests {

@@ -1,5 +1,5 @@
-import Testing
 @testable import Auth
+import Testing
 
 @Suite("Argon2id password hashing")
 struct PasswordHasherTests {

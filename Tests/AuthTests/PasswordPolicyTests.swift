@@ -1,5 +1,5 @@
-import Testing
 @testable import Auth
+import Testing
 
 @Suite("Password policy")
 struct PasswordPolicyTests {

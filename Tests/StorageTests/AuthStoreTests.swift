@@ -1,5 +1,5 @@
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("The auth database")
 struct AuthStoreTests {

@@ -1,5 +1,5 @@
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("Searching the catalog by title")
 struct CatalogSearchTests {

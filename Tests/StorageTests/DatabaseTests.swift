@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("A SQLite database file")
 struct DatabaseTests {

@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("Identifiers")
 struct IdentifierTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("Holding seats")
 struct HoldTests {

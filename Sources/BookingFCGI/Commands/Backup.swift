@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Runtime
 import Storage
 
 /// `backup` and `restore`. A backup is a consistent snapshot of each live database made

@@ -1,3 +1,4 @@
+import Runtime
 import Storage
 
 /// `check`: SQLite's integrity check plus the booking invariants, read straight from a file.

@@ -1,5 +1,9 @@
+import API
 import Auth
+import Common
 import FoundationEssentials
+import Notifier
+import Runtime
 import Storage
 
 /// Operator commands: `booking-fcgi <command>`. Each reads the same `BOOKING_*`
@@ -25,14 +29,14 @@ enum Commands {
     static func run(_ command: String, options: [String: String], configuration: Configuration) throws -> Int32 {
         switch command {
         case "notifier":
-            Notifier(services: try Services(configuration: configuration, log: Logger(component: "booking-notifier"))).run()
+            Notifier(services: try services(configuration, "booking-notifier")).run()
         case "routes":
-            for route in Routes.make().routes { print("\(route.method) \(route.pattern)") }
+            for route in Routes.names { print(route) }
             return 0
         case "create-admin":
             guard let email = options["email"], let name = options["name"] else { throw ConfigurationError("create-admin needs --email and --name") }
             let password = readLine(strippingNewline: true) ?? ""
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             let address = try EmailAddress(email)
             try PasswordPolicy.validate(password)
             let hash = try services.hasher.hash(password)
@@ -47,36 +51,36 @@ enum Commands {
             }
             return 0
         case "demo":
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             try DemoData.create(services: services)
             return 0
         case "rebuild-index":
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             try services.catalog.rebuild(from: services.venues)
             print("rebuilt the catalog from \(try services.venues.allIDs().count) venue files")
             return 0
         case "reconcile":
-            let services = try Services(configuration: configuration, log: Logger(component: "reconciler"))
+            let services = try services(configuration, "reconciler")
             guard let age = Int(options["older-than"] ?? "600"), age >= 0 else { throw ConfigurationError("--older-than takes seconds") }
-            let refunded = try Reconciler.refundStrandedPayments(services: services, olderThan: age)
+            let refunded = try services.checkout.refundStrandedPayments(in: services.venues, olderThan: age)
             services.finishDeferredWork()
             print("refunded \(refunded) stranded payments")
             return 0
         case "backup":
             guard let target = options["to"] else { throw ConfigurationError("backup needs --to DIR") }
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             for path in try Backup.backup(services: services, to: target, venue: try venueOption(options)) { print("wrote \(path)") }
             return 0
         case "restore":
             guard let source = options["from"] else { throw ConfigurationError("restore needs --from DIR") }
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             for path in try Backup.restore(services: services, from: source, venue: try venueOption(options)) { print("restored \(path)") }
             try services.catalog.rebuild(from: services.venues)
             print("rebuilt the catalog")
             return 0
         case "create-venue":
             guard let file = options["file"], let owner = options["owner"] else { throw ConfigurationError("create-venue needs --file and --owner") }
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != Role.customer.rawValue else {
                 throw ConfigurationError("\(owner) is not an organizer or admin")
             }
@@ -92,7 +96,7 @@ enum Commands {
             print("created venue \(id.value) with \(try store.seats().count) seats")
             return 0
         case "list-venues":
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             for id in try services.venues.allIDs() {
                 guard let store = try services.venues.store(id) else { continue }
                 let venue = try store.venue()
@@ -101,7 +105,7 @@ enum Commands {
             }
             return 0
         case "check":
-            let services = try Services(configuration: configuration, log: Logger(component: "cli"))
+            let services = try services(configuration, "cli")
             var problems = try Checker.check(path: configuration.authDatabasePath, venue: false)
             for id in try services.venues.allIDs() {
                 problems += try Checker.check(path: services.venues.filePath(id), venue: true).map { "\(id.value): \($0)" }
@@ -112,6 +116,11 @@ enum Commands {
         default:
             throw ConfigurationError(usage)
         }
+    }
+
+    /// What a command opens: the stores, with the pool's metric rows.
+    private static func services(_ configuration: Configuration, _ component: String) throws -> Services {
+        try Services(configuration: configuration, log: Logger(component: component), routes: Routes.names)
     }
 
     private static func venueOption(_ options: [String: String]) throws -> VenueID? {

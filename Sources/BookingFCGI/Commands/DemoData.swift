@@ -1,5 +1,6 @@
 import Auth
 import FoundationEssentials
+import Runtime
 import Storage
 
 /// Demo venues, events and accounts for `make run`, created once (skipped when venues exist).

@@ -24,7 +24,6 @@ public enum BookingError: Error, Equatable, Sendable {
     case ticketCancelled
     case idempotencyMismatch
     case requestInProgress
-    case paymentDeclined(String)
     case tooManyHolds(limit: Int)
     /// Joining a waiting list while places are free: book them instead.
     case placesAvailable(Int)

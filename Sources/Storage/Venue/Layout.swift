@@ -1,3 +1,4 @@
+import Common
 import FoundationEssentials
 
 /// A venue layout as an organizer describes it: sections of rows of seats, or GA sections.

@@ -1,0 +1,29 @@
+import FastCGIServer
+import FoundationEssentials
+import Runtime
+import Storage
+
+/// `GET /api/metrics`: Prometheus text, summed over the whole pool (SharedMetrics), plus
+/// gauges read at scrape time: outbox backlog and WAL sizes. nginx lets only loopback in.
+enum MetricsController {
+    static func metrics(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        let services = context.services
+        var pending = 0.0, failed = 0.0
+        var wal: [(labels: String, value: Double)] = []
+        for id in try services.venues.allIDs() {
+            guard let store = try services.venues.store(id) else { continue }
+            let counts = try store.outboxCounts()
+            pending += Double(counts["pending"] ?? 0)
+            failed += Double(counts["failed"] ?? 0)
+            wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(Connection.walSize(ofDatabaseAt: services.venues.filePath(id)))))
+        }
+        wal.append((labels: "database=\"auth\"", value: Double(Connection.walSize(ofDatabaseAt: services.configuration.authDatabasePath))))
+        let text = services.metrics.render(gauges: [
+            (name: "booking_outbox_pending", help: "Outbox messages waiting for delivery.", samples: [(labels: "", value: pending)]),
+            (name: "booking_outbox_failed", help: "Outbox messages given up after the last attempt.", samples: [(labels: "", value: failed)]),
+            (name: "booking_sqlite_wal_bytes", help: "Size of each database's write-ahead log.", samples: wal),
+        ])
+        return Response(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
+                        body: Array(text.utf8))
+    }
+}

@@ -1,0 +1,102 @@
+import Auth
+import Booking
+import Common
+import FastCGIServer
+import Storage
+
+/// The one place where failures become HTTP answers. Domain errors get their status here;
+/// anything unexpected is logged with context and answered 500 without internals.
+enum ErrorMapping {
+    static func response(for error: any Error, log: Logger, requestID: String) -> Response {
+        apiError(for: error, log: log, requestID: requestID).response
+    }
+
+    static func apiError(for error: any Error, log: Logger, requestID: String) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as BookingError:
+            return map(error)
+        case let error as CheckoutError:
+            return map(error)
+        case let error as AuthError:
+            return map(error)
+        case AuthStore.Failure.emailTaken:
+            return APIError(.conflict, "email_taken", "an account with this email exists")
+        case let error as SQLiteError where error.isBusy:
+            log.error("database busy", ["error": error.description, "requestId": requestID])
+            var busy = APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly")
+            busy.headers = [("Retry-After", "1")]
+            return busy
+        default:
+            log.error("unhandled error", ["error": String(describing: error), "requestId": requestID])
+            return APIError(.internalError, "internal_error", "something went wrong on our side")
+        }
+    }
+
+    static func map(_ error: BookingError) -> APIError {
+        switch error {
+        case .venueExists: return APIError(.conflict, "venue_exists", "a venue with this id exists")
+        case .venueNotFound: return .notFound("venue")
+        case .eventNotFound: return .notFound("event")
+        case .holdNotFound: return .notFound("hold")
+        case .bookingNotFound: return .notFound("booking")
+        case .ticketNotFound: return .notFound("ticket")
+        case .waitlistEntryNotFound: return .notFound("waitlist entry")
+        case .invalid(let message, let field): return .unprocessable(message, field: field)
+        case .layoutLocked: return APIError(.conflict, "layout_locked", "the layout is fixed once the venue has events")
+        case .seatUnavailable(let seats):
+            return APIError(.conflict, "seat_unavailable", "some seats are no longer available",
+                            details: ["seats": .array(seats.map(JSONValue.string))])
+        case .soldOut(let section, let available):
+            return APIError(.conflict, "sold_out", "not enough places left in \(section)",
+                            details: ["section": .string(section), "available": .int(available)])
+        case .overCustomerLimit(let limit, let has):
+            return APIError(.unprocessable, "ticket_limit", "at most \(limit) tickets per customer for this event",
+                            details: ["limit": .int(limit), "alreadyHeldOrBooked": .int(has)])
+        case .notOnSale(let why): return APIError(.unprocessable, "not_on_sale", "this event is not on sale: \(why)")
+        case .eventCancelled: return APIError(.conflict, "event_cancelled", "the event is cancelled")
+        case .eventStarted: return APIError(.conflict, "event_started", "the event has started")
+        case .holdExpired: return APIError(.gone, "hold_expired", "the hold has expired; hold the seats again")
+        case .holdBusy: return APIError(.conflict, "hold_busy", "the hold is being paid for right now")
+        case .alreadyCancelled: return APIError(.conflict, "already_cancelled", "the booking is already cancelled")
+        case .alreadyCheckedIn(let at):
+            return APIError(.conflict, "already_checked_in", "this ticket was already checked in",
+                            details: ["checkedInAt": .string(RFC3339.string(from: .init(timeIntervalSince1970: Double(at))))])
+        case .ticketCancelled: return APIError(.conflict, "ticket_cancelled", "this ticket belongs to a cancelled booking")
+        case .idempotencyMismatch:
+            return APIError(.unprocessable, "idempotency_mismatch", "this Idempotency-Key was used with a different request")
+        case .requestInProgress:
+            var error = APIError(.conflict, "request_in_progress", "the same request is still being processed")
+            error.headers = [("Retry-After", "1")]
+            return error
+        case .placesAvailable(let count):
+            return APIError(.conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",
+                            details: ["available": .int(count)])
+        case .tooManyHolds(let limit):
+            return APIError(.unprocessable, "too_many_holds", "at most \(limit) live holds per event; release or book one first")
+        }
+    }
+
+    static func map(_ error: CheckoutError) -> APIError {
+        switch error {
+        case .paymentDeclined(let reason): return APIError(.paymentRequired, "payment_declined", "the payment was declined: \(reason)")
+        case .notSaved:  // logged by the checkout, which refunded the payment
+            var error = APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again")
+            error.headers = [("Retry-After", "1")]
+            return error
+        }
+    }
+
+    static func map(_ error: AuthError) -> APIError {
+        switch error {
+        case .weakPassword(let message): return .unprocessable(message, code: "weak_password", field: "password")
+        case .invalidEmail(let message): return .unprocessable(message, code: "invalid_email", field: "email")
+        case .hashingFailed: return APIError(.internalError, "internal_error", "something went wrong on our side")
+        case .busy:
+            var error = APIError(.serviceUnavailable, "busy", "too many sign-ins at once, retry shortly")
+            error.headers = [("Retry-After", "1")]
+            return error
+        }
+    }
+}

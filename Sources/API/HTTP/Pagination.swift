@@ -1,0 +1,72 @@
+import Common
+import FastCGIServer
+import FoundationEssentials
+
+/// `?limit=` (default 20, max 100) and an opaque `?cursor=` (base64url of the sort key of the
+/// last item returned).
+struct Page {
+    let limit: Int
+    let cursor: [String]?
+
+    init(_ request: Request) throws {
+        if let text = request.query["limit"] {
+            guard let value = Int(text), (1...100).contains(value) else { throw APIError.badRequest("limit is 1 to 100", code: "invalid_parameter") }
+            limit = value
+        } else {
+            limit = 20
+        }
+        if let text = request.query["cursor"], !text.isEmpty {
+            guard text.utf8.count <= 512, let data = Data(base64URL: text), let decoded = String(data: data, encoding: .utf8) else {
+                throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter")
+            }
+            cursor = decoded.components(separatedBy: "\n")
+        } else {
+            cursor = nil
+        }
+    }
+
+    static func cursor(_ parts: [String]) -> String {
+        Data(parts.joined(separator: "\n").utf8).base64EncodedString()
+            .replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
+    }
+}
+
+extension Data {
+    init?(base64URL text: String) {
+        var base64 = text.replacing("-", with: "+").replacing("_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        self.init(base64Encoded: base64)
+    }
+}
+
+extension Request {
+    /// An RFC 3339 query parameter as Unix seconds.
+    func timeParameter(_ name: String) throws -> Int? {
+        guard let text = query[name], !text.isEmpty else { return nil }
+        guard let date = RFC3339.date(from: text) else {
+            throw APIError.badRequest("\(name) must be an RFC 3339 time such as 2026-12-31T20:00:00Z", code: "invalid_parameter")
+        }
+        return Int(date.timeIntervalSince1970)
+    }
+}
+
+/// A page of a list: `{"<name>": [...], "nextCursor": "…" | null}` (null is written, not omitted).
+struct PageBody<Item: Encodable>: Encodable {
+    let name: String
+    let items: [Item]
+    let nextCursor: String?
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(items, forKey: Key(name))
+        try container.encode(nextCursor, forKey: Key("nextCursor"))
+    }
+}

@@ -1,0 +1,101 @@
+import Common
+import FoundationEssentials
+import Runtime
+import Storage
+
+/// Turns an outbox message into the email its customer receives: booking confirmed or
+/// cancelled, event moved or cancelled, a waitlist match. Times are shown in the venue's
+/// time zone; every value placed in HTML is escaped.
+struct EmailComposer {
+    let from: String
+    let publicURL: String
+
+    struct Context {
+        let venue: VenueRecord
+        let event: EventRecord
+        let customer: UserRecord
+        let booking: BookingRecord?
+        let hold: HoldRecord?
+    }
+
+    /// The email for `row`, or nil when the message is not one that is emailed.
+    func compose(_ row: VenueStore.OutboxRow, context: Context) -> EmailMessage? {
+        let event = context.event, venue = context.venue
+        let when = Self.format(event.startsAt, zone: venue.timezone)
+        let place = [venue.name, venue.city].compactMap { $0 }.joined(separator: ", ")
+        var lines: [String] = ["Hello \(context.customer.name),", ""]
+        let subject: String
+        switch row.kind {
+        case "booking_confirmed":
+            guard let booking = context.booking else { return nil }
+            subject = "Your tickets for \(event.title)"
+            lines += ["Your booking \(booking.id) is confirmed.", "", "\(event.title)", "\(when) at \(place)", "", "Tickets:"]
+            lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Self.money($0.price, booking.currency))" }
+            lines += ["", "Total: \(Self.money(booking.total, booking.currency))", "Show the codes (or their QR codes) at the door.",
+                      "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)"]
+        case "booking_cancelled":
+            guard let booking = context.booking else { return nil }
+            subject = "Booking cancelled: \(event.title)"
+            lines += ["Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
+                      "\(Self.money(booking.total, booking.currency)) will be refunded to your payment method."]
+        case "event_moved":
+            let old = Int(Self.payloadValue(row.payload, "oldStartsAt") ?? "").map { Self.format($0, zone: venue.timezone) } ?? "its old time"
+            subject = "New date for \(event.title)"
+            lines += ["\(event.title) at \(place) has moved.", "It was: \(old)", "It is now: \(when)",
+                      "Your tickets stay valid. If the new time does not suit you, you can cancel your booking for a refund."]
+        case "event_cancelled":
+            subject = "Cancelled: \(event.title)"
+            lines += ["We are sorry: \(event.title) on \(when) at \(place) is cancelled.",
+                      "Your bookings for it are cancelled and will be refunded in full."]
+        case "waitlist_match":
+            guard let hold = context.hold else { return nil }
+            subject = "Tickets are free for \(event.title)"
+            let what = (hold.seats + hold.ga.map { "\($0.quantity) × \($0.sectionID)" }).joined(separator: ", ")
+            lines += ["Places you waited for are free: \(what), for \(event.title) on \(when).",
+                      "We are holding them for you until \(Self.format(hold.expiresAt, zone: venue.timezone)).",
+                      "\(publicURL)/#/events/\(venue.id)/\(event.id)"]
+        default:
+            return nil
+        }
+        lines += ["", "— \(place)"]
+        let text = lines.joined(separator: "\n")
+        let html = "<!doctype html><html><body><h1>" + Self.escape(subject) + "</h1>"
+            + lines.map { "<p>" + Self.escape($0) + "</p>" }.joined() + "</body></html>"
+        return EmailMessage(from: from, to: context.customer.email, subject: subject, text: text, html: html,
+                            messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date())
+    }
+
+    /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone.
+    static func format(_ seconds: Int, zone: String) -> String {
+        TimeZoneDatabase.format(seconds, zone: zone, "%A %-d %B %Y, %H:%M %Z")
+    }
+
+    static func money(_ minor: Int, _ currency: String) -> String {
+        let digits = ["JPY": 0, "KRW": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3][currency] ?? 2
+        guard digits > 0 else { return "\(minor) \(currency)" }
+        var scale = 1
+        for _ in 0..<digits { scale *= 10 }
+        let fraction = String(abs(minor) % scale)
+        return "\(minor / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction) \(currency)"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A value of an outbox payload (a JSON object of strings, written by Storage).
+    static func payloadValue(_ payload: String, _ key: String) -> String? {
+        (try? JSON.decoder.decode([String: String].self, from: Data(payload.utf8)))?[key]
+    }
+}

@@ -1,0 +1,132 @@
+import Common
+import FoundationEssentials
+import Glibc
+import Runtime
+import Storage
+
+nonisolated(unsafe) private var notifierStopRequested: sig_atomic_t = 0
+
+/// `booking-fcgi notifier`: what happens after a commit. Each round, for every venue, it
+/// sweeps expired holds (announcing the freed seats live), matches the waiting list, brings
+/// the catalog up to date and delivers due outbox messages by email, at least once, with
+/// back-off and a bounded number of attempts. Stranded payments are reconciled every minute.
+package struct Notifier {
+    let services: Services
+    let mailer: Mailer
+    let composer: EmailComposer
+    var log: Logger { services.log }
+
+    package init(services: Services) {
+        self.services = services
+        let configuration = services.configuration
+        mailer = Mailer(sendmailPath: configuration.sendmailPath, sender: configuration.mailFrom)
+        composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
+    }
+
+    package func run() -> Never {
+        installSignalHandler([SIGTERM, SIGINT]) { _ in notifierStopRequested = 1 }
+        signal(SIGPIPE, SIG_IGN)
+        log.info("notifier started", ["pid": "\(getpid())"])
+        var lastReconcile = 0, lastCheckpoint = services.now()
+        while notifierStopRequested == 0 {
+            round()
+            if services.now() - lastReconcile >= 60 {
+                lastReconcile = services.now()
+                do { _ = try services.checkout.refundStrandedPayments(in: services.venues, olderThan: 600) } catch {
+                    log.error("reconcile failed", ["error": "\(error)"])
+                }
+                services.finishDeferredWork()
+            }
+            if services.now() - lastCheckpoint >= 60 {
+                lastCheckpoint = services.now()
+                checkpointAll()
+            }
+            usleep(useconds_t(services.configuration.notifierIntervalMs) * 1000)
+        }
+        log.info("notifier stopped", [:])
+        exit(0)
+    }
+
+    /// Truncates every venue's WAL once a minute: under constant readers SQLite's automatic
+    /// checkpoints cannot finish, and the WAL would grow without bound.
+    private func checkpointAll() {
+        for id in (try? services.venues.allIDs()) ?? [] {
+            do { try services.venues.store(id)?.checkpoint() } catch {
+                log.error("checkpoint failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
+    }
+
+    /// One pass over every venue. Failures are logged per venue and retried next round.
+    func round() {
+        let ids: [VenueID]
+        do { ids = try services.venues.allIDs() } catch {
+            log.error("cannot list venues", ["error": "\(error)"])
+            return
+        }
+        // Every venue's holds, waiting list and catalog entries first: sending mail can take a
+        // while, and bookings should reach "my bookings" within a round wherever they are.
+        for id in ids where notifierStopRequested == 0 {
+            do {
+                guard let store = try services.venues.store(id) else { continue }
+                let now = services.now()
+                try store.sweepExpiredHolds(now: now)
+                try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
+                services.syncCatalog(id, store)
+            } catch {
+                log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
+        // Seats the sweeps freed go out live now, not after the mail.
+        services.finishDeferredWork()
+        // Stores are looked up again: holding every one would defeat the directory's LRU.
+        for id in ids where notifierStopRequested == 0 {
+            do {
+                guard let store = try services.venues.store(id) else { continue }
+                try deliver(store, venue: id, now: services.now())
+            } catch {
+                log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
+    }
+
+    private func deliver(_ store: VenueStore, venue: VenueID, now: Int) throws {
+        for row in try store.pendingMessages(now: now, limit: 100) where notifierStopRequested == 0 {
+            guard let message = try email(for: row, store: store) else {
+                try store.recordDelivery(row.id, status: "skipped")
+                continue
+            }
+            do {
+                try mailer.send(to: message.to, message: message.bytes)
+                try store.recordDelivery(row.id, status: "delivered")
+                log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind])
+            } catch {
+                let attempts = try store.attempts(ofMessage: row.id) + 1
+                if attempts >= services.configuration.mailMaxAttempts {
+                    try store.recordDelivery(row.id, status: "failed", error: "\(error)")
+                    log.error("email given up", ["venue": venue.value, "outbox": "\(row.id)", "attempts": "\(attempts)", "error": "\(error)"])
+                } else {
+                    // 2, 4, 8 … seconds, at most 15 minutes.
+                    let delay = min(1 << min(attempts, 20), 900)
+                    try store.recordDelivery(row.id, status: "pending", error: "\(error)", retryAt: now + delay)
+                    log.error("email failed, will retry", ["venue": venue.value, "outbox": "\(row.id)", "retryIn": "\(delay)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func email(for row: VenueStore.OutboxRow, store: VenueStore) throws -> EmailMessage? {
+        guard let customerID = row.customerID, let eventID = row.eventID, let customer = try services.auth.user(id: customerID) else {
+            return nil
+        }
+        let booking = try row.bookingID.flatMap { try store.booking($0) }
+        let hold = try Self.payloadHold(row).flatMap { try store.hold($0, customerID: customerID, now: 0) }
+        let context = EmailComposer.Context(venue: try store.venue(), event: try store.event(eventID), customer: customer,
+                                            booking: booking, hold: hold)
+        return composer.compose(row, context: context)
+    }
+
+    private static func payloadHold(_ row: VenueStore.OutboxRow) -> String? {
+        row.kind == "waitlist_match" ? EmailComposer.payloadValue(row.payload, "holdId") : nil
+    }
+}

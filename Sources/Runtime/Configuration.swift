@@ -1,0 +1,124 @@
+import Common
+import FoundationEssentials
+import Glibc
+import Storage
+
+/// A bad setting, reported at start so the operator sees it before any request.
+package struct ConfigurationError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// Every setting of the server, read from `BOOKING_*` environment variables (the systemd
+/// unit's `EnvironmentFile`, or `make run` variables). Defaults are the production ones.
+package struct Configuration: Sendable {
+    package var dataDirectory = "/var/lib/booking"
+    package var socketPath = "/run/booking/fcgi.sock"
+    package var socketMode: mode_t = 0o660
+    /// One per core (at least two). Requests are CPU work: a worker answers every booking
+    /// waiting for it as one batch, and each extra process both shrinks the batches and makes
+    /// the others' SQLite page caches stale with its commits. On 2 cores (`bench/bench.py`),
+    /// 2 workers booked 4,600-4,800/s at FULL against 4,200-4,400 with 3 and 3,900-4,000
+    /// with 4, and served 21,000 event pages/s against 19,000 and 16,500.
+    package var workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    package var listenBacklog = 4096
+    package var drainTimeout = 30.0
+    package var synchronous = SynchronousMode.full
+    package var holdTTL = 600
+    package var maxBodyBytes = 1 << 20
+    package var argon2MemoryKiB: UInt32 = 19456
+    package var argon2Iterations: UInt32 = 2
+    package var argon2Parallelism: UInt32 = 1
+    package var hashingSlots = 2
+    package var sessionTTL = 14 * 24 * 3600
+    package var venueQuota = 20
+    package var maxOpenVenues = 64
+    package var paymentDeclineRate = 0.0
+    package var paymentLatencyMs = 0
+    package var nchanSocket: String? = nil
+    package var publicOrigin: String? = nil
+    package var sendmailPath = "/usr/sbin/sendmail"
+    package var mailFrom = "bookings@localhost"
+    package var publicURL = "http://localhost:8080"
+    package var notifierIntervalMs = 500
+    package var mailMaxAttempts = 8
+    package var waitlistHoldTTL = 900
+
+    /// Settings from `environment`; throws on the first invalid value, naming it.
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment: environment)
+        dataDirectory = reader.string("BOOKING_DATA_DIR") ?? dataDirectory
+        socketPath = reader.string("BOOKING_SOCKET") ?? socketPath
+        socketMode = mode_t(try reader.octal("BOOKING_SOCKET_MODE") ?? Int(socketMode))
+        workers = try reader.int("BOOKING_WORKERS", in: 1...256) ?? workers
+        listenBacklog = try reader.int("BOOKING_LISTEN_BACKLOG", in: 16...65535) ?? listenBacklog
+        drainTimeout = Double(try reader.int("BOOKING_DRAIN_TIMEOUT", in: 1...3600) ?? Int(drainTimeout))
+        if let mode = reader.string("BOOKING_SYNCHRONOUS") {
+            guard let parsed = SynchronousMode(rawValue: mode.uppercased()) else {
+                throw ConfigurationError("BOOKING_SYNCHRONOUS must be FULL or NORMAL, not \(mode)")
+            }
+            synchronous = parsed
+        }
+        holdTTL = try reader.int("BOOKING_HOLD_TTL", in: 5...86400) ?? holdTTL
+        argon2MemoryKiB = UInt32(try reader.int("BOOKING_ARGON2_MEMORY_KIB", in: 8...4_194_304) ?? Int(argon2MemoryKiB))
+        argon2Iterations = UInt32(try reader.int("BOOKING_ARGON2_ITERATIONS", in: 1...100) ?? Int(argon2Iterations))
+        argon2Parallelism = UInt32(try reader.int("BOOKING_ARGON2_PARALLELISM", in: 1...16) ?? Int(argon2Parallelism))
+        hashingSlots = try reader.int("BOOKING_HASHING_SLOTS", in: 1...64) ?? hashingSlots
+        sessionTTL = try reader.int("BOOKING_SESSION_TTL", in: 60...31_536_000) ?? sessionTTL
+        venueQuota = try reader.int("BOOKING_VENUE_QUOTA", in: 0...100_000) ?? venueQuota
+        maxOpenVenues = try reader.int("BOOKING_MAX_OPEN_VENUES", in: 1...100_000) ?? maxOpenVenues
+        paymentDeclineRate = try reader.fraction("BOOKING_PAYMENT_DECLINE_RATE") ?? paymentDeclineRate
+        paymentLatencyMs = try reader.int("BOOKING_PAYMENT_LATENCY_MS", in: 0...60_000) ?? paymentLatencyMs
+        nchanSocket = reader.string("BOOKING_NCHAN_SOCKET")
+        sendmailPath = reader.string("BOOKING_SENDMAIL") ?? sendmailPath
+        mailFrom = reader.string("BOOKING_MAIL_FROM") ?? mailFrom
+        guard mailFrom.contains("@"), !mailFrom.hasPrefix("-"), mailFrom.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ConfigurationError("BOOKING_MAIL_FROM must be a plain email address, not \(mailFrom)")
+        }
+        publicURL = reader.string("BOOKING_PUBLIC_URL") ?? publicURL
+        notifierIntervalMs = try reader.int("BOOKING_NOTIFIER_INTERVAL_MS", in: 10...60_000) ?? notifierIntervalMs
+        mailMaxAttempts = try reader.int("BOOKING_MAIL_MAX_ATTEMPTS", in: 1...100) ?? mailMaxAttempts
+        waitlistHoldTTL = try reader.int("BOOKING_WAITLIST_HOLD_TTL", in: 30...86400) ?? waitlistHoldTTL
+        publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
+    }
+
+    package var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
+    /// The pool's shared counters, beside the socket in the runtime directory.
+    package var metricsPath: String { socketPath + ".metrics" }
+    /// Venues with recent bookings (see RecentVenueWrites), beside the socket too.
+    package var recentVenuesPath: String { socketPath + ".recent-venues" }
+    package var venuesDirectory: String { dataDirectory + "/venues" }
+}
+
+private struct EnvironmentReader {
+    let environment: [String: String]
+
+    func string(_ name: String) -> String? {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not \(text)")
+        }
+        return value
+    }
+
+    func octal(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text, radix: 8), (0...0o777).contains(value) else {
+            throw ConfigurationError("\(name) must be an octal file mode such as 0660, not \(text)")
+        }
+        return value
+    }
+
+    func fraction(_ name: String) throws(ConfigurationError) -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw ConfigurationError("\(name) must be a number between 0 and 1, not \(text)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,38 @@
+import Common
+@testable import Runtime
+import Testing
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test func defaultsAreTheProductionOnes() throws {
+        let configuration = try Configuration(environment: [:])
+        #expect(configuration.synchronous == .full)
+        #expect(configuration.holdTTL == 600)
+        #expect(configuration.argon2MemoryKiB == 19456)
+        #expect(configuration.paymentDeclineRate == 0)
+    }
+
+    @Test(arguments: [
+        ["BOOKING_WORKERS": "zero"],
+        ["BOOKING_WORKERS": "0"],
+        ["BOOKING_SYNCHRONOUS": "OFF"],
+        ["BOOKING_PAYMENT_DECLINE_RATE": "2"],
+        ["BOOKING_SOCKET_MODE": "999"],
+        ["BOOKING_HOLD_TTL": "-1"],
+    ])
+    func aBadValueIsAClearErrorNamingTheSetting(environment: [String: String]) {
+        do {
+            _ = try Configuration(environment: environment)
+            Issue.record("accepted \(environment)")
+        } catch {
+            #expect(error.description.contains(environment.keys.first!))
+        }
+    }
+
+    @Test func valuesAreRead() throws {
+        let configuration = try Configuration(environment: ["BOOKING_SYNCHRONOUS": "normal", "BOOKING_HOLD_TTL": "30", "BOOKING_WORKERS": "3"])
+        #expect(configuration.synchronous == .normal)
+        #expect(configuration.holdTTL == 30)
+        #expect(configuration.workers == 3)
+    }
+}
