@@ -21,8 +21,10 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // SQL and files: connections, migrations, the venue and auth databases.
-        .target(name: "Storage", dependencies: ["CSQLite"]),
+        // The SQLite wrapper: connections, prepared statements, write transactions, migrations.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        // The venue, auth and catalog databases; only invariant-preserving operations are public.
+        .target(name: "Storage", dependencies: ["SQLite"]),
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
         .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP over FastCGI: the worker pool, routing, controllers, error mapping, the CLI.
@@ -31,6 +33,7 @@ let package = Package(
             dependencies: ["CFastCGI", "CQRencode", "CZlib", "Storage", "Auth", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "CZlib", "Storage", "Auth"]),

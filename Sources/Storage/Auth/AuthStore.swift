@@ -1,4 +1,5 @@
 import FoundationEssentials
+public import SQLite
 
 /// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes) and
 /// the failed-login counters that every worker shares.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+internal import SQLite
 
 /// The cross-venue index (`catalog.sqlite`): the event list and each customer's bookings
 /// across venues. It is derived data: fed from each venue's outbox past a per-venue

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// An `Idempotency-Key` as the store sees it: scoped to a customer, with a hash of the
 /// request so that the same key with a different body can be refused.
 public struct IdempotencyKey: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+public import SQLite
 
 /// Maps venue ids to their database files (`<dir>/<id>.sqlite`) and keeps an LRU of open
 /// handles, since each costs a few file descriptors.

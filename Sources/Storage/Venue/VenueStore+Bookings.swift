@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// A charge about to be made for a hold: recorded before the provider is called, so that a
 /// crash between charge and confirmation leaves a record for the reconciler to refund.
 public struct PaymentIntent: Sendable, Equatable {

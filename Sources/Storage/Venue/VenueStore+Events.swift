@@ -1,4 +1,5 @@
 import FoundationEssentials
+internal import SQLite
 
 /// What an organizer sends to create an event.
 public struct EventDraft: Sendable {

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// What a customer asks to hold.
 public struct HoldRequest: Sendable, Equatable {
     public var seats: [String]

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// What the notifier needs from a venue: pending outbox messages and their delivery state,
 /// and the sweeper that clears expired holds.
 extension VenueStore {

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// A customer waiting for places of a sold-out event (or one section of it).
 public struct WaitlistEntry: Sendable, Equatable {
     public let id: String

@@ -1,3 +1,4 @@
+internal import SQLite
 
 /// One venue's database and every operation on it. This is the only code that writes a
 /// venue file, and each operation keeps the invariants (DESIGN.md, "Rules"): reads see

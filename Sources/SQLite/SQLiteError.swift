@@ -6,6 +6,12 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The SQL text that failed, for logs; never contains user data (values are bound).
     public let sql: String?
 
+    public init(code: Int32, message: String, sql: String?) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
     public var primaryCode: Int32 { code & 0xFF }
     public var isConstraintViolation: Bool { primaryCode == 19 }
     public var isBusy: Bool { primaryCode == 5 || primaryCode == 6 }

@@ -63,7 +63,7 @@ public final class Database {
 
     /// Throws when SQLite ended the running batch's transaction itself: a write made now
     /// would commit on its own, outside the batch.
-    func ensureBatchIntact() throws {
+    public func ensureBatchIntact() throws {
         if case .broken(let error) = batchState { throw error }
         guard connection.isInTransaction else { throw SQLiteError(code: 1, message: "the batch's transaction ended", sql: nil) }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Storage
+@testable import SQLite
 
 @Suite("A SQLite database file")
 struct DatabaseTests {

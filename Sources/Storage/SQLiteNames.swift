@@ -1,0 +1,12 @@
+public import SQLite
+
+// The SQLite names that Storage's clients need: the durability setting, the error they map
+// to an HTTP answer and the write-lock metrics. Not `Database` or `Connection`: only Storage
+// opens handles, and only its invariant-keeping operations write (DESIGN.md, "Storage").
+
+/// The durability of commits (see `SQLite.SynchronousMode`).
+public typealias SynchronousMode = SQLite.SynchronousMode
+/// A failure reported by SQLite (see `SQLite.SQLiteError`).
+public typealias SQLiteError = SQLite.SQLiteError
+/// Write-lock waits of this process, for the metrics (see `SQLite.LockWaits`).
+public typealias LockWaits = SQLite.LockWaits
