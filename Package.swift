@@ -24,7 +24,7 @@ let package = Package(
         // The SQLite wrapper: connections, prepared statements, write transactions, migrations.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         // The venue, auth and catalog databases; only invariant-preserving operations are public.
-        .target(name: "Storage", dependencies: ["SQLite"]),
+        .target(name: "Storage", dependencies: ["SQLite", "Auth"]),
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
         .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP over FastCGI: the worker pool, routing, controllers, error mapping, the CLI.

@@ -1,3 +1,4 @@
+import Auth
 import Testing
 @testable import Storage
 
@@ -12,7 +13,7 @@ struct AuthStoreTests {
     @Test func anEmailIsTakenOnce() throws {
         let store = try makeStore()
         _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
-        #expect(throws: AuthStore.Failure.emailTaken) {
+        #expect(throws: AuthError.emailTaken) {
             _ = try store.createUser(id: "u_2", email: "a@example.com", name: "B", role: "customer", passwordHash: "h", now: 0)
         }
     }

@@ -1,13 +1,10 @@
+import Auth
 import FoundationEssentials
 public import SQLite
 
 /// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes) and
 /// the failed-login counters that every worker shares.
 public final class AuthStore {
-    public enum Failure: Error, Equatable {
-        case emailTaken
-    }
-
     let database: Database
 
     public init(path: String, synchronous: SynchronousMode) throws {
@@ -17,7 +14,7 @@ public final class AuthStore {
 
     // MARK: Users
 
-    /// Creates a user; `Failure.emailTaken` when the (normalised) email exists.
+    /// Creates a user; `AuthError.emailTaken` when the (normalised) email exists.
     public func createUser(id: String, email: String, name: String, role: String, passwordHash: String, now: Int) throws -> UserRecord {
         do {
             try database.write { connection in
@@ -25,7 +22,7 @@ public final class AuthStore {
                     .bind(id, email, name, role, passwordHash, now).run()
             }
         } catch let error as SQLiteError where error.isConstraintViolation {
-            throw Failure.emailTaken
+            throw AuthError.emailTaken
         }
         return UserRecord(id: id, email: email, name: name, role: role, passwordHash: passwordHash, createdAt: now)
     }

@@ -155,7 +155,8 @@ extension VenueStore {
     private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
                               in connection: Connection) throws -> TicketRecord {
         // A collision of random codes is astronomically unlikely; a retry costs nothing.
-        for _ in 0..<5 {
+        let attempts = 5
+        for _ in 0..<attempts {
             let code = makeTicketCode()
             try connection.prepare("""
                 INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
@@ -165,7 +166,7 @@ extension VenueStore {
                                     price: price, checkedInAt: nil)
             }
         }
-        throw SQLiteError(code: 19, message: "could not make a unique ticket code", sql: nil)
+        throw TicketCodeCollision(attempts: attempts)
     }
 
     // MARK: Reading bookings
