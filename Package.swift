@@ -34,7 +34,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
         .testTarget(name: "BookingFCGITests", dependencies: ["BookingFCGI", "CZlib", "Storage", "Auth"]),
     ]

@@ -172,7 +172,7 @@ enum BookingsController {
         let attempt = charge.attempt
         guard let reference = charge.reference else {
             let decline = charge.decline ?? ErrorMapping.map(BookingError.paymentDeclined("the card was declined"))
-            try attempt.store.settleFailedPayment(charge.intent, state: "declined", releaseHold: attempt.oneCall, window: paymentWindow,
+            try attempt.store.settleFailedPayment(charge.intent, state: .declined, releaseHold: attempt.oneCall, window: paymentWindow,
                                                   now: now, idempotency: attempt.idempotency, response: StoredResponse(decline.response))
             throw decline
         }
@@ -197,7 +197,7 @@ enum BookingsController {
             answer = APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again")
             answer.headers = [("Retry-After", "1")]
         }
-        try? attempt.store.settleFailedPayment(intent, state: "refunded", releaseHold: attempt.oneCall, window: paymentWindow,
+        try? attempt.store.settleFailedPayment(intent, state: .refunded, releaseHold: attempt.oneCall, window: paymentWindow,
                                                now: services.now(), idempotency: attempt.idempotency, response: StoredResponse(answer.response))
         return answer
     }
@@ -251,7 +251,7 @@ enum BookingsController {
 
     static func mayManage(user: UserRecord, customerID: String, store: VenueStore) throws -> Bool {
         let ownerID = try store.venue().ownerID
-        return user.id == customerID || user.role == Role.admin.rawValue || (user.role == Role.organizer.rawValue && ownerID == user.id)
+        return user.id == customerID || user.role == .admin || (user.role == .organizer && ownerID == user.id)
     }
 
     /// Refunds a payment and records it; a failure is logged for the reconciler, never hidden.

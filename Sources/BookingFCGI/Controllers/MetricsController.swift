@@ -11,8 +11,8 @@ enum MetricsController {
         for id in try services.venues.allIDs() {
             guard let store = try services.venues.store(id) else { continue }
             let counts = try store.outboxCounts()
-            pending += Double(counts["pending"] ?? 0)
-            failed += Double(counts["failed"] ?? 0)
+            pending += Double(counts[.pending] ?? 0)
+            failed += Double(counts[.failed] ?? 0)
             wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(DatabaseFiles.walSize(ofDatabaseAt: services.venues.filePath(id)))))
         }
         wal.append((labels: "database=\"auth\"", value: Double(DatabaseFiles.walSize(ofDatabaseAt: services.configuration.authDatabasePath))))

@@ -11,6 +11,14 @@ public struct PaymentIntent: Sendable, Equatable {
     public let currency: String
 }
 
+extension PaymentIntent {
+    /// Columns: payment id, hold_id, event_id, customer_id, amount, currency.
+    init(row: Row) {
+        self.init(paymentID: row.string(0), holdID: row.string(1), eventID: row.string(2), customerID: row.string(3),
+                  amount: row.int(4), currency: row.string(5))
+    }
+}
+
 /// The first step of paying: either a charge to make, or the stored answer of a repeat.
 public enum PaymentStart: Sendable {
     case charge(PaymentIntent)
@@ -30,9 +38,9 @@ extension VenueStore {
                 throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
             }
             guard hold.expiresAt > now else { throw BookingError.holdExpired }
-            guard hold.state == "active" else { throw BookingError.requestInProgress }
+            guard hold.state == .active else { throw BookingError.requestInProgress }
             try checkOnSale(try event(hold.eventID), now: now)
-            try connection.prepare("UPDATE hold SET state = 'paying', expires_at = expires_at + ? WHERE id = ?").bind(window, holdID).run()
+            try connection.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID).run()
             return .charge(try recordCharging(hold, now: now, in: connection))
         }
     }
@@ -43,7 +51,7 @@ extension VenueStore {
                                idempotency: IdempotencyKey?) throws -> PaymentStart {
         try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
-            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "paying",
+            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: .paying,
                                       expiresAt: now + ttl + window, now: now, in: connection)
             return .charge(try recordCharging(hold, now: now, in: connection))
         }
@@ -54,8 +62,8 @@ extension VenueStore {
                                    amount: hold.total, currency: hold.currency)
         try connection.prepare("""
             INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'charging', ?, ?)
-            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, now, now).run()
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, PaymentState.charging, now, now).run()
         return intent
     }
 
@@ -65,13 +73,13 @@ extension VenueStore {
                                render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
         var made: BookingRecord?
         let stored: StoredResponse? = try write(now: now) { connection in
-            guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
+            guard let hold = try loadHold(intent.holdID, in: connection), hold.state == .paying, hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
             let bookingID = Identifier.makeTimeOrdered("b_")
             try connection.prepare("""
-                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
-                """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()
+                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).bind(bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now).run()
             let prices = try event(hold.eventID).prices  // read once per batch
             // Tickets in the order `loadBooking` reads them: seats by position (as the hold
             // lists them), then GA places by section and code.
@@ -96,12 +104,12 @@ extension VenueStore {
                 }.sorted { $0.code < $1.code }
             }
             try connection.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
-            try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
-                .bind(bookingID, providerReference, now, intent.paymentID).run()
+            try connection.prepare("UPDATE payment SET state = ?, booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
+                .bind(PaymentState.captured, bookingID, providerReference, now, intent.paymentID).run()
             touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
-            try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
+            try appendOutbox(kind: .bookingConfirmed, eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
                              now: now, in: connection)
-            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: "confirmed",
+            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
                                         total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
             // Only a response that must be stored with the key is rendered under the lock.
             guard idempotency != nil else { made = booking; return nil }
@@ -115,7 +123,7 @@ extension VenueStore {
     /// After a decline (or a refunded charge whose confirmation failed): records the payment's
     /// end, stores `response` for repeats, and either gives the hold back to the customer
     /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
-    public func settleFailedPayment(_ intent: PaymentIntent, state: String, releaseHold: Bool, window: Int, now: Int,
+    public func settleFailedPayment(_ intent: PaymentIntent, state: PaymentState, releaseHold: Bool, window: Int, now: Int,
                                     idempotency: IdempotencyKey?, response: StoredResponse) throws {
         try write(now: now) { connection in
             try connection.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
@@ -123,8 +131,8 @@ extension VenueStore {
                 if releaseHold {
                     try deleteHold(hold.id, eventID: hold.eventID, in: connection)
                 } else {
-                    try connection.prepare("UPDATE hold SET state = 'active', expires_at = expires_at - ? WHERE id = ?")
-                        .bind(window, hold.id).run()
+                    try connection.prepare("UPDATE hold SET state = ?, expires_at = expires_at - ? WHERE id = ?")
+                        .bind(HoldState.active, window, hold.id).run()
                     // The earlier expiry is part of the seat map's tag (and of cached event pages).
                     touch(hold.eventID)
                 }
@@ -136,7 +144,7 @@ extension VenueStore {
     /// Records that a captured or charging payment was refunded.
     public func markRefunded(paymentID: String, now: Int) throws {
         try database.write { connection in
-            try connection.prepare("UPDATE payment SET state = 'refunded', updated_at = ? WHERE id = ?").bind(now, paymentID).run()
+            try connection.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(PaymentState.refunded, now, paymentID).run()
         }
     }
 
@@ -145,11 +153,8 @@ extension VenueStore {
     public func strandedPayments(olderThan: Int) throws -> [PaymentIntent] {
         try connection.prepare("""
             SELECT p.id, p.hold_id, coalesce(h.event_id, ''), p.customer_id, p.amount, p.currency
-            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = 'charging' AND p.updated_at < ?
-            """).bind(olderThan).map {
-                PaymentIntent(paymentID: $0.string(0), holdID: $0.string(1), eventID: $0.string(2), customerID: $0.string(3),
-                              amount: $0.int(4), currency: $0.string(5))
-            }
+            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = ? AND p.updated_at < ?
+            """).bind(PaymentState.charging, olderThan).map(PaymentIntent.init)
     }
 
     private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
@@ -184,24 +189,21 @@ extension VenueStore {
     }
 
     /// Confirmed bookings of an event (the holders to notify or cancel).
-    public func bookingIDs(eventID: String, status: String = "confirmed") throws -> [String] {
+    public func bookingIDs(eventID: String, status: BookingStatus = .confirmed) throws -> [String] {
         try connection.prepare("SELECT id FROM booking WHERE event_id = ? AND status = ? ORDER BY created_at").bind(eventID, status).map { $0.string(0) }
     }
 
     func loadBooking(_ id: String, in connection: Connection) throws -> BookingRecord? {
-        guard let row = try connection.prepare("""
-            SELECT event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
-            """).bind(id).first({ ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.string(4), $0.int(5), $0.optionalInt(6)) })
-        else { return nil }
-        let tickets = try connection.prepare("""
-            SELECT t.code, t.section_id, t.seat_id, t.price, t.checked_in_at FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
-            WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
-            """).bind(id).map {
-                TicketRecord(code: $0.string(0), bookingID: id, eventID: row.0, sectionID: $0.string(1), seatID: $0.optionalString(2),
-                             price: $0.int(3), checkedInAt: $0.optionalInt(4))
+        try connection.prepare("""
+            SELECT id, event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
+            """).bind(id).first { row in
+                let tickets = try connection.prepare("""
+                    SELECT t.code, t.booking_id, t.event_id, t.section_id, t.seat_id, t.price, t.checked_in_at
+                    FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+                    WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
+                    """).bind(id).map(TicketRecord.init)
+                return try BookingRecord(row: row, tickets: tickets)
             }
-        return BookingRecord(id: id, eventID: row.0, customerID: row.1, status: row.2, total: row.3, currency: row.4,
-                             createdAt: row.5, cancelledAt: row.6, tickets: tickets)
     }
 
     // MARK: Cancelling
@@ -211,7 +213,7 @@ extension VenueStore {
     public func cancelBooking(_ id: String, now: Int) throws -> (BookingRecord, paymentID: String?) {
         try write(now: now) { connection in
             guard let booking = try loadBooking(id, in: connection) else { throw BookingError.bookingNotFound }
-            guard booking.status == "confirmed" else { throw BookingError.alreadyCancelled }
+            guard booking.status == .confirmed else { throw BookingError.alreadyCancelled }
             guard try event(booking.eventID).startsAt > now else { throw BookingError.eventStarted }
             let paymentID = try cancel(booking, now: now, in: connection)
             return (try loadBooking(id, in: connection)!, paymentID)
@@ -219,7 +221,7 @@ extension VenueStore {
     }
 
     private func cancel(_ booking: BookingRecord, now: Int, notify: Bool = true, in connection: Connection) throws -> String? {
-        try connection.prepare("UPDATE booking SET status = 'cancelled', cancelled_at = ? WHERE id = ?").bind(now, booking.id).run()
+        try connection.prepare("UPDATE booking SET status = ?, cancelled_at = ? WHERE id = ?").bind(BookingStatus.cancelled, now, booking.id).run()
         try connection.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
         try connection.prepare("""
             UPDATE ga_stock SET taken = taken - (SELECT count(*) FROM ticket t WHERE t.booking_id = ?1 AND t.seat_id IS NULL
@@ -228,10 +230,11 @@ extension VenueStore {
             """).bind(booking.id, booking.eventID).run()
         touch(booking.eventID, seats: booking.tickets.compactMap(\.seatID), ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
         if notify {
-            try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
+            try appendOutbox(kind: .bookingCancelled, eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
                              now: now, in: connection)
         }
-        return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = 'captured'").bind(booking.id).first { $0.string(0) }
+        return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = ?").bind(booking.id, PaymentState.captured)
+            .first { $0.string(0) }
     }
 
     /// Cancels an event and every confirmed booking of it, and drops its live holds.
@@ -239,13 +242,13 @@ extension VenueStore {
     public func cancelEvent(_ eventID: String, now: Int) throws -> (EventRecord, refunds: [String]) {
         let refunds: [String] = try write(now: now) { connection in
             let event = try event(eventID)
-            guard event.status == "scheduled" else { throw BookingError.eventCancelled }
-            try connection.prepare("UPDATE event SET status = 'cancelled' WHERE id = ?").bind(eventID).run()
+            guard event.status == .scheduled else { throw BookingError.eventCancelled }
+            try connection.prepare("UPDATE event SET status = ? WHERE id = ?").bind(EventStatus.cancelled, eventID).run()
             for holdID in try connection.prepare("SELECT id FROM hold WHERE event_id = ?").bind(eventID).map({ $0.string(0) }) {
                 try deleteHold(holdID, eventID: eventID, in: connection)
             }
             var refunds: [String] = []
-            let holders = try ticketHolders(eventID: eventID, status: "confirmed")
+            let holders = try ticketHolders(eventID: eventID, status: .confirmed)
             for id in try bookingIDs(eventID: eventID) {
                 // Holders get one "event cancelled" email each, not one per booking.
                 if let booking = try loadBooking(id, in: connection), let payment = try cancel(booking, now: now, notify: false, in: connection) {
@@ -253,9 +256,9 @@ extension VenueStore {
                 }
             }
             touch(eventID)
-            try appendOutbox(kind: "event_changed", eventID: eventID, now: now, in: connection)
+            try appendOutbox(kind: .eventChanged, eventID: eventID, now: now, in: connection)
             for customerID in holders {
-                try appendOutbox(kind: "event_cancelled", eventID: eventID, customerID: customerID, now: now, in: connection)
+                try appendOutbox(kind: .eventCancelled, eventID: eventID, customerID: customerID, now: now, in: connection)
             }
             return refunds
         }
@@ -270,9 +273,9 @@ extension VenueStore {
             let found = try connection.prepare("""
                 SELECT t.booking_id, b.status, t.checked_in_at FROM ticket t JOIN booking b ON b.id = t.booking_id
                 WHERE t.code = ? AND t.event_id = ?
-                """).bind(code, eventID).first { ($0.string(0), $0.string(1), $0.optionalInt(2)) }
+                """).bind(code, eventID).first { ($0.string(0), try $0.value(1, as: BookingStatus.self), $0.optionalInt(2)) }
             guard let (bookingID, status, checkedInAt) = found else { throw BookingError.ticketNotFound }
-            guard status == "confirmed" else { throw BookingError.ticketCancelled }
+            guard status == .confirmed else { throw BookingError.ticketCancelled }
             if let checkedInAt { throw BookingError.alreadyCheckedIn(at: checkedInAt) }
             try connection.prepare("UPDATE ticket SET checked_in_at = ? WHERE code = ?").bind(now, code).run()
             return try loadBooking(bookingID, in: connection)!.tickets.first { $0.code == code }!

@@ -23,7 +23,7 @@ extension VenueStore {
         var made: HoldRecord?
         let stored: StoredResponse? = try write(now: now) { connection in
             if let replay = try claim(idempotency, now: now, in: connection) { return replay }
-            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "active",
+            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: .active,
                                       expiresAt: now + ttl, now: now, in: connection)
             // Only a response that must be stored with the key is rendered under the lock.
             guard idempotency != nil else { made = hold; return nil }
@@ -38,10 +38,10 @@ extension VenueStore {
     public func releaseHold(_ holdID: String, customerID: String, now: Int) throws {
         try write(now: now) { connection in
             let found = try connection.prepare("SELECT event_id, state, expires_at FROM hold WHERE id = ? AND customer_id = ?")
-                .bind(holdID, customerID).first { ($0.string(0), $0.string(1), $0.int(2)) }
+                .bind(holdID, customerID).first { ($0.string(0), try $0.value(1, as: HoldState.self), $0.int(2)) }
             guard let (eventID, state, expiresAt) = found else { throw BookingError.holdNotFound }
             // A hold that is paying right now cannot be pulled from under its payment.
-            guard state == "active" || expiresAt <= now else { throw BookingError.holdBusy }
+            guard state == .active || expiresAt <= now else { throw BookingError.holdBusy }
             try deleteHold(holdID, eventID: eventID, in: connection)
         }
     }
@@ -53,7 +53,7 @@ extension VenueStore {
 
     // MARK: Steps inside a write transaction
 
-    func insertHold(eventID: String, customerID: String, request: HoldRequest, state: String, expiresAt: Int, now: Int,
+    func insertHold(eventID: String, customerID: String, request: HoldRequest, state: HoldState, expiresAt: Int, now: Int,
                     in connection: Connection) throws -> HoldRecord {
         let event = try event(eventID)
         try checkOnSale(event, now: now)
@@ -112,17 +112,16 @@ extension VenueStore {
     }
 
     func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
-        let found = try connection.prepare("""
-            SELECT h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency
+        try connection.prepare("""
+            SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency
             FROM hold h JOIN event e ON e.id = h.event_id WHERE h.id = ?
-            """).bind(holdID).first { ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.int(4), $0.int(5), $0.string(6)) }
-        guard let (eventID, customerID, state, total, createdAt, expiresAt, currency) = found else { return nil }
-        let seats = try connection.prepare("SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position")
-            .bind(holdID).map { $0.string(0) }
-        let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
-            .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
-        return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: seats, ga: ga, total: total,
-                          currency: currency, createdAt: createdAt, expiresAt: expiresAt)
+            """).bind(holdID).first { row in
+                let seats = try connection.prepare("SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position")
+                    .bind(holdID).map { $0.string(0) }
+                let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
+                    .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
+                return try HoldRecord(row: row, seats: seats, ga: ga)
+            }
     }
 
     /// The customer's live holds on the event, and the places they hold or own there (for the
@@ -138,7 +137,7 @@ extension VenueStore {
     }
 
     func checkOnSale(_ event: EventRecord, now: Int) throws {
-        guard event.status == "scheduled" else { throw BookingError.eventCancelled }
+        guard event.status == .scheduled else { throw BookingError.eventCancelled }
         guard now < event.startsAt else { throw BookingError.notOnSale("the event has started") }
         if let start = event.salesStartAt, now < start { throw BookingError.notOnSale("sales have not started") }
         if let end = event.salesEndAt, now >= end { throw BookingError.notOnSale("sales have ended") }

@@ -10,10 +10,18 @@ public struct WaitlistEntry: Sendable, Equatable {
     public let createdAt: Int
 }
 
+extension WaitlistEntry {
+    /// Columns: id, event_id, customer_id, section_id, quantity, created_at.
+    init(row: Row) {
+        self.init(id: row.string(0), eventID: row.string(1), customerID: row.string(2), sectionID: row.optionalString(3),
+                  quantity: row.int(4), createdAt: row.int(5))
+    }
+}
+
 extension VenueStore {
     public func joinWaitlist(eventID: String, customerID: String, sectionID: String?, quantity: Int, now: Int) throws -> WaitlistEntry {
         let event = try event(eventID)
-        guard event.status == "scheduled" else { throw BookingError.eventCancelled }
+        guard event.status == .scheduled else { throw BookingError.eventCancelled }
         guard now < event.startsAt else { throw BookingError.notOnSale("the event has started") }
         if let sectionID, !(try sections().contains { $0.id == sectionID }) {
             throw BookingError.invalid("unknown section \(sectionID)", field: "section")
@@ -48,10 +56,7 @@ extension VenueStore {
         let waiting = try connection.prepare("""
             SELECT w.id, w.event_id, w.customer_id, w.section_id, w.quantity, w.created_at FROM waitlist w JOIN event e ON e.id = w.event_id
             WHERE w.notified_at IS NULL AND e.status = 'scheduled' AND e.starts_at > ? ORDER BY w.created_at, w.id
-            """).bind(now).map {
-                WaitlistEntry(id: $0.string(0), eventID: $0.string(1), customerID: $0.string(2), sectionID: $0.optionalString(3),
-                              quantity: $0.int(4), createdAt: $0.int(5))
-            }
+            """).bind(now).map(WaitlistEntry.init)
         try endFinishedEntries(now: now)
         var matched = 0
         for entry in waiting {
@@ -59,10 +64,10 @@ extension VenueStore {
                 let made = try write(now: now) { connection -> Bool in
                     try purgeExpiredHolds(eventID: entry.eventID, now: now, in: connection)
                     guard let request = try freePlaces(for: entry, in: connection) else { return false }
-                    let hold = try insertHold(eventID: entry.eventID, customerID: entry.customerID, request: request, state: "active",
+                    let hold = try insertHold(eventID: entry.eventID, customerID: entry.customerID, request: request, state: .active,
                                               expiresAt: now + holdTTL, now: now, in: connection)
                     try connection.prepare("UPDATE waitlist SET notified_at = ?, hold_id = ? WHERE id = ?").bind(now, hold.id, entry.id).run()
-                    try appendOutbox(kind: "waitlist_match", eventID: entry.eventID, customerID: entry.customerID,
+                    try appendOutbox(kind: .waitlistMatch, eventID: entry.eventID, customerID: entry.customerID,
                                      payload: ["holdId": hold.id, "entryId": entry.id], now: now, in: connection)
                     return true
                 }

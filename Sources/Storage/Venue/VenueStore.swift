@@ -112,10 +112,10 @@ public final class VenueStore {
             try connection.prepare("INSERT INTO venue (id, name, city, timezone, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(id.value, name, city, timezone, ownerID, now).run()
             for (position, section) in layout.sections.enumerated() {
-                let (kind, capacity): (String, Int)
+                let (kind, capacity): (SectionRecord.Kind, Int)
                 switch section.kind {
-                case .ga(let places): (kind, capacity) = ("ga", places)
-                case .seated: (kind, capacity) = ("seated", seats.filter { $0.sectionID == section.id }.count)
+                case .ga(let places): (kind, capacity) = (.ga, places)
+                case .seated: (kind, capacity) = (.seated, seats.filter { $0.sectionID == section.id }.count)
                 }
                 try connection.prepare("INSERT INTO section (id, name, kind, capacity, position) VALUES (?, ?, ?, ?, ?)")
                     .bind(section.id, section.name, kind, capacity, position).run()
@@ -124,17 +124,15 @@ public final class VenueStore {
                 try connection.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position).run()
             }
-            try appendOutbox(kind: "venue_created", eventID: nil, now: now, in: connection)
+            try appendOutbox(kind: .venueCreated, eventID: nil, now: now, in: connection)
         }
     }
 
     // MARK: Venue and layout
 
     public func venue() throws -> VenueRecord {
-        guard let venue = try connection.prepare("SELECT id, name, city, timezone, owner_id, created_at FROM venue").first({
-            VenueRecord(id: $0.string(0), name: $0.string(1), city: $0.optionalString(2), timezone: $0.string(3),
-                        ownerID: $0.string(4), createdAt: $0.int(5))
-        }) else { throw BookingError.venueNotFound }
+        guard let venue = try connection.prepare("SELECT id, name, city, timezone, owner_id, created_at FROM venue").first(VenueRecord.init)
+        else { throw BookingError.venueNotFound }
         return venue
     }
 
@@ -142,20 +140,13 @@ public final class VenueStore {
     /// change, so the first non-empty read is kept (every hold validates against them).
     public func sections() throws -> [SectionRecord] {
         if let knownSections { return knownSections }
-        let sections = try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map {
-            SectionRecord(id: $0.string(0), name: $0.string(1), kind: SectionRecord.Kind(rawValue: $0.string(2)) ?? .seated,
-                          capacity: $0.int(3))
-        }
+        let sections = try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map(SectionRecord.init)
         if !sections.isEmpty { knownSections = sections }
         return sections
     }
 
     public func seats() throws -> [SeatRecord] {
-        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(Self.seat)
-    }
-
-    static func seat(_ row: Row) -> SeatRecord {
-        SeatRecord(id: row.string(0), sectionID: row.string(1), row: row.string(2), number: row.int(3), x: row.double(4), y: row.double(5))
+        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(SeatRecord.init)
     }
 
     // MARK: Shared steps of write transactions
@@ -189,7 +180,7 @@ public final class VenueStore {
     }
 
     /// Records a change for the notifier and the catalog, in the caller's transaction.
-    func appendOutbox(kind: String, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
+    func appendOutbox(kind: OutboxKind, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
                       payload: KeyValuePairs<String, String> = [:], now: Int, in connection: Connection) throws {
         try connection.prepare("INSERT INTO outbox (kind, event_id, booking_id, customer_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(kind, eventID, bookingID, customerID, JSONText.object(payload), now).run()
