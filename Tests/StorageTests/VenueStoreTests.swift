@@ -348,8 +348,8 @@ struct LiveChangeTests {
         var heard: [LiveChange] = []
         venue.store.onChange = { heard += $0 }
         try venue.store.batch(now: venue.now) {
-            _ = try? venue.store.write(now: venue.now) { _ in
-                venue.store.touch(venue.eventID, seats: ["stalls-B-1"])
+            _ = try? venue.store.write(now: venue.now) { transaction in
+                transaction.touch(venue.eventID, seats: ["stalls-B-1"])
                 throw BookingError.holdExpired
             }
             try venue.hold("alice", seats: ["stalls-A-1"])

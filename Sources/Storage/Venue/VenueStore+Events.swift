@@ -44,20 +44,20 @@ extension VenueStore {
     public func createEvent(id: String, draft: EventDraft, now: Int) throws -> EventRecord {
         let sections = try sections()
         try validate(draft, sections: sections)
-        try database.write { connection in
-            try connection.prepare("""
+        try write(now: now) { transaction in
+            try transaction.prepare("""
                 INSERT INTO event (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """).bind(id, draft.title, draft.description, draft.startsAt, draft.endsAt, draft.currency,
                           draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, EventStatus.scheduled, now).run()
             for section in sections {
-                try connection.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
+                try transaction.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
                     .bind(id, section.id, draft.prices[section.id]!).run()
                 if section.kind == .ga {
-                    try connection.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
+                    try transaction.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
                         .bind(id, section.id, section.capacity).run()
                 }
             }
-            try appendOutbox(kind: .eventChanged, eventID: id, now: now, in: connection)
+            try transaction.appendOutbox(kind: .eventChanged, eventID: id)
         }
         return try event(id)
     }
@@ -94,20 +94,20 @@ extension VenueStore {
         if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
         try validate(draft, sections: try sections())
         let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
-        try write(now: now) { connection in
-            touch(id)
-            try connection.prepare("""
+        try write(now: now) { transaction in
+            transaction.touch(id)
+            try transaction.prepare("""
                 UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?
                 WHERE id = ?
                 """).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
             for (section, amount) in draft.prices {
-                try connection.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
+                try transaction.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
             }
-            try appendOutbox(kind: .eventChanged, eventID: id, now: now, in: connection)
+            try transaction.appendOutbox(kind: .eventChanged, eventID: id)
             if moved {
                 for customerID in try ticketHolders(eventID: id, status: .confirmed) {
-                    try appendOutbox(kind: .eventMoved, eventID: id, customerID: customerID,
-                                     payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"], now: now, in: connection)
+                    try transaction.appendOutbox(kind: .eventMoved, eventID: id, customerID: customerID,
+                                                 payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"])
                 }
             }
         }

@@ -14,12 +14,12 @@ extension VenueStore {
     /// Records the outcome of one delivery attempt: delivered, skipped (nothing to send), or
     /// failed with a retry at `retryAt` (nil: give up, the message stays visible as failed).
     public func recordDelivery(_ id: Int, status: OutboxStatus, error: String? = nil, retryAt: Int? = nil) throws {
-        try database.write { connection in
+        try write(now: Self.clockTime) { transaction in
             if let retryAt {
-                try connection.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
+                try transaction.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
                     .bind(retryAt, error, id).run()
             } else {
-                try connection.prepare("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? THEN strftime('%s','now') END WHERE id = ?")
+                try transaction.prepare("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? THEN strftime('%s','now') END WHERE id = ?")
                     .bind(status, error, status == .delivered, id).run()
             }
         }
@@ -47,10 +47,10 @@ extension VenueStore {
         let events = try connection.prepare("SELECT DISTINCT event_id FROM hold WHERE expires_at <= ?").bind(now).map { $0.string(0) }
         var swept = 0
         for eventID in events {
-            swept += try write(now: now) { connection in try purgeExpiredHolds(eventID: eventID, now: now, in: connection) }
+            swept += try write(now: now) { transaction in try transaction.purgeExpiredHolds(eventID: eventID) }
         }
         if try connection.prepare("SELECT 1 FROM expired_hold WHERE expired_at < ? LIMIT 1").bind(now - 86400).queryInt() != nil {
-            try database.write { try $0.prepare("DELETE FROM expired_hold WHERE expired_at < ?").bind(now - 86400).run() }
+            try write(now: now) { try $0.prepare("DELETE FROM expired_hold WHERE expired_at < ?").bind(now - 86400).run() }
         }
         return swept
     }
