@@ -50,7 +50,7 @@ public final class VenueDirectory {
     }
 
     /// Creates the venue's file with `initialise` run inside its first transaction. Throws
-    /// `VenueStore.Failure.venueExists` when the id is taken.
+    /// `BookingError.venueExists` when the id is taken.
     public func create(_ id: VenueID, initialise: (VenueStore) throws -> Void) throws -> VenueStore {
         let final = filePath(id)
         if access(final, F_OK) == 0 { throw BookingError.venueExists }
