@@ -6,6 +6,7 @@ import PackageDescription
 /// and docs/architecture.md). The targets, from the bottom up:
 ///
 ///     Common          logging, the JSON configuration, RFC 3339 times, signals
+///     SQLite          the wrapper over libsqlite3: statements, write transactions, migrations
 ///     Storage, Auth   the databases (the only SQL); passwords and tokens
 ///     Booking         the purchase rules: checkout, payments, refunds
 ///     Runtime         what every process opens: configuration, stores, live publishing, metrics
@@ -34,12 +35,14 @@ let package = Package(
 
         // Logging, the one JSON configuration, RFC 3339 times, signal handlers: used by every layer.
         .target(name: "Common"),
-        // SQL and files: connections, migrations, the venue and auth databases.
-        .target(name: "Storage", dependencies: ["CSQLite", "Common"]),
+        // The SQLite wrapper: connections, prepared statements, write transactions, migrations.
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        // The venue, auth and catalog databases; only invariant-preserving operations are public.
+        .target(name: "Storage", dependencies: ["SQLite", "Auth", "Common"]),
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
         .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
         // The purchase lifecycle (hold -> paying -> charge -> confirm / decline -> refund) over Storage.
-        .target(name: "Booking", dependencies: ["Storage"]),
+        .target(name: "Booking", dependencies: ["Storage", "Common"]),
         // What every process of the system opens: configuration, stores, live publishing, shared metrics.
         .target(name: "Runtime", dependencies: ["Storage", "Auth", "Booking", "Common", "CSystem"]),
         // HTTP over FastCGI: the master, its pre-forked workers, requests and responses.
@@ -59,9 +62,10 @@ let package = Package(
         ),
 
         .testTarget(name: "CommonTests", dependencies: ["Common"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth"]),
-        .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage"]),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Common"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
         .testTarget(name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CZlib"]),

@@ -21,8 +21,6 @@ enum ErrorMapping {
             return map(error)
         case let error as AuthError:
             return map(error)
-        case AuthStore.Failure.emailTaken:
-            return APIError(.conflict, "email_taken", "an account with this email exists")
         case let error as SQLiteError where error.isBusy:
             log.error("database busy", ["error": error.description, "requestId": requestID])
             var busy = APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly")
@@ -92,6 +90,7 @@ enum ErrorMapping {
         switch error {
         case .weakPassword(let message): return .unprocessable(message, code: "weak_password", field: "password")
         case .invalidEmail(let message): return .unprocessable(message, code: "invalid_email", field: "email")
+        case .emailTaken: return APIError(.conflict, "email_taken", "an account with this email exists")
         case .hashingFailed: return APIError(.internalError, "internal_error", "something went wrong on our side")
         case .busy:
             var error = APIError(.serviceUnavailable, "busy", "too many sign-ins at once, retry shortly")

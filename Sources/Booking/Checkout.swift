@@ -190,7 +190,7 @@ package final class Checkout {
         let order = charge.attempt.order
         guard let reference = charge.reference else {
             let decline = CheckoutError.paymentDeclined(reason: charge.decline?.reason ?? "the card was declined")
-            try order.store.settleFailedPayment(charge.intent, state: "declined", releaseHold: order.isOneCall, window: Self.paymentWindow,
+            try order.store.settleFailedPayment(charge.intent, state: .declined, releaseHold: order.isOneCall, window: Self.paymentWindow,
                                                 now: now, idempotency: order.idempotency, response: order.replies.refused(decline))
             throw decline
         }
@@ -210,7 +210,7 @@ package final class Checkout {
             log.error("confirmation failed", ["error": String(describing: error), "requestId": order.requestID])
             answer = CheckoutError.notSaved(underlying: String(describing: error))
         }
-        try? order.store.settleFailedPayment(intent, state: "refunded", releaseHold: order.isOneCall, window: Self.paymentWindow,
+        try? order.store.settleFailedPayment(intent, state: .refunded, releaseHold: order.isOneCall, window: Self.paymentWindow,
                                              now: now(), idempotency: order.idempotency, response: order.replies.refused(answer))
         return answer
     }

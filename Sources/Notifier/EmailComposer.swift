@@ -26,28 +26,28 @@ struct EmailComposer {
         var lines: [String] = ["Hello \(context.customer.name),", ""]
         let subject: String
         switch row.kind {
-        case "booking_confirmed":
+        case .bookingConfirmed:
             guard let booking = context.booking else { return nil }
             subject = "Your tickets for \(event.title)"
             lines += ["Your booking \(booking.id) is confirmed.", "", "\(event.title)", "\(when) at \(place)", "", "Tickets:"]
             lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Self.money($0.price, booking.currency))" }
             lines += ["", "Total: \(Self.money(booking.total, booking.currency))", "Show the codes (or their QR codes) at the door.",
                       "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)"]
-        case "booking_cancelled":
+        case .bookingCancelled:
             guard let booking = context.booking else { return nil }
             subject = "Booking cancelled: \(event.title)"
             lines += ["Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
                       "\(Self.money(booking.total, booking.currency)) will be refunded to your payment method."]
-        case "event_moved":
+        case .eventMoved:
             let old = Int(Self.payloadValue(row.payload, "oldStartsAt") ?? "").map { Self.format($0, zone: venue.timezone) } ?? "its old time"
             subject = "New date for \(event.title)"
             lines += ["\(event.title) at \(place) has moved.", "It was: \(old)", "It is now: \(when)",
                       "Your tickets stay valid. If the new time does not suit you, you can cancel your booking for a refund."]
-        case "event_cancelled":
+        case .eventCancelled:
             subject = "Cancelled: \(event.title)"
             lines += ["We are sorry: \(event.title) on \(when) at \(place) is cancelled.",
                       "Your bookings for it are cancelled and will be refunded in full."]
-        case "waitlist_match":
+        case .waitlistMatch:
             guard let hold = context.hold else { return nil }
             subject = "Tickets are free for \(event.title)"
             let what = (hold.seats + hold.ga.map { "\($0.quantity) × \($0.sectionID)" }).joined(separator: ", ")

@@ -93,22 +93,22 @@ package struct Notifier {
     private func deliver(_ store: VenueStore, venue: VenueID, now: Int) throws {
         for row in try store.pendingMessages(now: now, limit: 100) where notifierStopRequested == 0 {
             guard let message = try email(for: row, store: store) else {
-                try store.recordDelivery(row.id, status: "skipped")
+                try store.recordDelivery(row.id, status: .skipped)
                 continue
             }
             do {
                 try mailer.send(to: message.to, message: message.bytes)
-                try store.recordDelivery(row.id, status: "delivered")
-                log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind])
+                try store.recordDelivery(row.id, status: .delivered)
+                log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
             } catch {
                 let attempts = try store.attempts(ofMessage: row.id) + 1
                 if attempts >= services.configuration.mailMaxAttempts {
-                    try store.recordDelivery(row.id, status: "failed", error: "\(error)")
+                    try store.recordDelivery(row.id, status: .failed, error: "\(error)")
                     log.error("email given up", ["venue": venue.value, "outbox": "\(row.id)", "attempts": "\(attempts)", "error": "\(error)"])
                 } else {
                     // 2, 4, 8 … seconds, at most 15 minutes.
                     let delay = min(1 << min(attempts, 20), 900)
-                    try store.recordDelivery(row.id, status: "pending", error: "\(error)", retryAt: now + delay)
+                    try store.recordDelivery(row.id, status: .pending, error: "\(error)", retryAt: now + delay)
                     log.error("email failed, will retry", ["venue": venue.value, "outbox": "\(row.id)", "retryIn": "\(delay)", "error": "\(error)"])
                 }
             }
@@ -127,6 +127,6 @@ package struct Notifier {
     }
 
     private static func payloadHold(_ row: VenueStore.OutboxRow) -> String? {
-        row.kind == "waitlist_match" ? EmailComposer.payloadValue(row.payload, "holdId") : nil
+        row.kind == .waitlistMatch ? EmailComposer.payloadValue(row.payload, "holdId") : nil
     }
 }

@@ -27,7 +27,7 @@ struct HandWrittenJSONTests {
                          checkedInAt: 1_800_000_100),
         ]
         for tickets in [tickets, []] {
-            let booking = BookingRecord(id: "b_1", eventID: "e_1", customerID: "u_1", status: "confirmed", total: 4500, currency: "EUR",
+            let booking = BookingRecord(id: "b_1", eventID: "e_1", customerID: "u_1", status: .confirmed, total: 4500, currency: "EUR",
                                         createdAt: 1_800_000_000, cancelledAt: cancelledAt, tickets: tickets)
             let view = BookingView(booking, venueID: Self.hostile)
             #expect(try parsed(HandWrittenJSON.booking(view)) == encoded(["booking": view]))
@@ -37,7 +37,7 @@ struct HandWrittenJSONTests {
     @Test func aHoldIsWrittenAsTheEncoderWouldWriteIt() throws {
         for (seats, ga) in [(["stalls-A-1", Self.hostile], [GAQuantity(sectionID: "floor", quantity: 2), GAQuantity(sectionID: Self.hostile, quantity: 1)]),
                             ([], [])] {
-            let hold = HoldRecord(id: "h_1", eventID: "e_1", customerID: "u_1", state: "active", seats: seats, ga: ga, total: 9000,
+            let hold = HoldRecord(id: "h_1", eventID: "e_1", customerID: "u_1", state: .active, seats: seats, ga: ga, total: 9000,
                                   currency: Self.hostile, createdAt: 1_800_000_000, expiresAt: 1_800_000_600)
             #expect(try parsed(HandWrittenJSON.hold(HoldView(hold))) == encoded(["hold": HoldView(hold)]))
         }

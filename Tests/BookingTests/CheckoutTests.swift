@@ -100,7 +100,7 @@ struct CheckoutTests {
         let holdID = try fixture.hold("u_a", "stalls-A-1")
         let declined = fixture.checkout.book([fixture.order("u_a", .hold(id: holdID), token: "tok_decline")])[0]
         #expect(throws: CheckoutError.self) { try declined.get() }
-        #expect(try fixture.store.hold(holdID, customerID: "u_a", now: fixture.time)?.state == "active")
+        #expect(try fixture.store.hold(holdID, customerID: "u_a", now: fixture.time)?.state == .active)
         _ = try fixture.checkout.book([fixture.order("u_a", .hold(id: holdID))])[0].get()
         #expect(try fixture.state("stalls-A-1") == .sold)
     }
@@ -145,7 +145,7 @@ struct CheckoutTests {
         let fixture = try CheckoutFixture()
         let answer = try fixture.checkout.book([fixture.order("u_a", fixture.seats("stalls-A-1"))])[0].get()
         let cancelled = try fixture.checkout.cancel(bookingID: String(decoding: answer.body, as: UTF8.self), in: fixture.store)
-        #expect(cancelled.status == "cancelled")
+        #expect(cancelled.status == .cancelled)
         #expect(try fixture.state("stalls-A-1") == .available)
         #expect(fixture.provider.refunds.count == 1)
         #expect(try fixture.payments() == ["refunded"])

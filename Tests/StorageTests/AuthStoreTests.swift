@@ -1,3 +1,4 @@
+import Auth
 @testable import Storage
 import Testing
 
@@ -11,15 +12,15 @@ struct AuthStoreTests {
 
     @Test func anEmailIsTakenOnce() throws {
         let store = try makeStore()
-        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
-        #expect(throws: AuthStore.Failure.emailTaken) {
-            _ = try store.createUser(id: "u_2", email: "a@example.com", name: "B", role: "customer", passwordHash: "h", now: 0)
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: .customer, passwordHash: "h", now: 0)
+        #expect(throws: AuthError.emailTaken) {
+            _ = try store.createUser(id: "u_2", email: "a@example.com", name: "B", role: .customer, passwordHash: "h", now: 0)
         }
     }
 
     @Test func aSessionWorksUntilItExpiresOrIsDeleted() throws {
         let store = try makeStore()
-        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: .customer, passwordHash: "h", now: 0)
         try store.createSession(tokenHash: "t1", userID: "u_1", now: 100, expiresAt: 200)
         #expect(try store.sessionUser(tokenHash: "t1", now: 199)?.id == "u_1")
         #expect(try store.sessionUser(tokenHash: "t1", now: 200) == nil, "an expired session is refused")
@@ -31,7 +32,7 @@ struct AuthStoreTests {
 
     @Test func expiredSessionsAreCleanedUpOnTheWay() throws {
         let store = try makeStore()
-        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: "customer", passwordHash: "h", now: 0)
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: .customer, passwordHash: "h", now: 0)
         try store.createSession(tokenHash: "old", userID: "u_1", now: 0, expiresAt: 10)
         try store.createSession(tokenHash: "new", userID: "u_1", now: 20, expiresAt: 100)
         #expect(try store.database.connection.prepare("SELECT count(*) FROM session").queryInt() == 1)

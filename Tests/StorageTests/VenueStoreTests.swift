@@ -113,7 +113,7 @@ struct BookingTests {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 2)])
         let booking = try venue.book(hold)
-        #expect(booking.status == "confirmed")
+        #expect(booking.status == .confirmed)
         #expect(booking.tickets.count == 3)
         #expect(booking.tickets.map(\.seatID) == ["stalls-A-1", nil, nil])
         #expect(Set(booking.tickets.map(\.code)).count == 3)
@@ -156,11 +156,11 @@ struct BookingTests {
         let hold = try venue.hold("alice", seats: ["stalls-A-1"])
         guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60,
                                                                       now: venue.now, idempotency: nil) else { return }
-        try venue.store.settleFailedPayment(intent, state: "declined", releaseHold: false, window: 60, now: venue.now,
+        try venue.store.settleFailedPayment(intent, state: .declined, releaseHold: false, window: 60, now: venue.now,
                                             idempotency: nil, response: StoredResponse(status: 402, body: []))
         #expect(try venue.store.bookings(customerID: "alice").isEmpty)
         let again = try venue.store.hold(hold.id, customerID: "alice", now: venue.now)
-        #expect(again?.state == "active")
+        #expect(again?.state == .active)
         #expect(again?.expiresAt == hold.expiresAt)
     }
 
@@ -168,7 +168,7 @@ struct BookingTests {
         let venue = try VenueFixture()
         let booking = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 3)]))
         let (cancelled, payment) = try venue.store.cancelBooking(booking.id, now: venue.now)
-        #expect(cancelled.status == "cancelled")
+        #expect(cancelled.status == .cancelled)
         #expect(payment != nil)
         #expect(try venue.states()["stalls-A-1"] == .available)
         #expect(try venue.gaAvailable() == 3)
@@ -194,7 +194,7 @@ struct BookingTests {
         _ = try venue.book(try venue.hold("bob", seats: ["stalls-A-2"]))
         try venue.hold("carol", seats: ["stalls-A-3"])
         let (event, refunds) = try venue.store.cancelEvent(venue.eventID, now: venue.now)
-        #expect(event.status == "cancelled")
+        #expect(event.status == .cancelled)
         #expect(refunds.count == 2)
         #expect(try venue.store.bookingIDs(eventID: venue.eventID).isEmpty)
         #expect(try venue.states().values.allSatisfy { $0 == .available })
@@ -348,8 +348,8 @@ struct LiveChangeTests {
         var heard: [LiveChange] = []
         venue.store.onChange = { heard += $0 }
         try venue.store.batch(now: venue.now) {
-            _ = try? venue.store.write(now: venue.now) { _ in
-                venue.store.touch(venue.eventID, seats: ["stalls-B-1"])
+            _ = try? venue.store.write(now: venue.now) { transaction in
+                transaction.touch(venue.eventID, seats: ["stalls-B-1"])
                 throw BookingError.holdExpired
             }
             try venue.hold("alice", seats: ["stalls-A-1"])

@@ -39,7 +39,7 @@ enum AccountsController {
         }
         let services = context.services
         let hash = try services.hashingGate().withSlot { try services.hasher.hash(body.password) }
-        let user = try services.auth.createUser(id: Identifier.make("u_"), email: email.value, name: body.name, role: role.rawValue,
+        let user = try services.auth.createUser(id: Identifier.make("u_"), email: email.value, name: body.name, role: role,
                                                 passwordHash: hash, now: services.now())
         return try startSession(for: user, request: request, services: services, status: .created)
     }

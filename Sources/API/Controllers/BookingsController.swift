@@ -121,6 +121,6 @@ enum BookingsController {
 
     static func mayManage(user: UserRecord, customerID: String, store: VenueStore) throws -> Bool {
         let ownerID = try store.venue().ownerID
-        return user.id == customerID || user.role == Role.admin.rawValue || (user.role == Role.organizer.rawValue && ownerID == user.id)
+        return user.id == customerID || user.role == .admin || (user.role == .organizer && ownerID == user.id)
     }
 }

@@ -97,13 +97,13 @@ enum EventsController {
         let listed = entries.prefix(page.limit)
         // Each venue is asked once, for all of its scheduled events on the page.
         var available: [String: Int] = [:]
-        for (venue, venueEntries) in Dictionary(grouping: listed.filter { $0.status == "scheduled" }, by: \.venueID) {
+        for (venue, venueEntries) in Dictionary(grouping: listed.filter { $0.status == .scheduled }, by: \.venueID) {
             guard let venueID = VenueID(venue), let store = try services.venues.store(venueID) else { continue }
             available.merge(try store.availablePlaces(eventIDs: venueEntries.map(\.eventID), now: now)) { $1 }
         }
         let events = listed.map { entry in
             EventSummaryView(id: entry.eventID, venueId: entry.venueID, title: entry.title,
-                             startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status,
+                             startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status.rawValue,
                              minPrice: entry.minPrice, currency: entry.currency, available: available[entry.eventID] ?? 0)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
@@ -174,7 +174,7 @@ enum EventsController {
         let user = try context.requireUser(request)
         let (id, store) = try context.venue()
         let ownerID = try store.venue().ownerID
-        guard user.role == Role.admin.rawValue || (user.role == Role.organizer.rawValue && ownerID == user.id) else {
+        guard user.role == .admin || (user.role == .organizer && ownerID == user.id) else {
             throw APIError.forbidden("only the venue's organizer may do this")
         }
         return (id, store)

@@ -13,11 +13,11 @@ enum MetricsController {
         for id in try services.venues.allIDs() {
             guard let store = try services.venues.store(id) else { continue }
             let counts = try store.outboxCounts()
-            pending += Double(counts["pending"] ?? 0)
-            failed += Double(counts["failed"] ?? 0)
-            wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(Connection.walSize(ofDatabaseAt: services.venues.filePath(id)))))
+            pending += Double(counts[.pending] ?? 0)
+            failed += Double(counts[.failed] ?? 0)
+            wal.append((labels: "database=\"venue:\(id.value)\"", value: Double(DatabaseFiles.walSize(ofDatabaseAt: services.venues.filePath(id)))))
         }
-        wal.append((labels: "database=\"auth\"", value: Double(Connection.walSize(ofDatabaseAt: services.configuration.authDatabasePath))))
+        wal.append((labels: "database=\"auth\"", value: Double(DatabaseFiles.walSize(ofDatabaseAt: services.configuration.authDatabasePath))))
         let text = services.metrics.render(gauges: [
             (name: "booking_outbox_pending", help: "Outbox messages waiting for delivery.", samples: [(labels: "", value: pending)]),
             (name: "booking_outbox_failed", help: "Outbox messages given up after the last attempt.", samples: [(labels: "", value: failed)]),

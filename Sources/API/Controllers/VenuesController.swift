@@ -25,7 +25,7 @@ package enum VenuesController {
             throw APIError.unprocessable("timezone must be an IANA time zone such as Europe/Paris", field: "timezone")
         }
         let services = context.services
-        if user.role != Role.admin.rawValue, try services.catalog.venueCount(ownerID: user.id) >= services.configuration.venueQuota {
+        if user.role != .admin, try services.catalog.venueCount(ownerID: user.id) >= services.configuration.venueQuota {
             throw APIError.unprocessable("you have reached your quota of \(services.configuration.venueQuota) venues", code: "venue_quota")
         }
         let layout = try body.layout.layout()

@@ -48,7 +48,7 @@ struct RequestContext {
     /// The signed-in user if their role is one of `roles`: 401 anonymous, 403 another role.
     mutating func requireRole(_ request: Request, _ roles: Role...) throws -> UserRecord {
         let user = try requireUser(request)
-        guard roles.contains(where: { $0.rawValue == user.role }) else {
+        guard roles.contains(user.role) else {
             throw APIError.forbidden("this needs the role \(roles.map(\.rawValue).joined(separator: " or "))")
         }
         return user

@@ -12,7 +12,7 @@ struct UserView: Encodable {
         id = user.id
         email = user.email
         name = user.name
-        role = user.role
+        role = user.role.rawValue
     }
 }
 
@@ -91,7 +91,7 @@ struct EventView: Encodable {
         description = event.description
         startsAt = Date(timeIntervalSince1970: TimeInterval(event.startsAt))
         endsAt = event.endsAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        status = event.status
+        status = event.status.rawValue
         currency = event.currency
         prices = event.prices
         maxTicketsPerCustomer = event.maxPerCustomer
@@ -171,7 +171,7 @@ struct BookingView: Encodable {
         id = booking.id
         venueId = venueID
         eventId = booking.eventID
-        status = booking.status
+        status = booking.status.rawValue
         tickets = booking.tickets.map(TicketView.init)
         total = booking.total
         currency = booking.currency

@@ -17,8 +17,7 @@ enum Backup {
         var written: [String] = []
         func snapshot(_ source: String, _ destination: String) throws {
             guard !FileManager.default.fileExists(atPath: destination) else { throw Failure(description: "\(destination) exists; back up into an empty directory") }
-            let database = try Database(path: source, create: false, synchronous: .full)
-            try database.connection.backup(to: destination)
+            try DatabaseFiles.snapshot(databaseAt: source, to: destination)
             written.append(destination)
         }
         if venue == nil { try snapshot(services.configuration.authDatabasePath, directory + "/auth.sqlite") }

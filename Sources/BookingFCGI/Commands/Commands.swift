@@ -41,11 +41,11 @@ enum Commands {
             try PasswordPolicy.validate(password)
             let hash = try services.hasher.hash(password)
             if let existing = try services.auth.user(email: address.value) {
-                try services.auth.setRole(userID: existing.id, role: Role.admin.rawValue)
+                try services.auth.setRole(userID: existing.id, role: .admin)
                 try services.auth.updatePasswordHash(userID: existing.id, hash: hash)
                 print("made \(address.value) an admin (\(existing.id))")
             } else {
-                let user = try services.auth.createUser(id: Identifier.make("u_"), email: address.value, name: name, role: Role.admin.rawValue,
+                let user = try services.auth.createUser(id: Identifier.make("u_"), email: address.value, name: name, role: .admin,
                                                         passwordHash: hash, now: services.now())
                 print("created admin \(address.value) (\(user.id))")
             }
@@ -81,7 +81,7 @@ enum Commands {
         case "create-venue":
             guard let file = options["file"], let owner = options["owner"] else { throw ConfigurationError("create-venue needs --file and --owner") }
             let services = try services(configuration, "cli")
-            guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != Role.customer.rawValue else {
+            guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != .customer else {
                 throw ConfigurationError("\(owner) is not an organizer or admin")
             }
             let body: VenuesController.CreateBody

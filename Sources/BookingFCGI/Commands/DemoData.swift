@@ -16,10 +16,10 @@ enum DemoData {
         let hash = try services.hasher.hash(password)
         let organizer = try services.auth.user(email: "organizer@example.com")
             ?? services.auth.createUser(id: Identifier.make("u_"), email: "organizer@example.com", name: "Demo Organizer",
-                                        role: Role.organizer.rawValue, passwordHash: hash, now: now)
+                                        role: .organizer, passwordHash: hash, now: now)
         if try services.auth.user(email: "customer@example.com") == nil {
             _ = try services.auth.createUser(id: Identifier.make("u_"), email: "customer@example.com", name: "Demo Customer",
-                                             role: Role.customer.rawValue, passwordHash: hash, now: now)
+                                             role: .customer, passwordHash: hash, now: now)
         }
         let theatre = Layout(sections: [
             .init(id: "stalls", name: "Stalls", kind: .seated(rows: (0..<12).map { .init(label: String(UnicodeScalar(65 + $0)!), seats: .count(20)) })),
@@ -49,7 +49,7 @@ enum DemoData {
             let email = "fan\(n)@example.com"
             let fan = try services.auth.user(email: email)
                 ?? services.auth.createUser(id: Identifier.make("u_"), email: email, name: "Demo Fan \(n)",
-                                            role: Role.customer.rawValue, passwordHash: hash, now: now)
+                                            role: .customer, passwordHash: hash, now: now)
             fans.append(fan.id)
         }
         for (slug, name, city, zone, layout, events) in venues {

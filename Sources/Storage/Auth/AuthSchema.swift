@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// The auth database: users, sessions and login-failure counters shared by all workers.
 enum AuthSchema {
     static let migrations = Migrations([

@@ -1,12 +1,10 @@
+import Auth
 import FoundationEssentials
+public import SQLite
 
 /// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes) and
 /// the failed-login counters that every worker shares.
 public final class AuthStore {
-    public enum Failure: Error, Equatable {
-        case emailTaken
-    }
-
     let database: Database
 
     public init(path: String, synchronous: SynchronousMode) throws {
@@ -16,32 +14,32 @@ public final class AuthStore {
 
     // MARK: Users
 
-    /// Creates a user; `Failure.emailTaken` when the (normalised) email exists.
-    public func createUser(id: String, email: String, name: String, role: String, passwordHash: String, now: Int) throws -> UserRecord {
+    /// Creates a user; `AuthError.emailTaken` when the (normalised) email exists.
+    public func createUser(id: String, email: String, name: String, role: Role, passwordHash: String, now: Int) throws -> UserRecord {
         do {
             try database.write { connection in
                 try connection.prepare("INSERT INTO user (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(id, email, name, role, passwordHash, now).run()
             }
         } catch let error as SQLiteError where error.isConstraintViolation {
-            throw Failure.emailTaken
+            throw AuthError.emailTaken
         }
         return UserRecord(id: id, email: email, name: name, role: role, passwordHash: passwordHash, createdAt: now)
     }
 
     public func user(email: String) throws -> UserRecord? {
-        try database.connection.prepare("SELECT \(Self.userColumns) FROM user WHERE email = ?").bind(email).first(Self.user)
+        try database.connection.prepare("SELECT \(Self.userColumns) FROM user WHERE email = ?").bind(email).first(UserRecord.init)
     }
 
     public func user(id: String) throws -> UserRecord? {
-        try database.connection.prepare("SELECT \(Self.userColumns) FROM user WHERE id = ?").bind(id).first(Self.user)
+        try database.connection.prepare("SELECT \(Self.userColumns) FROM user WHERE id = ?").bind(id).first(UserRecord.init)
     }
 
     public func updatePasswordHash(userID: String, hash: String) throws {
         try database.write { try $0.prepare("UPDATE user SET password_hash = ? WHERE id = ?").bind(hash, userID).run() }
     }
 
-    public func setRole(userID: String, role: String) throws {
+    public func setRole(userID: String, role: Role) throws {
         try database.write { try $0.prepare("UPDATE user SET role = ? WHERE id = ?").bind(role, userID).run() }
     }
 
@@ -61,7 +59,7 @@ public final class AuthStore {
         try database.connection.prepare("""
             SELECT \(Self.userColumns("u.")) FROM session s JOIN user u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.expires_at > ?
-            """).bind(tokenHash, now).first(Self.user)
+            """).bind(tokenHash, now).first(UserRecord.init)
     }
 
     public func deleteSession(tokenHash: String) throws {
@@ -100,9 +98,4 @@ public final class AuthStore {
         ["id", "email", "name", "role", "password_hash", "created_at"].map { prefix + $0 }.joined(separator: ", ")
     }
     private static let userColumns = userColumns("")
-
-    private static func user(_ row: Row) -> UserRecord {
-        UserRecord(id: row.string(0), email: row.string(1), name: row.string(2), role: row.string(3),
-                   passwordHash: row.string(4), createdAt: row.int(5))
-    }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+internal import SQLite
 
 /// The cross-venue index (`catalog.sqlite`): the event list and each customer's bookings
 /// across venues. It is derived data: fed from each venue's outbox past a per-venue
@@ -10,7 +11,7 @@ public final class CatalogStore {
         public let venueID: String
         public let title: String
         public let startsAt: Int
-        public let status: String
+        public let status: EventStatus
         public let minPrice: Int
         public let currency: String
     }
@@ -68,18 +69,18 @@ public final class CatalogStore {
         try database.write { connection in
             for row in rows {
                 switch row.kind {
-                case "venue_created":
+                case .venueCreated:
                     let venue = try store.venue()
                     try connection.prepare("INSERT OR REPLACE INTO venue_index (venue_id, name, city, owner_id, created_at) VALUES (?, ?, ?, ?, ?)")
                         .bind(venue.id, venue.name, venue.city, venue.ownerID, venue.createdAt).run()
-                case "event_changed", "event_cancelled", "event_moved":
+                case .eventChanged, .eventCancelled, .eventMoved:
                     if let eventID = row.eventID { try index(event: try store.event(eventID), venueID: venueID, in: connection) }
-                case "booking_confirmed":
+                case .bookingConfirmed:
                     if let bookingID = row.bookingID, let customerID = row.customerID {
                         try connection.prepare("INSERT OR IGNORE INTO booking_index (booking_id, venue_id, customer_id, created_at) VALUES (?, ?, ?, ?)")
                             .bind(bookingID, venueID.value, customerID, row.createdAt).run()
                     }
-                default:
+                case .bookingCancelled, .waitlistMatch:
                     break
                 }
             }
@@ -118,10 +119,7 @@ public final class CatalogStore {
               AND starts_at >= coalesce(?3, -9223372036854775808) AND (?4 IS NULL OR starts_at < ?4)
               AND (?5 IS NULL OR starts_at > ?5 OR (starts_at = ?5 AND event_id > ?6))
             ORDER BY starts_at, event_id LIMIT ?7
-            """).bind(pattern, venueID, from, to, after?.0, after?.1, limit).map {
-                EventEntry(eventID: $0.string(0), venueID: $0.string(1), title: $0.string(2), startsAt: $0.int(3),
-                           status: $0.string(4), minPrice: $0.int(5), currency: $0.string(6))
-            }
+            """).bind(pattern, venueID, from, to, after?.0, after?.1, limit).map(EventEntry.init)
     }
 
     /// A customer's bookings across venues, newest first; `before` is the (createdAt, id) of the last one seen.
@@ -130,9 +128,7 @@ public final class CatalogStore {
             SELECT booking_id, venue_id, created_at FROM booking_index
             WHERE customer_id = ?1 AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND booking_id < ?3))
             ORDER BY created_at DESC, booking_id DESC LIMIT ?4
-            """).bind(customerID, before?.0, before?.1, limit).map {
-                BookingEntry(bookingID: $0.string(0), venueID: $0.string(1), createdAt: $0.int(2))
-            }
+            """).bind(customerID, before?.0, before?.1, limit).map(BookingEntry.init)
     }
 
     /// Venue ids in order, after `after`.
@@ -162,7 +158,7 @@ public final class CatalogStore {
 extension VenueStore {
     public struct OutboxRow: Sendable {
         public let id: Int
-        public let kind: String
+        public let kind: OutboxKind
         public let eventID: String?
         public let bookingID: String?
         public let customerID: String?
@@ -173,9 +169,29 @@ extension VenueStore {
     /// Outbox rows with an id above `after`, oldest first.
     public func outbox(after: Int, limit: Int) throws -> [OutboxRow] {
         try connection.prepare("SELECT id, kind, event_id, booking_id, customer_id, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?")
-            .bind(after, limit).map {
-                OutboxRow(id: $0.int(0), kind: $0.string(1), eventID: $0.optionalString(2), bookingID: $0.optionalString(3),
-                          customerID: $0.optionalString(4), payload: $0.string(5), createdAt: $0.int(6))
-            }
+            .bind(after, limit).map(OutboxRow.init)
+    }
+}
+
+extension VenueStore.OutboxRow {
+    /// Columns: id, kind, event_id, booking_id, customer_id, payload, created_at.
+    init(row: Row) throws {
+        self.init(id: row.int(0), kind: try row.value(1), eventID: row.optionalString(2), bookingID: row.optionalString(3),
+                  customerID: row.optionalString(4), payload: row.string(5), createdAt: row.int(6))
+    }
+}
+
+extension CatalogStore.EventEntry {
+    /// Columns: event_id, venue_id, title, starts_at, status, min_price, currency.
+    init(row: Row) throws {
+        self.init(eventID: row.string(0), venueID: row.string(1), title: row.string(2), startsAt: row.int(3),
+                  status: try row.value(4), minPrice: row.int(5), currency: row.string(6))
+    }
+}
+
+extension CatalogStore.BookingEntry {
+    /// Columns: booking_id, venue_id, created_at.
+    init(row: Row) {
+        self.init(bookingID: row.string(0), venueID: row.string(1), createdAt: row.int(2))
     }
 }

@@ -1,13 +1,9 @@
-extension Database {
-    /// `PRAGMA integrity_check` findings (empty when the file is sound).
-    public func checkIntegrity() throws -> [String] {
-        let rows = try connection.prepare("PRAGMA integrity_check").map { $0.string(0) }
-        return rows == ["ok"] ? [] : rows
-    }
+internal import SQLite
 
+extension Database {
     /// Violations of the domain rules: a seat sold twice, GA beyond capacity, tickets that do
     /// not match their bookings. Empty when all hold.
-    public func checkBookingInvariants() throws -> [String] {
+    func checkBookingInvariants() throws -> [String] {
         var problems: [String] = []
         let checks: [(String, String)] = [
             ("seat sold twice", """

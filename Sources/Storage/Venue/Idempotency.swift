@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// An `Idempotency-Key` as the store sees it: scoped to a customer, with a hash of the
 /// request so that the same key with a different body can be refused.
 public struct IdempotencyKey: Sendable, Equatable {
@@ -21,16 +23,16 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
-extension VenueStore {
-    /// Claims `key` inside the current transaction. Returns the stored response of a finished
+extension VenueTransaction {
+    /// Claims `key` inside this transaction. Returns the stored response of a finished
     /// earlier request, nil when this request is the first (the key is then "in progress"
     /// until `finish`), or throws for a different body or a request still running.
-    func claim(_ key: IdempotencyKey?, now: Int, in connection: Connection) throws -> StoredResponse? {
+    func claim(_ key: IdempotencyKey?) throws -> StoredResponse? {
         guard let key else { return nil }
-        let existing = try connection.prepare("SELECT request_hash, status, response FROM idempotency WHERE customer_id = ? AND key = ?")
+        let existing = try prepare("SELECT request_hash, status, response FROM idempotency WHERE customer_id = ? AND key = ?")
             .bind(key.customerID, key.key).first { ($0.string(0), $0.optionalInt(1), $0.string(2)) }
         guard let (hash, status, body) = existing else {
-            try connection.prepare("INSERT INTO idempotency (customer_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)")
+            try prepare("INSERT INTO idempotency (customer_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)")
                 .bind(key.customerID, key.key, key.requestHash, now).run()
             return nil
         }
@@ -39,9 +41,10 @@ extension VenueStore {
         return StoredResponse(status: status, body: Array(body.utf8))
     }
 
-    func finish(_ key: IdempotencyKey?, with response: StoredResponse, in connection: Connection) throws {
+    /// Stores `response` as the answer to `key`'s request.
+    func finish(_ key: IdempotencyKey?, with response: StoredResponse) throws {
         guard let key else { return }
-        try connection.prepare("UPDATE idempotency SET status = ?, response = ? WHERE customer_id = ? AND key = ?")
+        try prepare("UPDATE idempotency SET status = ?, response = ? WHERE customer_id = ? AND key = ?")
             .bind(response.status, String(decoding: response.body, as: UTF8.self), key.customerID, key.key).run()
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+public import SQLite
 
 /// Maps venue ids to their database files (`<dir>/<id>.sqlite`) and keeps an LRU of open
 /// handles, since each costs a few file descriptors.
@@ -40,7 +41,7 @@ public final class VenueDirectory {
         let store: VenueStore
         do {
             store = try VenueStore(database: Database(path: filePath(id), create: false, synchronous: synchronous))
-        } catch let error as SQLiteError where error.primaryCode == 14 {  // SQLITE_CANTOPEN: removed meanwhile
+        } catch let error as SQLiteError where error.code ~= .cantOpen {  // removed meanwhile
             return nil
         }
         onOpen?(id, store)
@@ -49,7 +50,7 @@ public final class VenueDirectory {
     }
 
     /// Creates the venue's file with `initialise` run inside its first transaction. Throws
-    /// `VenueStore.Failure.venueExists` when the id is taken.
+    /// `BookingError.venueExists` when the id is taken.
     public func create(_ id: VenueID, initialise: (VenueStore) throws -> Void) throws -> VenueStore {
         let final = filePath(id)
         if access(final, F_OK) == 0 { throw BookingError.venueExists }
@@ -64,7 +65,7 @@ public final class VenueDirectory {
         // link(2) is an atomic rename that refuses to replace an existing file.
         guard link(temporary, final) == 0 else {
             if errno == EEXIST { throw BookingError.venueExists }
-            throw SQLiteError(code: 14, message: "cannot create venue file: errno \(errno)", sql: nil)
+            throw SystemError(operation: "link \(temporary) to \(final)", errno: errno)
         }
         guard let store = try store(id) else { throw BookingError.venueNotFound }
         return store

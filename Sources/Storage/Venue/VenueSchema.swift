@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// One venue's database. Double sale is impossible by construction:
 /// - a seat of an event is a row in `seat_claim` (PRIMARY KEY event + seat), owned either
 ///   by a hold or by a booking, never both, never twice;

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// A charge about to be made for a hold: recorded before the provider is called, so that a
 /// crash between charge and confirmation leaves a record for the reconciler to refund.
 public struct PaymentIntent: Sendable, Equatable {
@@ -7,6 +9,14 @@ public struct PaymentIntent: Sendable, Equatable {
     public let customerID: String
     public let amount: Int
     public let currency: String
+}
+
+extension PaymentIntent {
+    /// Columns: payment id, hold_id, event_id, customer_id, amount, currency.
+    init(row: Row) {
+        self.init(paymentID: row.string(0), holdID: row.string(1), eventID: row.string(2), customerID: row.string(3),
+                  amount: row.int(4), currency: row.string(5))
+    }
 }
 
 /// The first step of paying: either a charge to make, or the stored answer of a repeat.
@@ -21,17 +31,17 @@ extension VenueStore {
     /// transaction. The charge itself happens after this returns, outside any transaction.
     public func beginPayment(holdID: String, customerID: String, window: Int, now: Int,
                              idempotency: IdempotencyKey?) throws -> PaymentStart {
-        try write(now: now) { connection in
-            if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
-            guard let hold = try loadHold(holdID, in: connection), hold.customerID == customerID else {
-                let swept = try connection.prepare("SELECT 1 FROM expired_hold WHERE id = ? AND customer_id = ?").bind(holdID, customerID).queryInt()
+        try write(now: now) { transaction in
+            if let replay = try transaction.claim(idempotency) { return .replay(replay) }
+            guard let hold = try loadHold(holdID, in: transaction.connection), hold.customerID == customerID else {
+                let swept = try transaction.prepare("SELECT 1 FROM expired_hold WHERE id = ? AND customer_id = ?").bind(holdID, customerID).queryInt()
                 throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
             }
             guard hold.expiresAt > now else { throw BookingError.holdExpired }
-            guard hold.state == "active" else { throw BookingError.requestInProgress }
+            guard hold.state == .active else { throw BookingError.requestInProgress }
             try checkOnSale(try event(hold.eventID), now: now)
-            try connection.prepare("UPDATE hold SET state = 'paying', expires_at = expires_at + ? WHERE id = ?").bind(window, holdID).run()
-            return .charge(try recordCharging(hold, now: now, in: connection))
+            try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID).run()
+            return .charge(try recordCharging(hold, in: transaction))
         }
     }
 
@@ -39,21 +49,22 @@ extension VenueStore {
     /// transaction.
     public func holdForPayment(eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
                                idempotency: IdempotencyKey?) throws -> PaymentStart {
-        try write(now: now) { connection in
-            if let replay = try claim(idempotency, now: now, in: connection) { return .replay(replay) }
-            let hold = try insertHold(eventID: eventID, customerID: customerID, request: request, state: "paying",
-                                      expiresAt: now + ttl + window, now: now, in: connection)
-            return .charge(try recordCharging(hold, now: now, in: connection))
+        try write(now: now) { transaction in
+            if let replay = try transaction.claim(idempotency) { return .replay(replay) }
+            let hold = try transaction.insertHold(eventID: eventID, customerID: customerID, request: request, state: .paying,
+                                                  expiresAt: now + ttl + window)
+            return .charge(try recordCharging(hold, in: transaction))
         }
     }
 
-    private func recordCharging(_ hold: HoldRecord, now: Int, in connection: Connection) throws -> PaymentIntent {
+    private func recordCharging(_ hold: HoldRecord, in transaction: VenueTransaction) throws -> PaymentIntent {
         let intent = PaymentIntent(paymentID: Identifier.makeTimeOrdered("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
                                    amount: hold.total, currency: hold.currency)
-        try connection.prepare("""
+        try transaction.prepare("""
             INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'charging', ?, ?)
-            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, now, now).run()
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, PaymentState.charging,
+                      transaction.now, transaction.now).run()
         return intent
     }
 
@@ -62,49 +73,48 @@ extension VenueStore {
     public func confirmPayment(_ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
                                render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
         var made: BookingRecord?
-        let stored: StoredResponse? = try write(now: now) { connection in
-            guard let hold = try loadHold(intent.holdID, in: connection), hold.state == "paying", hold.expiresAt > now else {
+        let stored: StoredResponse? = try write(now: now) { transaction in
+            guard let hold = try loadHold(intent.holdID, in: transaction.connection), hold.state == .paying, hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
             let bookingID = Identifier.makeTimeOrdered("b_")
-            try connection.prepare("""
-                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, 'confirmed', ?, ?, ?)
-                """).bind(bookingID, hold.eventID, hold.customerID, hold.total, hold.currency, now).run()
+            try transaction.prepare("""
+                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).bind(bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now).run()
             let prices = try event(hold.eventID).prices  // read once per batch
             // Tickets in the order `loadBooking` reads them: seats by position (as the hold
             // lists them), then GA places by section and code.
             var tickets: [TicketRecord] = []
             if !hold.seats.isEmpty {
                 var sectionOfSeat: [String: String] = [:]
-                try connection.prepare("SELECT c.seat_id, s.section_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ?")
+                try transaction.prepare("SELECT c.seat_id, s.section_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ?")
                     .bind(hold.id).forEach { sectionOfSeat[$0.string(0)] = $0.string(1) }
                 for seatID in hold.seats {
                     let section = sectionOfSeat[seatID] ?? ""
                     tickets.append(try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
-                                                    price: prices[section] ?? 0, in: connection))
+                                                    price: prices[section] ?? 0, in: transaction))
                 }
                 // The claims pass from the hold to the booking.
-                try connection.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
+                try transaction.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
             }
             for item in hold.ga {
                 // GA places stay counted in ga_stock.
                 tickets += try (0..<item.quantity).map { _ in
                     try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
-                                     price: prices[item.sectionID] ?? 0, in: connection)
+                                     price: prices[item.sectionID] ?? 0, in: transaction)
                 }.sorted { $0.code < $1.code }
             }
-            try connection.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
-            try connection.prepare("UPDATE payment SET state = 'captured', booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
-                .bind(bookingID, providerReference, now, intent.paymentID).run()
-            touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
-            try appendOutbox(kind: "booking_confirmed", eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID,
-                             now: now, in: connection)
-            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: "confirmed",
+            try transaction.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
+            try transaction.prepare("UPDATE payment SET state = ?, booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
+                .bind(PaymentState.captured, bookingID, providerReference, now, intent.paymentID).run()
+            transaction.touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
+            try transaction.appendOutbox(kind: .bookingConfirmed, eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID)
+            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
                                         total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
             // Only a response that must be stored with the key is rendered under the lock.
             guard idempotency != nil else { made = booking; return nil }
             let response = try render(booking)
-            try finish(idempotency, with: response, in: connection)
+            try transaction.finish(idempotency, with: response)
             return response
         }
         return try stored ?? render(made!)
@@ -113,28 +123,28 @@ extension VenueStore {
     /// After a decline (or a refunded charge whose confirmation failed): records the payment's
     /// end, stores `response` for repeats, and either gives the hold back to the customer
     /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
-    public func settleFailedPayment(_ intent: PaymentIntent, state: String, releaseHold: Bool, window: Int, now: Int,
+    public func settleFailedPayment(_ intent: PaymentIntent, state: PaymentState, releaseHold: Bool, window: Int, now: Int,
                                     idempotency: IdempotencyKey?, response: StoredResponse) throws {
-        try write(now: now) { connection in
-            try connection.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
-            if let hold = try loadHold(intent.holdID, in: connection) {
+        try write(now: now) { transaction in
+            try transaction.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
+            if let hold = try loadHold(intent.holdID, in: transaction.connection) {
                 if releaseHold {
-                    try deleteHold(hold.id, eventID: hold.eventID, in: connection)
+                    try transaction.deleteHold(hold.id, eventID: hold.eventID)
                 } else {
-                    try connection.prepare("UPDATE hold SET state = 'active', expires_at = expires_at - ? WHERE id = ?")
-                        .bind(window, hold.id).run()
+                    try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at - ? WHERE id = ?")
+                        .bind(HoldState.active, window, hold.id).run()
                     // The earlier expiry is part of the seat map's tag (and of cached event pages).
-                    touch(hold.eventID)
+                    transaction.touch(hold.eventID)
                 }
             }
-            try finish(idempotency, with: response, in: connection)
+            try transaction.finish(idempotency, with: response)
         }
     }
 
     /// Records that a captured or charging payment was refunded.
     public func markRefunded(paymentID: String, now: Int) throws {
-        try database.write { connection in
-            try connection.prepare("UPDATE payment SET state = 'refunded', updated_at = ? WHERE id = ?").bind(now, paymentID).run()
+        try write(now: now) { transaction in
+            try transaction.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(PaymentState.refunded, now, paymentID).run()
         }
     }
 
@@ -143,27 +153,25 @@ extension VenueStore {
     public func strandedPayments(olderThan: Int) throws -> [PaymentIntent] {
         try connection.prepare("""
             SELECT p.id, p.hold_id, coalesce(h.event_id, ''), p.customer_id, p.amount, p.currency
-            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = 'charging' AND p.updated_at < ?
-            """).bind(olderThan).map {
-                PaymentIntent(paymentID: $0.string(0), holdID: $0.string(1), eventID: $0.string(2), customerID: $0.string(3),
-                              amount: $0.int(4), currency: $0.string(5))
-            }
+            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = ? AND p.updated_at < ?
+            """).bind(PaymentState.charging, olderThan).map(PaymentIntent.init)
     }
 
     private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
-                              in connection: Connection) throws -> TicketRecord {
+                              in transaction: VenueTransaction) throws -> TicketRecord {
         // A collision of random codes is astronomically unlikely; a retry costs nothing.
-        for _ in 0..<5 {
+        let attempts = 5
+        for _ in 0..<attempts {
             let code = makeTicketCode()
-            try connection.prepare("""
+            try transaction.prepare("""
                 INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
                 """).bind(code, bookingID, eventID, sectionID, seatID, price).run()
-            if connection.changes == 1 {
+            if transaction.changes == 1 {
                 return TicketRecord(code: code, bookingID: bookingID, eventID: eventID, sectionID: sectionID, seatID: seatID,
                                     price: price, checkedInAt: nil)
             }
         }
-        throw SQLiteError(code: 19, message: "could not make a unique ticket code", sql: nil)
+        throw TicketCodeCollision(attempts: attempts)
     }
 
     // MARK: Reading bookings
@@ -181,24 +189,21 @@ extension VenueStore {
     }
 
     /// Confirmed bookings of an event (the holders to notify or cancel).
-    public func bookingIDs(eventID: String, status: String = "confirmed") throws -> [String] {
+    public func bookingIDs(eventID: String, status: BookingStatus = .confirmed) throws -> [String] {
         try connection.prepare("SELECT id FROM booking WHERE event_id = ? AND status = ? ORDER BY created_at").bind(eventID, status).map { $0.string(0) }
     }
 
     func loadBooking(_ id: String, in connection: Connection) throws -> BookingRecord? {
-        guard let row = try connection.prepare("""
-            SELECT event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
-            """).bind(id).first({ ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.string(4), $0.int(5), $0.optionalInt(6)) })
-        else { return nil }
-        let tickets = try connection.prepare("""
-            SELECT t.code, t.section_id, t.seat_id, t.price, t.checked_in_at FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
-            WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
-            """).bind(id).map {
-                TicketRecord(code: $0.string(0), bookingID: id, eventID: row.0, sectionID: $0.string(1), seatID: $0.optionalString(2),
-                             price: $0.int(3), checkedInAt: $0.optionalInt(4))
+        try connection.prepare("""
+            SELECT id, event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
+            """).bind(id).first { row in
+                let tickets = try connection.prepare("""
+                    SELECT t.code, t.booking_id, t.event_id, t.section_id, t.seat_id, t.price, t.checked_in_at
+                    FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+                    WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
+                    """).bind(id).map(TicketRecord.init)
+                return try BookingRecord(row: row, tickets: tickets)
             }
-        return BookingRecord(id: id, eventID: row.0, customerID: row.1, status: row.2, total: row.3, currency: row.4,
-                             createdAt: row.5, cancelledAt: row.6, tickets: tickets)
     }
 
     // MARK: Cancelling
@@ -206,53 +211,55 @@ extension VenueStore {
     /// Cancels a confirmed booking before its event starts; its seats and places are free at
     /// once. Returns the payment to refund.
     public func cancelBooking(_ id: String, now: Int) throws -> (BookingRecord, paymentID: String?) {
-        try write(now: now) { connection in
-            guard let booking = try loadBooking(id, in: connection) else { throw BookingError.bookingNotFound }
-            guard booking.status == "confirmed" else { throw BookingError.alreadyCancelled }
+        try write(now: now) { transaction in
+            guard let booking = try loadBooking(id, in: transaction.connection) else { throw BookingError.bookingNotFound }
+            guard booking.status == .confirmed else { throw BookingError.alreadyCancelled }
             guard try event(booking.eventID).startsAt > now else { throw BookingError.eventStarted }
-            let paymentID = try cancel(booking, now: now, in: connection)
-            return (try loadBooking(id, in: connection)!, paymentID)
+            let paymentID = try cancel(booking, in: transaction)
+            return (try loadBooking(id, in: transaction.connection)!, paymentID)
         }
     }
 
-    private func cancel(_ booking: BookingRecord, now: Int, notify: Bool = true, in connection: Connection) throws -> String? {
-        try connection.prepare("UPDATE booking SET status = 'cancelled', cancelled_at = ? WHERE id = ?").bind(now, booking.id).run()
-        try connection.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
-        try connection.prepare("""
+    private func cancel(_ booking: BookingRecord, notify: Bool = true, in transaction: VenueTransaction) throws -> String? {
+        try transaction.prepare("UPDATE booking SET status = ?, cancelled_at = ? WHERE id = ?").bind(BookingStatus.cancelled, transaction.now, booking.id)
+            .run()
+        try transaction.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
+        try transaction.prepare("""
             UPDATE ga_stock SET taken = taken - (SELECT count(*) FROM ticket t WHERE t.booking_id = ?1 AND t.seat_id IS NULL
                                                  AND t.section_id = ga_stock.section_id)
             WHERE event_id = ?2
             """).bind(booking.id, booking.eventID).run()
-        touch(booking.eventID, seats: booking.tickets.compactMap(\.seatID), ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
+        transaction.touch(booking.eventID, seats: booking.tickets.compactMap(\.seatID),
+                          ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
         if notify {
-            try appendOutbox(kind: "booking_cancelled", eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID,
-                             now: now, in: connection)
+            try transaction.appendOutbox(kind: .bookingCancelled, eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID)
         }
-        return try connection.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = 'captured'").bind(booking.id).first { $0.string(0) }
+        return try transaction.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = ?").bind(booking.id, PaymentState.captured)
+            .first { $0.string(0) }
     }
 
     /// Cancels an event and every confirmed booking of it, and drops its live holds.
     /// Returns the payments to refund.
     public func cancelEvent(_ eventID: String, now: Int) throws -> (EventRecord, refunds: [String]) {
-        let refunds: [String] = try write(now: now) { connection in
+        let refunds: [String] = try write(now: now) { transaction in
             let event = try event(eventID)
-            guard event.status == "scheduled" else { throw BookingError.eventCancelled }
-            try connection.prepare("UPDATE event SET status = 'cancelled' WHERE id = ?").bind(eventID).run()
-            for holdID in try connection.prepare("SELECT id FROM hold WHERE event_id = ?").bind(eventID).map({ $0.string(0) }) {
-                try deleteHold(holdID, eventID: eventID, in: connection)
+            guard event.status == .scheduled else { throw BookingError.eventCancelled }
+            try transaction.prepare("UPDATE event SET status = ? WHERE id = ?").bind(EventStatus.cancelled, eventID).run()
+            for holdID in try transaction.prepare("SELECT id FROM hold WHERE event_id = ?").bind(eventID).map({ $0.string(0) }) {
+                try transaction.deleteHold(holdID, eventID: eventID)
             }
             var refunds: [String] = []
-            let holders = try ticketHolders(eventID: eventID, status: "confirmed")
+            let holders = try ticketHolders(eventID: eventID, status: .confirmed)
             for id in try bookingIDs(eventID: eventID) {
                 // Holders get one "event cancelled" email each, not one per booking.
-                if let booking = try loadBooking(id, in: connection), let payment = try cancel(booking, now: now, notify: false, in: connection) {
+                if let booking = try loadBooking(id, in: transaction.connection), let payment = try cancel(booking, notify: false, in: transaction) {
                     refunds.append(payment)
                 }
             }
-            touch(eventID)
-            try appendOutbox(kind: "event_changed", eventID: eventID, now: now, in: connection)
+            transaction.touch(eventID)
+            try transaction.appendOutbox(kind: .eventChanged, eventID: eventID)
             for customerID in holders {
-                try appendOutbox(kind: "event_cancelled", eventID: eventID, customerID: customerID, now: now, in: connection)
+                try transaction.appendOutbox(kind: .eventCancelled, eventID: eventID, customerID: customerID)
             }
             return refunds
         }
@@ -263,16 +270,16 @@ extension VenueStore {
 
     /// Admits the ticket `code` of `eventID` once.
     public func checkIn(code: String, eventID: String, now: Int) throws -> TicketRecord {
-        try database.write { connection in
-            let found = try connection.prepare("""
+        try write(now: now) { transaction in
+            let found = try transaction.prepare("""
                 SELECT t.booking_id, b.status, t.checked_in_at FROM ticket t JOIN booking b ON b.id = t.booking_id
                 WHERE t.code = ? AND t.event_id = ?
-                """).bind(code, eventID).first { ($0.string(0), $0.string(1), $0.optionalInt(2)) }
+                """).bind(code, eventID).first { ($0.string(0), try $0.value(1, as: BookingStatus.self), $0.optionalInt(2)) }
             guard let (bookingID, status, checkedInAt) = found else { throw BookingError.ticketNotFound }
-            guard status == "confirmed" else { throw BookingError.ticketCancelled }
+            guard status == .confirmed else { throw BookingError.ticketCancelled }
             if let checkedInAt { throw BookingError.alreadyCheckedIn(at: checkedInAt) }
-            try connection.prepare("UPDATE ticket SET checked_in_at = ? WHERE code = ?").bind(now, code).run()
-            return try loadBooking(bookingID, in: connection)!.tickets.first { $0.code == code }!
+            try transaction.prepare("UPDATE ticket SET checked_in_at = ? WHERE code = ?").bind(now, code).run()
+            return try loadBooking(bookingID, in: transaction.connection)!.tickets.first { $0.code == code }!
         }
     }
 

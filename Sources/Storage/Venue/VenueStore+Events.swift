@@ -1,4 +1,5 @@
 import FoundationEssentials
+internal import SQLite
 
 /// What an organizer sends to create an event.
 public struct EventDraft: Sendable {
@@ -43,20 +44,20 @@ extension VenueStore {
     public func createEvent(id: String, draft: EventDraft, now: Int) throws -> EventRecord {
         let sections = try sections()
         try validate(draft, sections: sections)
-        try database.write { connection in
-            try connection.prepare("""
-                INSERT INTO event (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 1, ?)
+        try write(now: now) { transaction in
+            try transaction.prepare("""
+                INSERT INTO event (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """).bind(id, draft.title, draft.description, draft.startsAt, draft.endsAt, draft.currency,
-                          draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, now).run()
+                          draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, EventStatus.scheduled, now).run()
             for section in sections {
-                try connection.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
+                try transaction.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
                     .bind(id, section.id, draft.prices[section.id]!).run()
                 if section.kind == .ga {
-                    try connection.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
+                    try transaction.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
                         .bind(id, section.id, section.capacity).run()
                 }
             }
-            try appendOutbox(kind: "event_changed", eventID: id, now: now, in: connection)
+            try transaction.appendOutbox(kind: .eventChanged, eventID: id)
         }
         return try event(id)
     }
@@ -79,14 +80,12 @@ extension VenueStore {
         let id = row.string(0)
         var prices: [String: Int] = [:]
         try connection.prepare("SELECT section_id, amount FROM price WHERE event_id = ?").bind(id).forEach { prices[$0.string(0)] = $0.int(1) }
-        return EventRecord(id: id, title: row.string(1), description: row.string(2), startsAt: row.int(3), endsAt: row.optionalInt(4),
-                           currency: row.string(5), salesStartAt: row.optionalInt(6), salesEndAt: row.optionalInt(7),
-                           maxPerCustomer: row.int(8), status: row.string(9), version: row.int(10), createdAt: row.int(11), prices: prices)
+        return try EventRecord(row: row, prices: prices)
     }
 
     public func updateEvent(_ id: String, patch: EventPatch, now: Int) throws -> EventRecord {
         let current = try event(id)
-        guard current.status == "scheduled" else { throw BookingError.eventCancelled }
+        guard current.status == .scheduled else { throw BookingError.eventCancelled }
         var draft = EventDraft(title: patch.title ?? current.title, description: patch.description ?? current.description,
                                startsAt: patch.startsAt ?? current.startsAt, endsAt: patch.endsAt ?? current.endsAt,
                                currency: current.currency, prices: current.prices,
@@ -95,20 +94,20 @@ extension VenueStore {
         if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
         try validate(draft, sections: try sections())
         let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
-        try write(now: now) { connection in
-            touch(id)
-            try connection.prepare("""
+        try write(now: now) { transaction in
+            transaction.touch(id)
+            try transaction.prepare("""
                 UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?
                 WHERE id = ?
                 """).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
             for (section, amount) in draft.prices {
-                try connection.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
+                try transaction.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
             }
-            try appendOutbox(kind: "event_changed", eventID: id, now: now, in: connection)
+            try transaction.appendOutbox(kind: .eventChanged, eventID: id)
             if moved {
-                for customerID in try ticketHolders(eventID: id, status: "confirmed") {
-                    try appendOutbox(kind: "event_moved", eventID: id, customerID: customerID,
-                                     payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"], now: now, in: connection)
+                for customerID in try ticketHolders(eventID: id, status: .confirmed) {
+                    try transaction.appendOutbox(kind: .eventMoved, eventID: id, customerID: customerID,
+                                                 payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"])
                 }
             }
         }
@@ -158,7 +157,7 @@ extension VenueStore {
             FROM section s LEFT JOIN ga_stock g ON g.event_id = ?1 AND g.section_id = s.id
             WHERE ?3 IS NULL OR s.id = ?3
             ORDER BY s.position
-            """).bind(eventID, now, section).map { SectionAvailability(sectionID: $0.string(0), capacity: $0.int(1), available: $0.int(2)) }
+            """).bind(eventID, now, section).map(SectionAvailability.init)
     }
 
     /// Free places (seats and GA) of each of `eventIDs` right now, read in one snapshot: a
@@ -192,7 +191,7 @@ extension VenueStore {
                 LEFT JOIN hold h ON h.id = c.hold_id
                 ORDER BY s.position
                 """).bind(now, eventID).map { row in
-                    let seat = Self.seat(row)
+                    let seat = SeatRecord(row: row)
                     let state: SeatMap.State = [.available, .held, .sold][row.int(6)]
                     return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
                 }

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// What the notifier needs from a venue: pending outbox messages and their delivery state,
 /// and the sweeper that clears expired holds.
 extension VenueStore {
@@ -6,22 +8,19 @@ extension VenueStore {
         try connection.prepare("""
             SELECT id, kind, event_id, booking_id, customer_id, payload, created_at FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
-            """).bind(now, limit).map {
-                OutboxRow(id: $0.int(0), kind: $0.string(1), eventID: $0.optionalString(2), bookingID: $0.optionalString(3),
-                          customerID: $0.optionalString(4), payload: $0.string(5), createdAt: $0.int(6))
-            }
+            """).bind(now, limit).map(OutboxRow.init)
     }
 
     /// Records the outcome of one delivery attempt: delivered, skipped (nothing to send), or
     /// failed with a retry at `retryAt` (nil: give up, the message stays visible as failed).
-    public func recordDelivery(_ id: Int, status: String, error: String? = nil, retryAt: Int? = nil) throws {
-        try database.write { connection in
+    public func recordDelivery(_ id: Int, status: OutboxStatus, error: String? = nil, retryAt: Int? = nil) throws {
+        try write(now: Self.clockTime) { transaction in
             if let retryAt {
-                try connection.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
+                try transaction.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
                     .bind(retryAt, error, id).run()
             } else {
-                try connection.prepare("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN strftime('%s','now') END WHERE id = ?")
-                    .bind(status, error, status, id).run()
+                try transaction.prepare("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? THEN strftime('%s','now') END WHERE id = ?")
+                    .bind(status, error, status == .delivered, id).run()
             }
         }
     }
@@ -35,9 +34,9 @@ extension VenueStore {
     public func checkpoint() throws { try database.checkpoint() }
 
     /// Counts of outbox messages by status (for metrics and operators).
-    public func outboxCounts() throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        try connection.prepare("SELECT status, count(*) FROM outbox GROUP BY status").forEach { counts[$0.string(0)] = $0.int(1) }
+    public func outboxCounts() throws -> [OutboxStatus: Int] {
+        var counts: [OutboxStatus: Int] = [:]
+        try connection.prepare("SELECT status, count(*) FROM outbox GROUP BY status").forEach { counts[try $0.value(0)] = $0.int(1) }
         return counts
     }
 
@@ -48,16 +47,16 @@ extension VenueStore {
         let events = try connection.prepare("SELECT DISTINCT event_id FROM hold WHERE expires_at <= ?").bind(now).map { $0.string(0) }
         var swept = 0
         for eventID in events {
-            swept += try write(now: now) { connection in try purgeExpiredHolds(eventID: eventID, now: now, in: connection) }
+            swept += try write(now: now) { transaction in try transaction.purgeExpiredHolds(eventID: eventID) }
         }
         if try connection.prepare("SELECT 1 FROM expired_hold WHERE expired_at < ? LIMIT 1").bind(now - 86400).queryInt() != nil {
-            try database.write { try $0.prepare("DELETE FROM expired_hold WHERE expired_at < ?").bind(now - 86400).run() }
+            try write(now: now) { try $0.prepare("DELETE FROM expired_hold WHERE expired_at < ?").bind(now - 86400).run() }
         }
         return swept
     }
 
     /// Distinct customers holding confirmed (or, for a cancelled event, cancelled) bookings.
-    public func ticketHolders(eventID: String, status: String) throws -> [String] {
+    public func ticketHolders(eventID: String, status: BookingStatus) throws -> [String] {
         try connection.prepare("SELECT DISTINCT customer_id FROM booking WHERE event_id = ? AND status = ? ORDER BY customer_id")
             .bind(eventID, status).map { $0.string(0) }
     }

@@ -1,3 +1,5 @@
+internal import SQLite
+
 /// A customer waiting for places of a sold-out event (or one section of it).
 public struct WaitlistEntry: Sendable, Equatable {
     public let id: String
@@ -8,10 +10,18 @@ public struct WaitlistEntry: Sendable, Equatable {
     public let createdAt: Int
 }
 
+extension WaitlistEntry {
+    /// Columns: id, event_id, customer_id, section_id, quantity, created_at.
+    init(row: Row) {
+        self.init(id: row.string(0), eventID: row.string(1), customerID: row.string(2), sectionID: row.optionalString(3),
+                  quantity: row.int(4), createdAt: row.int(5))
+    }
+}
+
 extension VenueStore {
     public func joinWaitlist(eventID: String, customerID: String, sectionID: String?, quantity: Int, now: Int) throws -> WaitlistEntry {
         let event = try event(eventID)
-        guard event.status == "scheduled" else { throw BookingError.eventCancelled }
+        guard event.status == .scheduled else { throw BookingError.eventCancelled }
         guard now < event.startsAt else { throw BookingError.notOnSale("the event has started") }
         if let sectionID, !(try sections().contains { $0.id == sectionID }) {
             throw BookingError.invalid("unknown section \(sectionID)", field: "section")
@@ -23,8 +33,8 @@ extension VenueStore {
         guard free < quantity else { throw BookingError.placesAvailable(free) }
         let entry = WaitlistEntry(id: Identifier.makeTimeOrdered("w_"), eventID: eventID, customerID: customerID, sectionID: sectionID,
                                   quantity: quantity, createdAt: now)
-        try database.write { connection in
-            try connection.prepare("INSERT INTO waitlist (id, event_id, customer_id, section_id, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        try write(now: now) { transaction in
+            try transaction.prepare("INSERT INTO waitlist (id, event_id, customer_id, section_id, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(entry.id, eventID, customerID, sectionID, quantity, now).run()
         }
         return entry
@@ -32,9 +42,9 @@ extension VenueStore {
 
     /// Removes the customer's entry; `waitlistEntryNotFound` for anyone else's.
     public func leaveWaitlist(_ entryID: String, customerID: String) throws {
-        try database.write { connection in
-            try connection.prepare("DELETE FROM waitlist WHERE id = ? AND customer_id = ?").bind(entryID, customerID).run()
-            guard connection.changes == 1 else { throw BookingError.waitlistEntryNotFound }
+        try write(now: Self.clockTime) { transaction in
+            try transaction.prepare("DELETE FROM waitlist WHERE id = ? AND customer_id = ?").bind(entryID, customerID).run()
+            guard transaction.changes == 1 else { throw BookingError.waitlistEntryNotFound }
         }
     }
 
@@ -46,22 +56,19 @@ extension VenueStore {
         let waiting = try connection.prepare("""
             SELECT w.id, w.event_id, w.customer_id, w.section_id, w.quantity, w.created_at FROM waitlist w JOIN event e ON e.id = w.event_id
             WHERE w.notified_at IS NULL AND e.status = 'scheduled' AND e.starts_at > ? ORDER BY w.created_at, w.id
-            """).bind(now).map {
-                WaitlistEntry(id: $0.string(0), eventID: $0.string(1), customerID: $0.string(2), sectionID: $0.optionalString(3),
-                              quantity: $0.int(4), createdAt: $0.int(5))
-            }
+            """).bind(now).map(WaitlistEntry.init)
         try endFinishedEntries(now: now)
         var matched = 0
         for entry in waiting {
             do {
-                let made = try write(now: now) { connection -> Bool in
-                    try purgeExpiredHolds(eventID: entry.eventID, now: now, in: connection)
-                    guard let request = try freePlaces(for: entry, in: connection) else { return false }
-                    let hold = try insertHold(eventID: entry.eventID, customerID: entry.customerID, request: request, state: "active",
-                                              expiresAt: now + holdTTL, now: now, in: connection)
-                    try connection.prepare("UPDATE waitlist SET notified_at = ?, hold_id = ? WHERE id = ?").bind(now, hold.id, entry.id).run()
-                    try appendOutbox(kind: "waitlist_match", eventID: entry.eventID, customerID: entry.customerID,
-                                     payload: ["holdId": hold.id, "entryId": entry.id], now: now, in: connection)
+                let made = try write(now: now) { transaction -> Bool in
+                    try transaction.purgeExpiredHolds(eventID: entry.eventID)
+                    guard let request = try freePlaces(for: entry, in: transaction.connection) else { return false }
+                    let hold = try transaction.insertHold(eventID: entry.eventID, customerID: entry.customerID, request: request,
+                                                          state: .active, expiresAt: now + holdTTL)
+                    try transaction.prepare("UPDATE waitlist SET notified_at = ?, hold_id = ? WHERE id = ?").bind(now, hold.id, entry.id).run()
+                    try transaction.appendOutbox(kind: .waitlistMatch, eventID: entry.eventID, customerID: entry.customerID,
+                                                 payload: ["holdId": hold.id, "entryId": entry.id])
                     return true
                 }
                 if made { matched += 1 }
@@ -77,8 +84,8 @@ extension VenueStore {
             SELECT count(*) FROM waitlist w JOIN event e ON e.id = w.event_id WHERE e.starts_at <= ? OR e.status <> 'scheduled'
             """).bind(now).queryInt() ?? 0
         guard finished > 0 else { return }
-        try database.write { connection in
-            try connection.prepare("""
+        try write(now: now) { transaction in
+            try transaction.prepare("""
                 DELETE FROM waitlist WHERE event_id IN (SELECT id FROM event WHERE starts_at <= ? OR status <> 'scheduled')
                 """).bind(now).run()
         }

@@ -1,4 +1,6 @@
 import Common
+import Glibc
+internal import SQLite
 
 /// One venue's database and every operation on it. This is the only code that writes a
 /// venue file, and each operation keeps the invariants (DESIGN.md, "Rules"): reads see
@@ -10,7 +12,8 @@ public final class VenueStore {
     /// Called after each commit that changed seat maps (outside the write lock), e.g. to
     /// publish live updates.
     public var onChange: (([LiveChange]) -> Void)?
-    private var pending = PendingChanges()
+    /// Seats and sections the running transaction touched (`VenueTransaction.touch`).
+    var pending = PendingChanges()
     /// Whether `batch` is running: writes are its savepoints.
     private(set) var batching = false
     /// What a running batch already read or did once: its events (the transaction holds the
@@ -26,25 +29,32 @@ public final class VenueStore {
 
     var connection: Connection { database.connection }
 
-    /// A write transaction that also collects the seat-map changes it makes: each touched
-    /// event's version grows by exactly one, and `onChange` hears of it after the commit.
-    /// Inside `batch`, a savepoint whose changes count with the batch's.
-    func write<T>(now: Int, _ body: (Connection) throws -> T) throws -> T {
+    /// The one way to write this venue: a write transaction that also collects the seat-map
+    /// changes it makes (`VenueTransaction.touch`): each touched event's version grows by
+    /// exactly one, and `onChange` hears of it after the commit; a write that touches nothing
+    /// changes no version. Inside `batch`, a savepoint whose changes count with the batch's.
+    func write<T>(now: Int, _ body: (VenueTransaction) throws -> T) throws -> T {
         if batching {
             let (before, purged) = (pending, batchPurged)
-            do { return try database.write(body) } catch {
+            do {
+                return try database.write { connection in try body(VenueTransaction(store: self, connection: connection, now: now)) }
+            } catch {
                 (pending, batchPurged) = (before, purged)  // rolled back: its seats did not change, its purge is undone
                 throw error
             }
         }
         pending = PendingChanges()
         let (result, changes) = try database.write { connection in
-            let result = try body(connection)
+            let result = try body(VenueTransaction(store: self, connection: connection, now: now))
             return (result, try finishChanges(now: now, in: connection))
         }
         announce(changes)
         return result
     }
+
+    /// The time for a write whose caller gives none: it only dates the seat states of what
+    /// the write might touch (the writes that use it touch nothing).
+    static var clockTime: Int { time(nil) }
 
     /// Runs several operations of this store in one write transaction (`Database.batch`):
     /// each operation commits or fails on its own, as if it ran alone, but the lock, the
@@ -77,11 +87,6 @@ public final class VenueStore {
         database.whenReleased { onChange(changes) }
     }
 
-    /// Notes seats and GA sections of `eventID` that the current transaction changes.
-    func touch(_ eventID: String, seats: [String] = [], ga: [String] = []) {
-        pending.touch(eventID, seats: seats, ga: ga)
-    }
-
     private func finishChanges(now: Int, in connection: Connection) throws -> [LiveChange] {
         try pending.order.map { eventID in
             guard let version = try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ? RETURNING version")
@@ -108,33 +113,31 @@ public final class VenueStore {
         try TextRules.name(name, field: "name")
         if let city { try TextRules.name(city, field: "city") }
         let seats = try layout.validatedSeats()
-        try database.write { connection in
-            try connection.prepare("INSERT INTO venue (id, name, city, timezone, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        try write(now: now) { transaction in
+            try transaction.prepare("INSERT INTO venue (id, name, city, timezone, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(id.value, name, city, timezone, ownerID, now).run()
             for (position, section) in layout.sections.enumerated() {
-                let (kind, capacity): (String, Int)
+                let (kind, capacity): (SectionRecord.Kind, Int)
                 switch section.kind {
-                case .ga(let places): (kind, capacity) = ("ga", places)
-                case .seated: (kind, capacity) = ("seated", seats.filter { $0.sectionID == section.id }.count)
+                case .ga(let places): (kind, capacity) = (.ga, places)
+                case .seated: (kind, capacity) = (.seated, seats.filter { $0.sectionID == section.id }.count)
                 }
-                try connection.prepare("INSERT INTO section (id, name, kind, capacity, position) VALUES (?, ?, ?, ?, ?)")
+                try transaction.prepare("INSERT INTO section (id, name, kind, capacity, position) VALUES (?, ?, ?, ?, ?)")
                     .bind(section.id, section.name, kind, capacity, position).run()
             }
             for (position, seat) in seats.enumerated() {
-                try connection.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                try transaction.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position).run()
             }
-            try appendOutbox(kind: "venue_created", eventID: nil, now: now, in: connection)
+            try transaction.appendOutbox(kind: .venueCreated, eventID: nil)
         }
     }
 
     // MARK: Venue and layout
 
     public func venue() throws -> VenueRecord {
-        guard let venue = try connection.prepare("SELECT id, name, city, timezone, owner_id, created_at FROM venue").first({
-            VenueRecord(id: $0.string(0), name: $0.string(1), city: $0.optionalString(2), timezone: $0.string(3),
-                        ownerID: $0.string(4), createdAt: $0.int(5))
-        }) else { throw BookingError.venueNotFound }
+        guard let venue = try connection.prepare("SELECT id, name, city, timezone, owner_id, created_at FROM venue").first(VenueRecord.init)
+        else { throw BookingError.venueNotFound }
         return venue
     }
 
@@ -142,56 +145,12 @@ public final class VenueStore {
     /// change, so the first non-empty read is kept (every hold validates against them).
     public func sections() throws -> [SectionRecord] {
         if let knownSections { return knownSections }
-        let sections = try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map {
-            SectionRecord(id: $0.string(0), name: $0.string(1), kind: SectionRecord.Kind(rawValue: $0.string(2)) ?? .seated,
-                          capacity: $0.int(3))
-        }
+        let sections = try connection.prepare("SELECT id, name, kind, capacity FROM section ORDER BY position").map(SectionRecord.init)
         if !sections.isEmpty { knownSections = sections }
         return sections
     }
 
     public func seats() throws -> [SeatRecord] {
-        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(Self.seat)
-    }
-
-    static func seat(_ row: Row) -> SeatRecord {
-        SeatRecord(id: row.string(0), sectionID: row.string(1), row: row.string(2), number: row.int(3), x: row.double(4), y: row.double(5))
-    }
-
-    // MARK: Shared steps of write transactions
-
-    /// Deletes the expired holds of `eventID` (their seat claims go with them) and gives their
-    /// GA places back. Returns how many were purged.
-    @discardableResult
-    func purgeExpiredHolds(eventID: String, now: Int, in connection: Connection) throws -> Int {
-        if batching {
-            guard batchPurged.insert(eventID).inserted else { return 0 }  // once per batch: it runs at one `now`
-        }
-        let expired = try connection.prepare("SELECT id, customer_id, expires_at FROM hold WHERE event_id = ? AND expires_at <= ?")
-            .bind(eventID, now).map { ($0.string(0), $0.string(1), $0.int(2)) }
-        for (holdID, customerID, expiredAt) in expired {
-            try deleteHold(holdID, eventID: eventID, in: connection)
-            try connection.prepare("INSERT OR IGNORE INTO expired_hold (id, customer_id, expired_at) VALUES (?, ?, ?)")
-                .bind(holdID, customerID, expiredAt).run()
-        }
-        return expired.count
-    }
-
-    /// Removes a hold, its seat claims (by cascade) and its GA places.
-    func deleteHold(_ holdID: String, eventID: String, in connection: Connection) throws {
-        touch(eventID, seats: try connection.prepare("SELECT seat_id FROM seat_claim WHERE hold_id = ?").bind(holdID).map { $0.string(0) },
-              ga: try connection.prepare("SELECT section_id FROM hold_ga WHERE hold_id = ?").bind(holdID).map { $0.string(0) })
-        try connection.prepare("""
-            UPDATE ga_stock SET taken = taken - (SELECT quantity FROM hold_ga WHERE hold_id = ? AND section_id = ga_stock.section_id)
-            WHERE event_id = ? AND section_id IN (SELECT section_id FROM hold_ga WHERE hold_id = ?)
-            """).bind(holdID, eventID, holdID).run()
-        try connection.prepare("DELETE FROM hold WHERE id = ?").bind(holdID).run()
-    }
-
-    /// Records a change for the notifier and the catalog, in the caller's transaction.
-    func appendOutbox(kind: String, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
-                      payload: KeyValuePairs<String, String> = [:], now: Int, in connection: Connection) throws {
-        try connection.prepare("INSERT INTO outbox (kind, event_id, booking_id, customer_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(kind, eventID, bookingID, customerID, JSONText.object(payload), now).run()
+        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(SeatRecord.init)
     }
 }

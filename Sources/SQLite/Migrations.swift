@@ -11,7 +11,7 @@ public struct Migrations: Sendable {
         try database.write { connection in
             let current = try connection.userVersion
             guard current <= steps.count else {
-                throw SQLiteError(code: 1, message: "database schema \(current) is newer than this program (\(steps.count))", sql: nil)
+                throw SQLiteError(code: .error, message: "database schema \(current) is newer than this program (\(steps.count))", sql: nil)
             }
             for version in current..<steps.count {
                 try connection.execute(steps[version])

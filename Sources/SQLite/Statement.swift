@@ -113,6 +113,12 @@ public struct Row {
     }
     public func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
     public func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
+
+    func decodingError<T>(column: Int32, type: T.Type) -> SQLDecodingError {
+        SQLDecodingError(column: sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "\(column)",
+                         value: isNull(column) ? nil : String(string(column).prefix(64)), type: "\(type)",
+                         sql: sqlite3_sql(statement).map { String(cString: $0) } ?? "")
+    }
 }
 
 /// A value as SQLite stores it.

@@ -14,16 +14,16 @@ private let F_OFD_SETLK: Int32 = 37
 /// transactions, each of which takes it again.
 final class WriteLock {
     private let descriptor: Int32
+    private let path: String
     /// How many times this process holds the lock (0: not held).
     private var depth = 0
 
     var isHeld: Bool { depth > 0 }
 
-    init(path: String) throws(SQLiteError) {
+    init(path: String) throws(SystemError) {
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            throw SQLiteError(code: 14, message: "cannot open lock file \(path): errno \(errno)", sql: nil)
-        }
+        guard descriptor >= 0 else { throw SystemError(operation: "open \(path)", errno: errno) }
+        self.path = path
     }
 
     deinit { close(descriptor) }
@@ -35,7 +35,7 @@ final class WriteLock {
     }
 
     /// Takes the lock, waiting in the kernel's queue if another process holds it.
-    func acquire() throws(SQLiteError) {
+    func acquire() throws(SystemError) {
         if depth > 0 { depth += 1; return }
         try lock()
         depth = 1
@@ -72,15 +72,13 @@ final class WriteLock {
         return range
     }
 
-    private func lock() throws(SQLiteError) {
+    private func lock() throws(SystemError) {
         guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
         // Contended: wait, and count how long (metrics).
         var start = timespec(), end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                throw SQLiteError(code: 14, message: "flock failed: errno \(errno)", sql: nil)
-            }
+            guard errno == EINTR else { throw SystemError(operation: "flock \(path)", errno: errno) }
         }
         clock_gettime(CLOCK_MONOTONIC, &end)
         LockWaits.record(microseconds: (end.tv_sec - start.tv_sec) * 1_000_000 + (end.tv_nsec - start.tv_nsec) / 1000)

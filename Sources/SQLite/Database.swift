@@ -24,7 +24,7 @@ public final class Database {
     /// copied once (8,000: a 32 MiB WAL; 2,000 measured ~7 % fewer bookings/s).
     let checkpointFrames: Int
 
-    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000) throws(SQLiteError) {
+    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000) throws {
         flushesAfterCommit = synchronous == .full
         self.checkpointFrames = checkpointFrames
         let lock = try WriteLock(path: path + ".lock")
@@ -63,9 +63,9 @@ public final class Database {
 
     /// Throws when SQLite ended the running batch's transaction itself: a write made now
     /// would commit on its own, outside the batch.
-    func ensureBatchIntact() throws {
+    public func ensureBatchIntact() throws {
         if case .broken(let error) = batchState { throw error }
-        guard connection.isInTransaction else { throw SQLiteError(code: 1, message: "the batch's transaction ended", sql: nil) }
+        guard connection.isInTransaction else { throw SQLiteError(code: .error, message: "the batch's transaction ended", sql: nil) }
     }
 
     private enum BatchState {

@@ -1,6 +1,6 @@
 import Foundation
-@testable import Storage
 import Testing
+@testable import SQLite
 
 @Suite("A SQLite database file")
 struct DatabaseTests {
