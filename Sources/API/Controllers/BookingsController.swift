@@ -89,11 +89,7 @@ enum BookingsController {
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser(request)
         let page = try Page(request)
-        var before: (Int, String)? = nil
-        if let cursor = page.cursor {
-            guard cursor.count == 2, let createdAt = Int(cursor[0]) else { throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter") }
-            before = (createdAt, cursor[1])
-        }
+        let before = try page.timeAndID()
         let services = context.services
         services.catchUpCatalogWithRecentBookings()  // read your writes
         let entries = try services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)
