@@ -61,9 +61,11 @@ let package = Package(
             dependencies: ["API", "Notifier", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]
         ),
 
+        // What the test targets share (temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CommonTests", dependencies: ["Common"]),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Common"]),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Common"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),

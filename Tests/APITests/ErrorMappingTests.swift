@@ -78,28 +78,28 @@ struct ErrorMappingTests {
         .invalidCursor, .invalidIdempotencyKey,
     ]
 
+    /// The expected answer of any of the errors above.
+    static func expected(_ error: any Error) -> (Int, String)? {
+        switch error {
+        case let error as BookingError: expected(error)
+        case let error as AuthError: expected(error)
+        case let error as CheckoutError: expected(error)
+        case let error as RequestError: expected(error)
+        default: nil
+        }
+    }
+
+    static let everyError: [any Error] = bookingErrors + authErrors + checkoutErrors + requestErrors
+
     func answer(_ error: any Error) -> APIError {
         ErrorMapping.apiError(for: error, log: Logger(component: "test"), requestID: "r")
     }
 
-    @Test(arguments: bookingErrors) func everyBookingErrorHasItsAnswer(_ error: BookingError) {
+    @Test(arguments: everyError) func everyErrorHasItsStatusAndCode(_ error: any Error) throws {
         let mapped = answer(error)
-        #expect((mapped.status.code, mapped.code) == Self.expected(error))
-    }
-
-    @Test(arguments: authErrors) func everyAuthErrorHasItsAnswer(_ error: AuthError) {
-        let mapped = answer(error)
-        #expect((mapped.status.code, mapped.code) == Self.expected(error))
-    }
-
-    @Test(arguments: checkoutErrors) func everyCheckoutErrorHasItsAnswer(_ error: CheckoutError) {
-        let mapped = answer(error)
-        #expect((mapped.status.code, mapped.code) == Self.expected(error))
-    }
-
-    @Test(arguments: requestErrors) func everyRequestErrorHasItsAnswer(_ error: RequestError) {
-        let mapped = answer(error)
-        #expect((mapped.status.code, mapped.code) == Self.expected(error))
+        let (status, code) = try #require(Self.expected(error))
+        #expect(mapped.status.code == status)
+        #expect(mapped.code == code)
     }
 
     @Test func answersThatAskToRetryCarryRetryAfter() {
