@@ -40,7 +40,7 @@ let package = Package(
         // The venue, auth and catalog databases; only invariant-preserving operations are public.
         .target(name: "Storage", dependencies: ["SQLite", "Auth", "Common"]),
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
-        .target(name: "Auth", dependencies: ["CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Auth", dependencies: ["CArgon2", "Common", .product(name: "Crypto", package: "swift-crypto")]),
         // The purchase lifecycle (hold -> paying -> charge -> confirm / decline -> refund) over Storage.
         .target(name: "Booking", dependencies: ["Storage", "Common"]),
         // What every process of the system opens: configuration, stores, live publishing, shared metrics.
@@ -61,10 +61,12 @@ let package = Package(
             dependencies: ["API", "Notifier", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]
         ),
 
+        // What the test targets share (temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CommonTests", dependencies: ["Common"]),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite"]),
-        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "TestSupport"]),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Common"]),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Common"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),

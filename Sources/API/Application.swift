@@ -10,7 +10,7 @@ import Storage
 package struct RoutedRequest: PreparedRequest {
     package let request: Request
     /// The route and its path parameters, or the error to answer (413, 405, 404).
-    let destination: Result<(route: Router.Route, parameters: [String: String]), APIError>
+    let destination: Result<(route: Router.Route, parameters: [String: String]), any Error>
 
     /// Whether requests waiting behind this one are worth taking with it: its route answers
     /// several at once (holds and bookings, one transaction per venue and step).
@@ -41,7 +41,7 @@ package struct Application: Responder {
     func route(_ request: Request) -> RoutedRequest {
         if request.bodyTooLarge {
             return RoutedRequest(request: request, destination: .failure(
-                APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")))
+                RequestError.bodyTooLarge(limit: configuration.maxBodyBytes)))
         }
         switch router.match(method: request.method, segments: request.segments) {
         case .found(let route, let parameters):

@@ -15,6 +15,8 @@ enum ErrorMapping {
         switch error {
         case let error as APIError:
             return error
+        case let error as RequestError:
+            return map(error)
         case let error as BookingError:
             return map(error)
         case let error as CheckoutError:
@@ -23,12 +25,22 @@ enum ErrorMapping {
             return map(error)
         case let error as SQLiteError where error.isBusy:
             log.error("database busy", ["error": error.description, "requestId": requestID])
-            var busy = APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly")
-            busy.headers = [("Retry-After", "1")]
-            return busy
+            return APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly").retryingAfter(1)
         default:
             log.error("unhandled error", ["error": String(describing: error), "requestId": requestID])
             return APIError(.internalError, "internal_error", "something went wrong on our side")
+        }
+    }
+
+    static func map(_ error: RequestError) -> APIError {
+        switch error {
+        case .bodyTooLarge(let limit): return APIError(.payloadTooLarge, "body_too_large", "the body is larger than \(limit) bytes")
+        case .unsupportedMediaType: return APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+        case .malformedBody(let message): return APIError(.badRequest, "invalid_body", message)
+        case .invalidParameter(let message): return APIError(.badRequest, "invalid_parameter", message)
+        case .invalidCursor: return APIError(.badRequest, "invalid_parameter", "cursor is not one this API returned")
+        case .invalidIdempotencyKey:
+            return APIError(.badRequest, "invalid_idempotency_key", "Idempotency-Key is 1 to 255 visible ASCII characters")
         }
     }
 
@@ -65,9 +77,7 @@ enum ErrorMapping {
         case .idempotencyMismatch:
             return APIError(.unprocessable, "idempotency_mismatch", "this Idempotency-Key was used with a different request")
         case .requestInProgress:
-            var error = APIError(.conflict, "request_in_progress", "the same request is still being processed")
-            error.headers = [("Retry-After", "1")]
-            return error
+            return APIError(.conflict, "request_in_progress", "the same request is still being processed").retryingAfter(1)
         case .placesAvailable(let count):
             return APIError(.conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",
                             details: ["available": .int(count)])
@@ -80,9 +90,7 @@ enum ErrorMapping {
         switch error {
         case .paymentDeclined(let reason): return APIError(.paymentRequired, "payment_declined", "the payment was declined: \(reason)")
         case .notSaved:  // logged by the checkout, which refunded the payment
-            var error = APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again")
-            error.headers = [("Retry-After", "1")]
-            return error
+            return APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again").retryingAfter(1)
         }
     }
 
@@ -93,9 +101,7 @@ enum ErrorMapping {
         case .emailTaken: return APIError(.conflict, "email_taken", "an account with this email exists")
         case .hashingFailed: return APIError(.internalError, "internal_error", "something went wrong on our side")
         case .busy:
-            var error = APIError(.serviceUnavailable, "busy", "too many sign-ins at once, retry shortly")
-            error.headers = [("Retry-After", "1")]
-            return error
+            return APIError(.serviceUnavailable, "busy", "too many sign-ins at once, retry shortly").retryingAfter(1)
         }
     }
 }

@@ -1,4 +1,5 @@
 internal import CArgon2
+import Common
 import Synchronization
 
 /// Argon2id password hashing with PHC-format strings

@@ -1,3 +1,4 @@
+import Common
 internal import Crypto
 
 /// Session tokens: 256 random bits as 43 base64url characters, handed to the client once.

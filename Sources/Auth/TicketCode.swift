@@ -1,3 +1,5 @@
+import Common
+
 /// Ticket codes, shown as text and as a QR code and typed at the door: 13 random Crockford
 /// base32 characters (65 bits, so unguessable) and one check character.
 ///

@@ -6,8 +6,6 @@ import Glibc
 struct FastCGIExchange {
     let request: UnsafeMutablePointer<FCGX_Request>
 
-    init(request: UnsafeMutablePointer<FCGX_Request>) { self.request = request }
-
     /// Reads the CGI parameters and at most `maxBody` bytes of body. A larger declared body
     /// is not read at all; the request is marked so the application answers 413.
     func readRequest(maxBody: Int) -> Request {

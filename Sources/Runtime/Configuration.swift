@@ -17,9 +17,8 @@ package struct Configuration: Sendable {
     package var socketMode: mode_t = 0o660
     /// One per core (at least two). Requests are CPU work: a worker answers every booking
     /// waiting for it as one batch, and each extra process both shrinks the batches and makes
-    /// the others' SQLite page caches stale with its commits. On 2 cores (`bench/bench.py`),
-    /// 2 workers booked 4,600-4,800/s at FULL against 4,200-4,400 with 3 and 3,900-4,000
-    /// with 4, and served 21,000 event pages/s against 19,000 and 16,500.
+    /// the others' SQLite page caches stale with its commits (measured: docs/benchmarks.md,
+    /// third session, "one worker per core").
     package var workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
     package var listenBacklog = 4096
     package var drainTimeout = 30.0

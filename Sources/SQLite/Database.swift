@@ -21,7 +21,7 @@ public final class Database {
 
     /// WAL frames (pages) after which `checkpointIfDue` copies the WAL into the database.
     /// Larger means fewer checkpoints, each with two flushes, and a page written many times
-    /// copied once (8,000: a 32 MiB WAL; 2,000 measured ~7 % fewer bookings/s).
+    /// copied once (8,000: a 32 MiB WAL; smaller intervals measured in docs/benchmarks.md).
     let checkpointFrames: Int
 
     public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000) throws {

@@ -2,7 +2,7 @@ import Glibc
 
 /// `F_OFD_SETLK` from Linux's <fcntl.h>: Swift's Glibc module is built without `_GNU_SOURCE`,
 /// which hides it (the value is the same on every Linux architecture).
-private let F_OFD_SETLK: Int32 = 37
+private let openFileDescriptionSetLock: Int32 = 37
 
 /// An exclusive `flock` on a file beside a database, taken around every write transaction.
 ///
@@ -55,12 +55,12 @@ final class WriteLock {
     /// with the `flock` writers queue on, and it is released if the process dies.
     func takeCheckpointTurn() -> Bool {
         var range = checkpointByte(F_WRLCK)
-        return fcntl(descriptor, F_OFD_SETLK, &range) == 0
+        return fcntl(descriptor, openFileDescriptionSetLock, &range) == 0
     }
 
     func endCheckpointTurn() {
         var range = checkpointByte(F_UNLCK)
-        _ = fcntl(descriptor, F_OFD_SETLK, &range)
+        _ = fcntl(descriptor, openFileDescriptionSetLock, &range)
     }
 
     private func checkpointByte(_ type: Int32) -> flock {

@@ -1,9 +1,10 @@
+import Common
 import Glibc
 
 /// Never-reused identifiers for rows: a type prefix and 20 base32 characters, unique across
 /// venues without coordination.
 public enum Identifier {
-    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+    private static let alphabet = ByteEncoding.base32Alphabet
     /// The same 32 characters in byte order, so that encoded times sort as the times do.
     private static let orderedAlphabet = Array("234567abcdefghijklmnopqrstuvwxyz".utf8)
 
@@ -34,10 +35,8 @@ public enum Identifier {
             && text.utf8.dropFirst(prefix.utf8.count).allSatisfy { alphabet.contains($0) }
     }
 
+    /// `count` random base32 characters (5 bits each).
     private static func randomCharacters(_ count: Int) -> [UInt8] {
-        // One call to the kernel's CSPRNG; 256 is a multiple of 32, so the remainder is uniform.
-        var random = [UInt8](repeating: 0, count: count)
-        random.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
-        return random.map { alphabet[Int($0 % 32)] }
+        Array(ByteEncoding.base32(SecureRandom.bytes((count * 5 + 7) / 8)).utf8.prefix(count))
     }
 }

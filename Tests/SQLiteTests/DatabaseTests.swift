@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import SQLite
+import TestSupport
+import Testing
 
 @Suite("A SQLite database file")
 struct DatabaseTests {

@@ -1,5 +1,6 @@
-import Testing
 @testable import SQLite
+import TestSupport
+import Testing
 
 @Suite("Enums stored as their raw values")
 struct SQLColumnValueTests {

@@ -1,6 +1,7 @@
 import Glibc
-import Testing
 @testable import SQLite
+import TestSupport
+import Testing
 
 @Suite("Errors of the SQLite layer")
 struct SQLiteErrorTests {

@@ -1,5 +1,6 @@
 import Auth
 @testable import Storage
+import TestSupport
 import Testing
 
 @Suite("The auth database")

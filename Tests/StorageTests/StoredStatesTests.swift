@@ -1,7 +1,8 @@
 import Auth
-import Testing
 @testable import SQLite
 @testable import Storage
+import TestSupport
+import Testing
 
 @Suite("States as the venue and auth files store them")
 struct StoredStatesTests {

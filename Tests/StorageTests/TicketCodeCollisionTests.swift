@@ -1,5 +1,5 @@
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("Ticket codes that keep colliding")
 struct TicketCodeCollisionTests {

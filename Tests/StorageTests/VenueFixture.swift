@@ -1,5 +1,6 @@
 import Foundation
 @testable import Storage
+import TestSupport
 
 /// A venue with a 2×5 seated section and a GA section of 3, and one event on sale.
 struct VenueFixture {

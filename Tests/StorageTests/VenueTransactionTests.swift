@@ -1,5 +1,5 @@
-import Testing
 @testable import Storage
+import Testing
 
 @Suite("The one write path of a venue")
 struct VenueTransactionTests {

@@ -110,8 +110,6 @@ enum AccountsController {
             if let seconds = policy.retryAfter(failures: count, lastFailure: last, now: now) { wait = max(wait, seconds) }
         }
         guard wait > 0 else { return }
-        var error = APIError(.tooManyRequests, "too_many_attempts", "too many failed sign-ins; retry in \(wait) seconds")
-        error.headers = [("Retry-After", "\(wait)")]
-        throw error
+        throw APIError(.tooManyRequests, "too_many_attempts", "too many failed sign-ins; retry in \(wait) seconds").retryingAfter(wait)
     }
 }

@@ -30,15 +30,11 @@ enum BookingsController {
     /// the checkout runs the requests of each venue through the payment lifecycle together,
     /// and each request gets the answer it would have had alone.
     static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
-        guard let services = items.first?.1.services else { return [] }
-        var (checked, outcomes) = RequestBatch.check(items, check)
-        let booked = services.checkout.book(checked.map(\.order))
-        for ((index, _), result) in zip(checked, booked) { outcomes[index] = result.map(\.response) }
-        return outcomes.map { $0! }
+        RequestBatch.answer(items, check: check) { services, orders in services.checkout.book(orders) }
     }
 
     /// Who may book, where, and with what body: everything checked before any write.
-    static func check(_ request: Request, _ context: inout RequestContext, index: Int) throws -> (index: Int, order: Checkout.Order) {
+    static func check(_ request: Request, _ context: inout RequestContext) throws -> Checkout.Order {
         let user = try context.requireRole(request, .customer)
         let (id, store) = try context.venue()
         let body = try request.decode(CreateBody.self)
@@ -69,8 +65,8 @@ enum BookingsController {
         }, refused: { error in
             StoredResponse(application.errorResponse(for: error, requestID: request.requestID))
         })
-        return (index, Checkout.Order(venueID: id, store: store, customerID: user.id, items: items, paymentToken: body.payment.token,
-                                      idempotency: idempotency, replies: replies, requestID: request.requestID))
+        return Checkout.Order(venueID: id, store: store, customerID: user.id, items: items, paymentToken: body.payment.token,
+                              idempotency: idempotency, replies: replies, requestID: request.requestID)
     }
 
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
@@ -89,11 +85,7 @@ enum BookingsController {
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser(request)
         let page = try Page(request)
-        var before: (Int, String)? = nil
-        if let cursor = page.cursor {
-            guard cursor.count == 2, let createdAt = Int(cursor[0]) else { throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter") }
-            before = (createdAt, cursor[1])
-        }
+        let before = try page.timeAndID()
         let services = context.services
         services.catchUpCatalogWithRecentBookings()  // read your writes
         let entries = try services.catalog.bookings(customerID: user.id, before: before, limit: page.limit + 1)

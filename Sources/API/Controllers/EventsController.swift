@@ -85,12 +85,8 @@ enum EventsController {
         let services = context.services
         let now = services.now()
         let query = request.query["q"].flatMap { $0.isEmpty ? nil : $0 }
-        guard (query?.count ?? 0) <= 200 else { throw APIError.badRequest("q is at most 200 characters", code: "invalid_parameter") }
-        var after: (Int, String)? = nil
-        if let cursor = page.cursor {
-            guard cursor.count == 2, let startsAt = Int(cursor[0]) else { throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter") }
-            after = (startsAt, cursor[1])
-        }
+        guard (query?.count ?? 0) <= 200 else { throw RequestError.invalidParameter("q is at most 200 characters") }
+        let after = try page.timeAndID()
         let from = try request.timeParameter("from") ?? now
         let entries = try services.catalog.events(query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
                                                   from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)

@@ -6,9 +6,7 @@ enum HealthController {
     static func health(_ request: Request, _ context: inout RequestContext) throws -> Response {
         struct Health: Encodable { let status: String }
         guard access(context.services.configuration.dataDirectory, W_OK) == 0 else {
-            var error = APIError(.serviceUnavailable, "unhealthy", "the data directory is not writable")
-            error.headers = [("Retry-After", "5")]
-            throw error
+            throw APIError(.serviceUnavailable, "unhealthy", "the data directory is not writable").retryingAfter(5)
         }
         return try .json(Health(status: "ok"))
     }

@@ -21,23 +21,18 @@ enum HoldsController {
     /// Holds for several requests taken together (a worker takes every hold waiting at once),
     /// in one transaction per venue; each request gets its own answer.
     static func createAll(_ items: [(Request, RequestContext)]) -> [Result<Response, any Error>] {
-        guard let services = items.first?.1.services else { return [] }
-        var (checked, outcomes) = RequestBatch.check(items, check)
-        let held = services.checkout.hold(checked.map(\.order))
-        for ((index, _), result) in zip(checked, held) { outcomes[index] = result.map(\.response) }
-        return outcomes.map { $0! }
+        RequestBatch.answer(items, check: check) { services, orders in services.checkout.hold(orders) }
     }
 
     /// Who may hold, where, and with what body: everything checked before any write.
-    static func check(_ request: Request, _ context: inout RequestContext, index: Int) throws -> (index: Int, order: Checkout.HoldOrder) {
+    static func check(_ request: Request, _ context: inout RequestContext) throws -> Checkout.HoldOrder {
         let user = try context.requireRole(request, .customer)
         let (_, store) = try context.venue()
         let body = try request.decode(Body.self)
-        let order = Checkout.HoldOrder(store: store, eventID: context.parameter("eventId"), customerID: user.id, request: body.holdRequest,
+        return Checkout.HoldOrder(store: store, eventID: context.parameter("eventId"), customerID: user.id, request: body.holdRequest,
                                        idempotency: try request.idempotencyKey(customerID: user.id)) { hold in
             StoredResponse(Response.json(bytes: HandWrittenJSON.hold(HoldView(hold)), status: .created))
         }
-        return (index, order)
     }
 
     static func delete(_ request: Request, _ context: inout RequestContext) throws -> Response {

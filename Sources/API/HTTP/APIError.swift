@@ -15,13 +15,19 @@ struct APIError: Error, Sendable {
         self.details = details
     }
 
-    static func badRequest(_ message: String, code: String = "bad_request") -> APIError { APIError(.badRequest, code, message) }
     static func unprocessable(_ message: String, code: String = "validation_failed", field: String? = nil) -> APIError {
         APIError(.unprocessable, code, message, details: field.map { ["field": .string($0)] })
     }
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "\(what) not found") }
     static let unauthenticated = APIError(.unauthorized, "unauthenticated", "sign in first")
     static func forbidden(_ message: String = "you may not do this") -> APIError { APIError(.forbidden, "forbidden", message) }
+
+    /// This error with a `Retry-After` of `seconds` (429 and 503 answers carry one).
+    func retryingAfter(_ seconds: Int) -> APIError {
+        var error = self
+        error.headers.append(("Retry-After", "\(seconds)"))
+        return error
+    }
 
     var response: Response {
         struct Body: Encodable {

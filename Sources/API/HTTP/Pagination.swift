@@ -10,19 +10,27 @@ struct Page {
 
     init(_ request: Request) throws {
         if let text = request.query["limit"] {
-            guard let value = Int(text), (1...100).contains(value) else { throw APIError.badRequest("limit is 1 to 100", code: "invalid_parameter") }
+            guard let value = Int(text), (1...100).contains(value) else { throw RequestError.invalidParameter("limit is 1 to 100") }
             limit = value
         } else {
             limit = 20
         }
         if let text = request.query["cursor"], !text.isEmpty {
             guard text.utf8.count <= 512, let data = Data(base64URL: text), let decoded = String(data: data, encoding: .utf8) else {
-                throw APIError.badRequest("cursor is not one this API returned", code: "invalid_parameter")
+                throw RequestError.invalidCursor
             }
             cursor = decoded.components(separatedBy: "\n")
         } else {
             cursor = nil
         }
+    }
+
+    /// The cursor's sort key as a number and an id (the lists' `(time, id)` keys), or nil on
+    /// the first page; `invalidCursor` for any other shape.
+    func timeAndID() throws(RequestError) -> (Int, String)? {
+        guard let cursor else { return nil }
+        guard cursor.count == 2, let time = Int(cursor[0]) else { throw .invalidCursor }
+        return (time, cursor[1])
     }
 
     static func cursor(_ parts: [String]) -> String {
@@ -44,7 +52,7 @@ extension Request {
     func timeParameter(_ name: String) throws -> Int? {
         guard let text = query[name], !text.isEmpty else { return nil }
         guard let date = RFC3339.date(from: text) else {
-            throw APIError.badRequest("\(name) must be an RFC 3339 time such as 2026-12-31T20:00:00Z", code: "invalid_parameter")
+            throw RequestError.invalidParameter("\(name) must be an RFC 3339 time such as 2026-12-31T20:00:00Z")
         }
         return Int(date.timeIntervalSince1970)
     }

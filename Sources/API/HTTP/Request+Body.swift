@@ -9,14 +9,14 @@ extension Request {
         guard let contentType = header("content-type")?.lowercased(),
               contentType.split(separator: ";").first?.trimmingWhitespace == "application/json"
         else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+            throw RequestError.unsupportedMediaType
         }
         do {
             return try JSON.decode(T.self, from: body)
         } catch is JSON.Malformed {
-            throw APIError(.badRequest, "invalid_body", "the body is not valid JSON")
+            throw RequestError.malformedBody("the body is not valid JSON")
         } catch let error as DecodingError {
-            throw APIError(.badRequest, "invalid_body", Self.describe(error, body: body))
+            throw RequestError.malformedBody(Self.describe(error, body: body))
         }
     }
 

@@ -1,4 +1,5 @@
 import Auth
+import Common
 import Crypto
 import FastCGIServer
 import FoundationEssentials
@@ -10,7 +11,7 @@ extension Request {
     func idempotencyKey(customerID: String) throws -> IdempotencyKey? {
         guard let key = header("idempotency-key") else { return nil }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw APIError.badRequest("Idempotency-Key is 1 to 255 visible ASCII characters", code: "invalid_idempotency_key")
+            throw RequestError.invalidIdempotencyKey
         }
         var hasher = SHA256()
         hasher.update(data: Array("\(method) \(path)\n".utf8))

@@ -55,10 +55,9 @@ struct RequestContext {
     }
 
     private func authenticate(_ request: Request) throws -> UserRecord? {
-        if let authorization = request.header("authorization") {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer", SessionToken.isWellFormed(String(parts[1])),
-                  let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: String(parts[1])), now: services.now())
+        if request.header("authorization") != nil {
+            guard let token = request.bearerToken, SessionToken.isWellFormed(token),
+                  let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: token), now: services.now())
             else { throw APIError(.unauthorized, "invalid_token", "the bearer token is not valid") }
             return user
         }
@@ -101,12 +100,17 @@ extension Request {
         return nil
     }
 
-    /// The session token the request authenticates with (bearer or cookie), if any.
+    /// The token of an `Authorization: Bearer <token>` header; nil without one or for another scheme.
+    var bearerToken: String? {
+        guard let authorization = header("authorization") else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1])
+    }
+
+    /// The session token the request authenticates with (bearer or cookie), if any. A request
+    /// with an `Authorization` header is judged by it alone.
     var sessionToken: String? {
-        if let authorization = header("authorization") {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 ? String(parts[1]) : nil
-        }
-        return cookie(SessionCookie.name)
+        header("authorization") != nil ? bearerToken : cookie(SessionCookie.name)
     }
 }

@@ -1,9 +1,8 @@
 import Common
 import Storage
 
-/// The answers of the hot paths written by hand: Foundation's JSONEncoder was ~4 % of a
-/// worker's CPU when bookings come in batches (a booking, a hold) and ~28 % of serving the
-/// event list. The shape is the encoder's (`Views.swift` keeps the Encodable types for
+/// The answers of the hot paths written by hand: JSONEncoder was a large share of a worker's
+/// CPU on the booking path and the event list (docs/benchmarks.md). The shape is the encoder's (`Views.swift` keeps the Encodable types for
 /// every other answer, and a unit test holds the two equal): fields that have no value are
 /// left out, times are RFC 3339.
 enum HandWrittenJSON {

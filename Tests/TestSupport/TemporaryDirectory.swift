@@ -1,15 +1,15 @@
 import Foundation
 
 /// A fresh directory under /tmp, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
+package final class TemporaryDirectory {
+    package let path: String
 
-    init() {
-        path = NSTemporaryDirectory() + "sqlite-tests-" + UUID().uuidString
+    package init() {
+        path = NSTemporaryDirectory() + "booking-tests-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    package func file(_ name: String) -> String { path + "/" + name }
 }

@@ -1,4 +1,4 @@
-@testable import Auth
+@testable import Common
 import Testing
 
 @Suite("Byte encodings")

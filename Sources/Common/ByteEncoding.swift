@@ -3,7 +3,7 @@ public enum ByteEncoding {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     /// RFC 4648 base32, lower-cased: ids appear in URLs and logs, where lower case reads better.
-    static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+    public static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     /// Lower-case hexadecimal.
     public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
@@ -16,12 +16,12 @@ public enum ByteEncoding {
     }
 
     /// Base64url (RFC 4648 §5) without padding.
-    static func base64URL<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+    public static func base64URL<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         bitGroups(Array(bytes), width: 6, alphabet: base64URLAlphabet)
     }
 
     /// Base32 (RFC 4648 alphabet, lower case) without padding.
-    static func base32(_ bytes: [UInt8]) -> String {
+    public static func base32(_ bytes: [UInt8]) -> String {
         bitGroups(bytes, width: 5, alphabet: base32Alphabet)
     }
 
