@@ -37,15 +37,6 @@ import Testing
         #expect(try t.bookings(of: alice).map { $0["id"] as? String } == [paid["booking", "id"] as? String])
     }
 
-    @Test func aRepeatedRefusalIsAnsweredTheSame() throws {
-        _ = try t.hold(bob, show, seats: ["stalls-A-1"])
-        let key = Self.key("taken")
-        let first = t.requestHold(alice, show, seats: ["stalls-A-1"], headers: key)
-        let again = t.requestHold(alice, show, seats: ["stalls-A-1"], headers: key)
-        #expect(first.status == 409 && first.errorCode == "seat_unavailable", "\(first)")
-        #expect(again.status == first.status && again.errorCode == first.errorCode)
-    }
-
     @Test func theSameKeyWithADifferentBodyIs422IdempotencyMismatch() throws {
         let key = Self.key("hold")
         #expect(t.requestHold(alice, show, seats: ["stalls-B-3"], headers: key).status == 201)
