@@ -22,7 +22,9 @@ final class TestApp {
     init(environment: [String: String] = [:]) throws {
         directory = NSTemporaryDirectory() + "api-specs-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let settings = ["BOOKING_DATA_DIR": directory, "BOOKING_ARGON2_MEMORY_KIB": "8", "BOOKING_ARGON2_ITERATIONS": "1"]
+        // The socket path only places the pool's shared counters: here, none of a running pool's.
+        let settings = ["BOOKING_DATA_DIR": directory, "BOOKING_SOCKET": directory + "/fcgi.sock", "BOOKING_ARGON2_MEMORY_KIB": "8",
+                        "BOOKING_ARGON2_ITERATIONS": "1"]
         let configuration = try Configuration(environment: settings.merging(environment) { $1 })
         app = Application(services: try Services(configuration: configuration, log: Logger(component: "test"), routes: Routes.names))
         let clock = Clock(now: Int(Date().timeIntervalSince1970))
