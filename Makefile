@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 export PORT DATA_DIR WORKERS SYNCHRONOUS HOLD_TTL AUTH_RATE AUTH_BURST WRITE_RATE WRITE_BURST \
        PAYMENT_DECLINE_RATE PAYMENT_LATENCY_MS
 
-.PHONY: run test bench build deps test-deps unit integration browser fuzz screenshots clean
+.PHONY: run test bench build deps test-deps lint format unit integration browser fuzz screenshots clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +20,13 @@ build: deps
 run: build
 	@BOOKING_DATA_DIR="$(DATA_DIR)" .build/release/booking-fcgi demo
 	@scripts/stack.sh
+
+# The Swift style (.swift-format: 150 columns); `make format` applies it.
+lint:
+	swift format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	swift format --in-place --recursive Package.swift Sources Tests
 
 unit: test-deps
 	swift test
@@ -35,7 +42,7 @@ browser: build test-deps
 fuzz: build test-deps
 	python3 Tests/Fuzz/run_fuzz.py
 
-test: unit integration browser fuzz
+test: lint unit integration browser fuzz
 
 screenshots: build test-deps
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots python3 -m pytest -q Tests/Browser/test_screenshots.py

@@ -16,12 +16,12 @@ import PackageDescription
 let package = Package(
     name: "booking",
     products: [
-        .executable(name: "booking-fcgi", targets: ["BookingFCGI"]),
+        .executable(name: "booking-fcgi", targets: ["BookingFCGI"])
     ],
     dependencies: [
         // SHA-256 for session-token hashing and HMAC for CSRF tokens; BoringSSL-backed on Linux.
         // Version 4 needs only FoundationEssentials (3.x pulled all of Foundation and ICU into every worker).
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2")
     ],
     targets: [
         // C libraries from Debian, each behind a module map; never re-exported.
@@ -50,8 +50,10 @@ let package = Package(
         // The HTTP API: routes, controllers, views, the one error mapping.
         .target(
             name: "API",
-            dependencies: ["FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CQRencode", "CZlib",
-                           .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CQRencode", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // After each commit: email from the outbox, the hold sweeper, the waiting list, the catalog, the reconciler.
         .target(name: "Notifier", dependencies: ["Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]),

@@ -40,8 +40,10 @@ package struct Application: Responder {
     /// The route of `request` and its path parameters, or the error to answer.
     func route(_ request: Request) -> RoutedRequest {
         if request.bodyTooLarge {
-            return RoutedRequest(request: request, destination: .failure(
-                RequestError.bodyTooLarge(limit: configuration.maxBodyBytes)))
+            return RoutedRequest(
+                request: request,
+                destination: .failure(
+                    RequestError.bodyTooLarge(limit: configuration.maxBodyBytes)))
         }
         switch router.match(method: request.method, segments: request.segments) {
         case .found(let route, let parameters):
@@ -138,10 +140,12 @@ package struct Application: Responder {
             metrics.add(.writeLockWaitsOver10ms, waits.over10ms)
         }
         if response.status == .serviceUnavailable { metrics.add(.busyAnswers) }
-        services.log.info("request", [
-            "method": request.method, "path": request.path, "route": route,
-            "status": "\(response.status.code)", "durationUs": "\(micros)",
-            "worker": "\(getpid())", "requestId": request.requestID,
-        ])
+        services.log.info(
+            "request",
+            [
+                "method": request.method, "path": request.path, "route": route,
+                "status": "\(response.status.code)", "durationUs": "\(micros)",
+                "worker": "\(getpid())", "requestId": request.requestID,
+            ])
     }
 }

@@ -56,14 +56,17 @@ enum ErrorMapping {
         case .invalid(let message, let field): return .unprocessable(message, field: field)
         case .layoutLocked: return APIError(.conflict, "layout_locked", "the layout is fixed once the venue has events")
         case .seatUnavailable(let seats):
-            return APIError(.conflict, "seat_unavailable", "some seats are no longer available",
-                            details: ["seats": .array(seats.map(JSONValue.string))])
+            return APIError(
+                .conflict, "seat_unavailable", "some seats are no longer available",
+                details: ["seats": .array(seats.map(JSONValue.string))])
         case .soldOut(let section, let available):
-            return APIError(.conflict, "sold_out", "not enough places left in \(section)",
-                            details: ["section": .string(section), "available": .int(available)])
+            return APIError(
+                .conflict, "sold_out", "not enough places left in \(section)",
+                details: ["section": .string(section), "available": .int(available)])
         case .overCustomerLimit(let limit, let has):
-            return APIError(.unprocessable, "ticket_limit", "at most \(limit) tickets per customer for this event",
-                            details: ["limit": .int(limit), "alreadyHeldOrBooked": .int(has)])
+            return APIError(
+                .unprocessable, "ticket_limit", "at most \(limit) tickets per customer for this event",
+                details: ["limit": .int(limit), "alreadyHeldOrBooked": .int(has)])
         case .notOnSale(let why): return APIError(.unprocessable, "not_on_sale", "this event is not on sale: \(why)")
         case .eventCancelled: return APIError(.conflict, "event_cancelled", "the event is cancelled")
         case .eventStarted: return APIError(.conflict, "event_started", "the event has started")
@@ -71,16 +74,18 @@ enum ErrorMapping {
         case .holdBusy: return APIError(.conflict, "hold_busy", "the hold is being paid for right now")
         case .alreadyCancelled: return APIError(.conflict, "already_cancelled", "the booking is already cancelled")
         case .alreadyCheckedIn(let at):
-            return APIError(.conflict, "already_checked_in", "this ticket was already checked in",
-                            details: ["checkedInAt": .string(RFC3339.string(from: .init(timeIntervalSince1970: Double(at))))])
+            return APIError(
+                .conflict, "already_checked_in", "this ticket was already checked in",
+                details: ["checkedInAt": .string(RFC3339.string(from: .init(timeIntervalSince1970: Double(at))))])
         case .ticketCancelled: return APIError(.conflict, "ticket_cancelled", "this ticket belongs to a cancelled booking")
         case .idempotencyMismatch:
             return APIError(.unprocessable, "idempotency_mismatch", "this Idempotency-Key was used with a different request")
         case .requestInProgress:
             return APIError(.conflict, "request_in_progress", "the same request is still being processed").retryingAfter(1)
         case .placesAvailable(let count):
-            return APIError(.conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",
-                            details: ["available": .int(count)])
+            return APIError(
+                .conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",
+                details: ["available": .int(count)])
         case .tooManyHolds(let limit):
             return APIError(.unprocessable, "too_many_holds", "at most \(limit) live holds per event; release or book one first")
         }
@@ -90,7 +95,8 @@ enum ErrorMapping {
         switch error {
         case .paymentDeclined(let reason): return APIError(.paymentRequired, "payment_declined", "the payment was declined: \(reason)")
         case .notSaved:  // logged by the checkout, which refunded the payment
-            return APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again").retryingAfter(1)
+            return APIError(.serviceUnavailable, "unavailable", "the booking could not be saved and the payment was refunded; try again")
+                .retryingAfter(1)
         }
     }
 

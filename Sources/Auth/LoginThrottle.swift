@@ -44,8 +44,9 @@ public struct LoginThrottle: Sendable, Equatable {
 
         /// The same in Unix seconds, as the auth database stores them.
         public func retryAfter(failures: Int, lastFailure: Int, now: Int) -> Int? {
-            retryAfter(failures: failures, lastFailure: Date(timeIntervalSince1970: TimeInterval(lastFailure)),
-                       now: Date(timeIntervalSince1970: TimeInterval(now)))
+            retryAfter(
+                failures: failures, lastFailure: Date(timeIntervalSince1970: TimeInterval(lastFailure)),
+                now: Date(timeIntervalSince1970: TimeInterval(now)))
         }
 
         private static func seconds(_ duration: Duration) -> Double {

@@ -31,17 +31,19 @@ public struct PasswordHasher: Sendable {
     public func hash(_ password: String) throws(AuthError) -> String {
         let p = parameters
         let salt = SecureRandom.bytes(Self.saltLength)
-        let length = argon2_encodedlen(p.iterations, p.memoryKiB, p.parallelism,
-                                       UInt32(Self.saltLength), UInt32(Self.hashLength), Argon2_id)
+        let length = argon2_encodedlen(
+            p.iterations, p.memoryKiB, p.parallelism,
+            UInt32(Self.saltLength), UInt32(Self.hashLength), Argon2_id)
         // One spare byte in case a libargon2 version counts without the terminating NUL.
         var encoded = [CChar](repeating: 0, count: length + 1)
         let passwordBytes = Array(password.utf8)
         let status = passwordBytes.withUnsafeBytes { pwd in
             salt.withUnsafeBytes { saltBytes in
                 encoded.withUnsafeMutableBufferPointer { out in
-                    argon2id_hash_encoded(p.iterations, p.memoryKiB, p.parallelism,
-                                          pwd.baseAddress, pwd.count, saltBytes.baseAddress, saltBytes.count,
-                                          Self.hashLength, out.baseAddress, out.count)
+                    argon2id_hash_encoded(
+                        p.iterations, p.memoryKiB, p.parallelism,
+                        pwd.baseAddress, pwd.count, saltBytes.baseAddress, saltBytes.count,
+                        Self.hashLength, out.baseAddress, out.count)
                 }
             }
         }

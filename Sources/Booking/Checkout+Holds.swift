@@ -11,8 +11,10 @@ extension Checkout {
         /// Renders the answer stored with the idempotency key.
         package let render: (HoldRecord) -> StoredResponse
 
-        package init(store: VenueStore, eventID: String, customerID: String, request: HoldRequest, idempotency: IdempotencyKey?,
-                     render: @escaping (HoldRecord) -> StoredResponse) {
+        package init(
+            store: VenueStore, eventID: String, customerID: String, request: HoldRequest, idempotency: IdempotencyKey?,
+            render: @escaping (HoldRecord) -> StoredResponse
+        ) {
             self.store = store
             self.eventID = eventID
             self.customerID = customerID
@@ -27,8 +29,9 @@ extension Checkout {
     package func hold(_ orders: [HoldOrder]) -> [Result<StoredResponse, any Error>] {
         let now = now()
         return VenueBatch.run(orders, store: \.store, now: now) { order in
-            try order.store.createHold(eventID: order.eventID, customerID: order.customerID, request: order.request, ttl: holdTTL,
-                                       now: now, idempotency: order.idempotency, render: order.render)
+            try order.store.createHold(
+                eventID: order.eventID, customerID: order.customerID, request: order.request, ttl: holdTTL,
+                now: now, idempotency: order.idempotency, render: order.render)
         }
     }
 

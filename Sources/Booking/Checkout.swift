@@ -22,8 +22,10 @@ package final class Checkout {
     /// Seconds a hold is extended while its payment runs.
     package static let paymentWindow = 120
 
-    package init(payments: any PaymentProvider, holdTTL: Int, log: Logger, now: @escaping () -> Int,
-                 bookingsConfirmed: @escaping (VenueID) -> Void = { _ in }) {
+    package init(
+        payments: any PaymentProvider, holdTTL: Int, log: Logger, now: @escaping () -> Int,
+        bookingsConfirmed: @escaping (VenueID) -> Void = { _ in }
+    ) {
         self.payments = payments
         self.holdTTL = holdTTL
         self.log = log
@@ -51,8 +53,10 @@ package final class Checkout {
         /// The request's id, for the log.
         package let requestID: String
 
-        package init(venueID: VenueID, store: VenueStore, customerID: String, items: Items, paymentToken: String?,
-                     idempotency: IdempotencyKey?, replies: Replies, requestID: String) {
+        package init(
+            venueID: VenueID, store: VenueStore, customerID: String, items: Items, paymentToken: String?,
+            idempotency: IdempotencyKey?, replies: Replies, requestID: String
+        ) {
             self.venueID = venueID
             self.store = store
             self.customerID = customerID
@@ -138,8 +142,9 @@ package final class Checkout {
         for index in charges.indices {
             let charge = charges[index]
             do {
-                charges[index].reference = try payments.charge(amount: charge.intent.amount, currency: charge.intent.currency,
-                                                               token: charge.attempt.order.paymentToken, reference: charge.intent.paymentID)
+                charges[index].reference = try payments.charge(
+                    amount: charge.intent.amount, currency: charge.intent.currency,
+                    token: charge.attempt.order.paymentToken, reference: charge.intent.paymentID)
             } catch let decline as PaymentDeclined {
                 charges[index].decline = decline
             } catch {
@@ -176,11 +181,13 @@ package final class Checkout {
     private func begin(_ order: Order, now: Int) throws -> PaymentStart {
         switch order.items {
         case .hold(let holdID):
-            return try order.store.beginPayment(holdID: holdID, customerID: order.customerID, window: Self.paymentWindow, now: now,
-                                                idempotency: order.idempotency)
+            return try order.store.beginPayment(
+                holdID: holdID, customerID: order.customerID, window: Self.paymentWindow, now: now,
+                idempotency: order.idempotency)
         case .seats(let eventID, let request):
-            return try order.store.holdForPayment(eventID: eventID, customerID: order.customerID, request: request, ttl: holdTTL,
-                                                  window: Self.paymentWindow, now: now, idempotency: order.idempotency)
+            return try order.store.holdForPayment(
+                eventID: eventID, customerID: order.customerID, request: request, ttl: holdTTL,
+                window: Self.paymentWindow, now: now, idempotency: order.idempotency)
         }
     }
 
@@ -190,12 +197,14 @@ package final class Checkout {
         let order = charge.attempt.order
         guard let reference = charge.reference else {
             let decline = CheckoutError.paymentDeclined(reason: charge.decline?.reason ?? "the card was declined")
-            try order.store.settleFailedPayment(charge.intent, state: .declined, releaseHold: order.isOneCall, window: Self.paymentWindow,
-                                                now: now, idempotency: order.idempotency, response: order.replies.refused(decline))
+            try order.store.settleFailedPayment(
+                charge.intent, state: .declined, releaseHold: order.isOneCall, window: Self.paymentWindow,
+                now: now, idempotency: order.idempotency, response: order.replies.refused(decline))
             throw decline
         }
-        return try order.store.confirmPayment(charge.intent, providerReference: reference, now: now, idempotency: order.idempotency,
-                                              render: order.replies.booked)
+        return try order.store.confirmPayment(
+            charge.intent, providerReference: reference, now: now, idempotency: order.idempotency,
+            render: order.replies.booked)
     }
 
     /// Charged but not confirmed (the hold expired meanwhile, or the write failed): gives the
@@ -210,8 +219,9 @@ package final class Checkout {
             log.error("confirmation failed", ["error": String(describing: error), "requestId": order.requestID])
             answer = CheckoutError.notSaved(underlying: String(describing: error))
         }
-        try? order.store.settleFailedPayment(intent, state: .refunded, releaseHold: order.isOneCall, window: Self.paymentWindow,
-                                             now: now(), idempotency: order.idempotency, response: order.replies.refused(answer))
+        try? order.store.settleFailedPayment(
+            intent, state: .refunded, releaseHold: order.isOneCall, window: Self.paymentWindow,
+            now: now(), idempotency: order.idempotency, response: order.replies.refused(answer))
         return answer
     }
 }

@@ -19,8 +19,10 @@ package enum VenueBatch {
 
     /// Runs `operation` on every item, the items of each venue store together (`run(_:in:)`).
     /// Results come in the items' order.
-    package static func run<Item, Value>(_ items: [Item], store: (Item) -> VenueStore, now: Int,
-                                         _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
+    package static func run<Item, Value>(
+        _ items: [Item], store: (Item) -> VenueStore, now: Int,
+        _ operation: (Item) throws -> Value
+    ) -> [Result<Value, any Error>] {
         var results = [Result<Value, any Error>?](repeating: nil, count: items.count)
         for (groupStore, members) in byStore(Array(items.indices), store: { store(items[$0]) }) {
             let groupResults = run(members.map { items[$0] }, in: groupStore, now: now, operation)
@@ -32,8 +34,10 @@ package enum VenueBatch {
     /// Runs `operation` on every item of one venue store in one `VenueStore.batch` at `now`:
     /// each operation succeeds or fails on its own, as if alone, and the lock, the commit and
     /// the live message are paid once. A batch that cannot commit fails all of its items.
-    package static func run<Item, Value>(_ items: [Item], in store: VenueStore, now: Int,
-                                         _ operation: (Item) throws -> Value) -> [Result<Value, any Error>] {
+    package static func run<Item, Value>(
+        _ items: [Item], in store: VenueStore, now: Int,
+        _ operation: (Item) throws -> Value
+    ) -> [Result<Value, any Error>] {
         guard items.count > 1 else { return items.map { item in Result { try operation(item) } } }
         var results: [Result<Value, any Error>] = []
         do {

@@ -57,25 +57,30 @@ do {
 
 /// The master of the worker pool, with the files its workers map and its log.
 func pool(_ configuration: Configuration, executable: String) -> Master {
-    let settings = Master.Settings(socketPath: configuration.socketPath, socketMode: configuration.socketMode,
-                                   listenBacklog: configuration.listenBacklog, workers: configuration.workers,
-                                   drainTimeout: configuration.drainTimeout, executable: executable,
-                                   workerArguments: { ["worker", "--listen-fd", "\($0)"] })
-    return Master(settings: settings, prepare: {
-        try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.names.count)
-        try RecentVenueWrites.createFile(path: configuration.recentVenuesPath)
-    }, cleanUp: {
-        unlink(configuration.metricsPath)
-        unlink(configuration.recentVenuesPath)
-    }, report: { event in
-        switch event {
-        case .started(let workers, let socket, let pid):
-            log.info("master started", ["workers": "\(workers)", "socket": socket, "pid": "\(pid)"])
-        case .workerExited(let pid, let status): log.error("worker exited", ["pid": "\(pid)", "status": status])
-        case .cannotStartWorker(let error): log.error("cannot start worker", ["error": error])
-        case .draining(let signal): log.info("master draining", ["signal": "\(signal)"])
-        case .replacingWorkers: log.info("replacing workers", [:])
-        case .stopped: log.info("master stopped", [:])
-        }
-    })
+    let settings = Master.Settings(
+        socketPath: configuration.socketPath, socketMode: configuration.socketMode,
+        listenBacklog: configuration.listenBacklog, workers: configuration.workers,
+        drainTimeout: configuration.drainTimeout, executable: executable,
+        workerArguments: { ["worker", "--listen-fd", "\($0)"] })
+    return Master(
+        settings: settings,
+        prepare: {
+            try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.names.count)
+            try RecentVenueWrites.createFile(path: configuration.recentVenuesPath)
+        },
+        cleanUp: {
+            unlink(configuration.metricsPath)
+            unlink(configuration.recentVenuesPath)
+        },
+        report: { event in
+            switch event {
+            case .started(let workers, let socket, let pid):
+                log.info("master started", ["workers": "\(workers)", "socket": socket, "pid": "\(pid)"])
+            case .workerExited(let pid, let status): log.error("worker exited", ["pid": "\(pid)", "status": status])
+            case .cannotStartWorker(let error): log.error("cannot start worker", ["error": error])
+            case .draining(let signal): log.info("master draining", ["signal": "\(signal)"])
+            case .replacingWorkers: log.info("replacing workers", [:])
+            case .stopped: log.info("master stopped", [:])
+            }
+        })
 }

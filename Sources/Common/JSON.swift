@@ -1,8 +1,7 @@
-import Common
 import FoundationEssentials
 import Glibc
 
-/// The one JSON configuration of the API: camelCase keys, RFC 3339 UTC dates.
+/// The one JSON configuration of the system: camelCase keys, RFC 3339 UTC dates.
 package enum JSON {
     package static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -54,8 +54,12 @@ package enum JSONSyntax {
                 guard element(&self) else { return false }
                 skipWhitespace()
                 switch current {
-                case UInt8(ascii: ","): index += 1; skipWhitespace()
-                case closing: index += 1; return true
+                case UInt8(ascii: ","):
+                    index += 1
+                    skipWhitespace()
+                case closing:
+                    index += 1
+                    return true
                 default: return false
                 }
             }
@@ -83,7 +87,7 @@ package enum JSONSyntax {
                     index += 1
                     switch escaped {
                     case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                         continue
                     case UInt8(ascii: "u"):
                         for _ in 0..<4 {
@@ -101,7 +105,9 @@ package enum JSONSyntax {
         /// The continuation bytes of a UTF-8 sequence whose first byte (`leading`) was
         /// read: no overlong forms, surrogates or code points past U+10FFFF (RFC 3629).
         private mutating func utf8Sequence(leading: UInt8) -> Bool {
-            let count: Int, lower: UInt8, upper: UInt8  // the second byte's range
+            let count: Int
+            let lower: UInt8
+            let upper: UInt8  // the second byte's range
             switch leading {
             case 0xC2...0xDF: (count, lower, upper) = (1, 0x80, 0xBF)
             case 0xE0: (count, lower, upper) = (2, 0xA0, 0xBF)
@@ -156,9 +162,9 @@ package enum JSONSyntax {
     }
 }
 
-private extension UInt8 {
-    var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
-    var isHexDigit: Bool {
+extension UInt8 {
+    fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+    fileprivate var isHexDigit: Bool {
         isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
     }
 }

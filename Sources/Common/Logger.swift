@@ -14,7 +14,8 @@ package struct Logger: Sendable {
     /// Built by hand: this runs once per request, and JSONSerialization was a fifth of a
     /// worker's time on the booking path.
     package func write(_ level: String, _ message: String, _ fields: KeyValuePairs<String, String>) {
-        var line = "{\"time\":\"" + RFC3339.string(fromSeconds: Int(Date().timeIntervalSince1970)) + "\",\"level\":\"" + level
+        var line =
+            "{\"time\":\"" + RFC3339.string(fromSeconds: Int(Date().timeIntervalSince1970)) + "\",\"level\":\"" + level
             + "\",\"component\":" + JSONText.quoted(component) + ",\"msg\":" + JSONText.quoted(message)
         for (key, value) in fields { line += "," + JSONText.quoted(key) + ":" + JSONText.quoted(value) }
         line += "}\n"

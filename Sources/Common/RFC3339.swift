@@ -35,17 +35,22 @@ package enum RFC3339 {
         }
         func byte(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
         guard let year = number(0, 4), byte(4) == 0x2D, let month = number(5, 2), byte(7) == 0x2D, let day = number(8, 2),
-              [0x54, 0x74, 0x20].contains(byte(10)),
-              let hour = number(11, 2), byte(13) == 0x3A, let minute = number(14, 2), byte(16) == 0x3A, let second = number(17, 2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-              hour <= 23, minute <= 59, second <= 60 else { return nil }
+            [0x54, 0x74, 0x20].contains(byte(10)),
+            let hour = number(11, 2), byte(13) == 0x3A, let minute = number(14, 2), byte(16) == 0x3A, let second = number(17, 2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour <= 23, minute <= 59, second <= 60
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if byte(index) == 0x2E {
             index += 1
             var scale = 0.1
             let start = index
-            while let digit = number(index, 1) { fraction += Double(digit) * scale; scale /= 10; index += 1 }
+            while let digit = number(index, 1) {
+                fraction += Double(digit) * scale
+                scale /= 10
+                index += 1
+            }
             guard index > start else { return nil }
         }
         var offset = 0
@@ -54,7 +59,8 @@ package enum RFC3339 {
             index += 1
         case 0x2B, 0x2D:
             guard let offsetHours = number(index + 1, 2), byte(index + 3) == 0x3A, let offsetMinutes = number(index + 4, 2),
-                  offsetHours <= 23, offsetMinutes <= 59 else { return nil }
+                offsetHours <= 23, offsetMinutes <= 59
+            else { return nil }
             offset = (offsetHours * 60 + offsetMinutes) * 60 * (byte(index) == 0x2D ? -1 : 1)
             index += 6
         default:

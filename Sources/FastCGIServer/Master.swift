@@ -1,6 +1,6 @@
 internal import CFastCGI
-import FoundationEssentials
 import Common
+import FoundationEssentials
 import Glibc
 
 /// The pool's master process: binds the FastCGI socket, spawns `workers` workers (each a
@@ -22,8 +22,10 @@ package struct Master {
         package var executable: String
         package var workerArguments: @Sendable (Int32) -> [String]
 
-        package init(socketPath: String, socketMode: mode_t, listenBacklog: Int, workers: Int, drainTimeout: Double,
-                     executable: String, workerArguments: @escaping @Sendable (Int32) -> [String]) {
+        package init(
+            socketPath: String, socketMode: mode_t, listenBacklog: Int, workers: Int, drainTimeout: Double,
+            executable: String, workerArguments: @escaping @Sendable (Int32) -> [String]
+        ) {
             self.socketPath = socketPath
             self.socketMode = socketMode
             self.listenBacklog = listenBacklog
@@ -42,8 +44,10 @@ package struct Master {
     /// What happens to the pool, for the log.
     package let report: (PoolEvent) -> Void
 
-    package init(settings: Settings, prepare: @escaping () throws -> Void = {}, cleanUp: @escaping () -> Void = {},
-                 report: @escaping (PoolEvent) -> Void) {
+    package init(
+        settings: Settings, prepare: @escaping () throws -> Void = {}, cleanUp: @escaping () -> Void = {},
+        report: @escaping (PoolEvent) -> Void
+    ) {
         self.settings = settings
         self.prepare = prepare
         self.cleanUp = cleanUp

@@ -1,4 +1,5 @@
 import Dispatch
+
 /// An HTTP request as nginx hands it over FastCGI: CGI parameters plus the body.
 package struct Request {
     package let method: String
@@ -43,13 +44,14 @@ package struct Request {
 
     /// `HTTP_X_REQUEST_ID` -> `x-request-id`, on bytes (CGI names are ASCII).
     private static func headerName(cgi key: String) -> String {
-        String(decoding: key.utf8.dropFirst(5).map { byte in
-            switch byte {
-            case UInt8(ascii: "_"): UInt8(ascii: "-")
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
-            default: byte
-            }
-        }, as: UTF8.self)
+        String(
+            decoding: key.utf8.dropFirst(5).map { byte in
+                switch byte {
+                case UInt8(ascii: "_"): UInt8(ascii: "-")
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+                default: byte
+                }
+            }, as: UTF8.self)
     }
 }
 

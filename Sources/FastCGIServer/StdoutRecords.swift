@@ -18,10 +18,12 @@ enum StdoutRecords {
     /// The 8-byte header of a `STDOUT` record of `contentLength` bytes (no padding).
     static func header(requestID: Int, contentLength: Int) -> [UInt8] {
         precondition(contentLength <= maxContent)
-        return [1, 6,  // FCGI_VERSION_1, FCGI_STDOUT
-                UInt8(truncatingIfNeeded: requestID >> 8), UInt8(truncatingIfNeeded: requestID),
-                UInt8(truncatingIfNeeded: contentLength >> 8), UInt8(truncatingIfNeeded: contentLength),
-                0, 0]  // padding length, reserved
+        return [
+            1, 6,  // FCGI_VERSION_1, FCGI_STDOUT
+            UInt8(truncatingIfNeeded: requestID >> 8), UInt8(truncatingIfNeeded: requestID),
+            UInt8(truncatingIfNeeded: contentLength >> 8), UInt8(truncatingIfNeeded: contentLength),
+            0, 0,
+        ]  // padding length, reserved
     }
 
     /// Writes `body` as records of request `requestID` to `descriptor`, retrying short

@@ -1,6 +1,6 @@
 internal import CFastCGI
-import FoundationEssentials
 import Common
+import FoundationEssentials
 import Glibc
 
 /// Set by SIGTERM/SIGINT; checked between requests.

@@ -47,7 +47,10 @@ struct WorkerPool {
             for (pid, _) in reapExited() { workers.remove(pid) }
             usleep(10_000)
         }
-        for pid in workers { kill(pid, SIGKILL); waitpid(pid, nil, 0) }
+        for pid in workers {
+            kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
+        }
         workers.removeAll()
     }
 
@@ -63,7 +66,10 @@ struct WorkerPool {
             kill(old, SIGTERM)
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline, waitpid(old, nil, WNOHANG) == 0 { usleep(10_000) }
-            if Date() >= deadline { kill(old, SIGKILL); waitpid(old, nil, 0) }
+            if Date() >= deadline {
+                kill(old, SIGKILL)
+                waitpid(old, nil, 0)
+            }
             workers.remove(old)
         }
         reapAndRestart()

@@ -20,7 +20,8 @@ struct EmailComposer {
 
     /// The email for `row`, or nil when the message is not one that is emailed.
     func compose(_ row: VenueStore.OutboxRow, context: Context) -> EmailMessage? {
-        let event = context.event, venue = context.venue
+        let event = context.event
+        let venue = context.venue
         let when = Self.format(event.startsAt, zone: venue.timezone)
         let place = [venue.name, venue.city].compactMap { $0 }.joined(separator: ", ")
         var lines: [String] = ["Hello \(context.customer.name),", ""]
@@ -31,38 +32,50 @@ struct EmailComposer {
             subject = "Your tickets for \(event.title)"
             lines += ["Your booking \(booking.id) is confirmed.", "", "\(event.title)", "\(when) at \(place)", "", "Tickets:"]
             lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Self.money($0.price, booking.currency))" }
-            lines += ["", "Total: \(Self.money(booking.total, booking.currency))", "Show the codes (or their QR codes) at the door.",
-                      "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)"]
+            lines += [
+                "", "Total: \(Self.money(booking.total, booking.currency))", "Show the codes (or their QR codes) at the door.",
+                "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)",
+            ]
         case .bookingCancelled:
             guard let booking = context.booking else { return nil }
             subject = "Booking cancelled: \(event.title)"
-            lines += ["Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
-                      "\(Self.money(booking.total, booking.currency)) will be refunded to your payment method."]
+            lines += [
+                "Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
+                "\(Self.money(booking.total, booking.currency)) will be refunded to your payment method.",
+            ]
         case .eventMoved:
             let old = Int(Self.payloadValue(row.payload, "oldStartsAt") ?? "").map { Self.format($0, zone: venue.timezone) } ?? "its old time"
             subject = "New date for \(event.title)"
-            lines += ["\(event.title) at \(place) has moved.", "It was: \(old)", "It is now: \(when)",
-                      "Your tickets stay valid. If the new time does not suit you, you can cancel your booking for a refund."]
+            lines += [
+                "\(event.title) at \(place) has moved.", "It was: \(old)", "It is now: \(when)",
+                "Your tickets stay valid. If the new time does not suit you, you can cancel your booking for a refund.",
+            ]
         case .eventCancelled:
             subject = "Cancelled: \(event.title)"
-            lines += ["We are sorry: \(event.title) on \(when) at \(place) is cancelled.",
-                      "Your bookings for it are cancelled and will be refunded in full."]
+            lines += [
+                "We are sorry: \(event.title) on \(when) at \(place) is cancelled.",
+                "Your bookings for it are cancelled and will be refunded in full.",
+            ]
         case .waitlistMatch:
             guard let hold = context.hold else { return nil }
             subject = "Tickets are free for \(event.title)"
             let what = (hold.seats + hold.ga.map { "\($0.quantity) × \($0.sectionID)" }).joined(separator: ", ")
-            lines += ["Places you waited for are free: \(what), for \(event.title) on \(when).",
-                      "We are holding them for you until \(Self.format(hold.expiresAt, zone: venue.timezone)).",
-                      "\(publicURL)/#/events/\(venue.id)/\(event.id)"]
+            lines += [
+                "Places you waited for are free: \(what), for \(event.title) on \(when).",
+                "We are holding them for you until \(Self.format(hold.expiresAt, zone: venue.timezone)).",
+                "\(publicURL)/#/events/\(venue.id)/\(event.id)",
+            ]
         default:
             return nil
         }
         lines += ["", "— \(place)"]
         let text = lines.joined(separator: "\n")
-        let html = "<!doctype html><html><body><h1>" + Self.escape(subject) + "</h1>"
+        let html =
+            "<!doctype html><html><body><h1>" + Self.escape(subject) + "</h1>"
             + lines.map { "<p>" + Self.escape($0) + "</p>" }.joined() + "</body></html>"
-        return EmailMessage(from: from, to: context.customer.email, subject: subject, text: text, html: html,
-                            messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date())
+        return EmailMessage(
+            from: from, to: context.customer.email, subject: subject, text: text, html: html,
+            messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date())
     }
 
     /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone.

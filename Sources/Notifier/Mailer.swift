@@ -19,7 +19,8 @@ struct Mailer {
 
     func send(to recipient: String, message: [UInt8]) throws(Failure) {
         guard !recipient.hasPrefix("-"), recipient.contains("@"),
-              recipient.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            recipient.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else {
             throw Failure(description: "refusing an unsafe recipient address")
         }
         // The message is read from a file, not a pipe: if the notifier dies mid-message,
@@ -43,7 +44,8 @@ struct Mailer {
             throw Failure(description: "sendmail did not finish within \(timeoutSeconds) s")
         }
         guard status != Self.statusLost else { throw Failure(description: "sendmail's exit status was lost (SIGCHLD ignored?)") }
-        let exitedNormally = status & 0x7F == 0, exitCode = (status >> 8) & 0xFF
+        let exitedNormally = status & 0x7F == 0
+        let exitCode = (status >> 8) & 0xFF
         guard exitedNormally, exitCode == 0 else {
             let reason = exitedNormally ? "exited with \(exitCode)" : "was killed by signal \(status & 0x7F)"
             throw Failure(description: "sendmail \(reason): " + String(decoding: detail.prefix(300), as: UTF8.self).trimmingWhitespace)
@@ -62,7 +64,8 @@ struct Mailer {
             posix_spawn_file_actions_destroy(&actions)
             posix_spawnattr_destroy(&attributes)
         }
-        var all = sigset_t(), none = sigset_t()
+        var all = sigset_t()
+        var none = sigset_t()
         sigfillset(&all)
         sigemptyset(&none)
         let prepared = [
@@ -93,7 +96,8 @@ struct Mailer {
     /// until `deadline`; the wait status, or nil when it is still running then. Its exit, not
     /// the pipe's end, decides: an MTA's own children may keep stderr open.
     private static func wait(for process: pid_t, reading pipe: Int32, until deadline: DispatchTime) -> (output: [UInt8], status: Int32?) {
-        var output: [UInt8] = [], pipeOpen = true
+        var output: [UInt8] = []
+        var pipeOpen = true
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             var status: Int32 = 0

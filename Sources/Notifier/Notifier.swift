@@ -27,7 +27,8 @@ package struct Notifier {
         installSignalHandler([SIGTERM, SIGINT]) { _ in notifierStopRequested = 1 }
         signal(SIGPIPE, SIG_IGN)
         log.info("notifier started", ["pid": "\(getpid())"])
-        var lastReconcile = 0, lastCheckpoint = services.now()
+        var lastReconcile = 0
+        var lastCheckpoint = services.now()
         while notifierStopRequested == 0 {
             round()
             if services.now() - lastReconcile >= 60 {
@@ -121,8 +122,9 @@ package struct Notifier {
         }
         let booking = try row.bookingID.flatMap { try store.booking($0) }
         let hold = try Self.payloadHold(row).flatMap { try store.hold($0, customerID: customerID, now: 0) }
-        let context = EmailComposer.Context(venue: try store.venue(), event: try store.event(eventID), customer: customer,
-                                            booking: booking, hold: hold)
+        let context = EmailComposer.Context(
+            venue: try store.venue(), event: try store.event(eventID), customer: customer,
+            booking: booking, hold: hold)
         return composer.compose(row, context: context)
     }
 

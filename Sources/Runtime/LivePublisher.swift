@@ -75,7 +75,9 @@ package final class LivePublisher {
     /// Sends `items` (opening a connection if needed); they then await their answers.
     private func send(_ items: [Item]) -> Bool {
         guard connection >= 0 || connect() else { return false }
-        let requests = items.flatMap { Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change)) }
+        let requests = items.flatMap {
+            Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change))
+        }
         var sent = 0
         while sent < requests.count {
             let n = requests[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -158,7 +160,8 @@ package final class LivePublisher {
                 let head = String(decoding: inbox[0..<headerEnd], as: UTF8.self).lowercased()
                 let lines = head.split(separator: "\r\n")
                 guard let statusLine = lines.first, statusLine.hasPrefix("http/1."),
-                      let status = Int(statusLine.dropFirst(9).prefix(3)) else { return .closed }
+                    let status = Int(statusLine.dropFirst(9).prefix(3))
+                else { return .closed }
                 // Without a length the body ends with the connection: nothing more can be read.
                 guard let length = lines.lazy.compactMap({ $0.hasPrefix("content-length:") ? Int($0.dropFirst(15).trimmingWhitespace) : nil }).first
                 else { return .answer(status: status, keepAlive: false) }
@@ -192,12 +195,18 @@ package final class LivePublisher {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let pathBytes = Array(socketPath.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { close(fd); return false }
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            return false
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: pathBytes) }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { close(fd); return false }
+        guard connected == 0 else {
+            close(fd)
+            return false
+        }
         connection = fd
         return true
     }

@@ -1,5 +1,5 @@
-import Common
 internal import CSystem
+import Common
 import Storage
 
 /// The venues where bookings were written lately, in memory shared by the pool.
@@ -39,7 +39,10 @@ package final class RecentVenueWrites {
             for step in 0..<Self.probes {
                 let index = (home + step) % Self.slotCount
                 guard let entry = read(index) else { continue }  // being written: not a candidate
-                if entry.id == venue.value { target = (index, entry); break }
+                if entry.id == venue.value {
+                    target = (index, entry)
+                    break
+                }
                 // An empty slot first, else the one noted longest ago.
                 if entry.age < target?.entry.age ?? Int.max { target = (index, entry) }
             }
@@ -107,8 +110,8 @@ package final class RecentVenueWrites {
 
     /// FNV-1a of the id: where a venue's probe starts.
     private static func slot(of venue: VenueID) -> Int {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in venue.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in venue.value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return Int(hash % UInt64(slotCount))
     }
 }

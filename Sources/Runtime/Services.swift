@@ -28,8 +28,9 @@ package final class Services {
         self.log = log
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         auth = try AuthStore(path: configuration.authDatabasePath, synchronous: configuration.synchronous)
-        venues = try VenueDirectory(path: configuration.venuesDirectory, synchronous: configuration.synchronous,
-                                    maxOpen: configuration.maxOpenVenues)
+        venues = try VenueDirectory(
+            path: configuration.venuesDirectory, synchronous: configuration.synchronous,
+            maxOpen: configuration.maxOpenVenues)
         catalog = try CatalogStore(path: configuration.dataDirectory + "/catalog.sqlite")
         // A worker maps the files its master made; a process outside the pool keeps its own.
         let pooled = FileManager.default.fileExists(atPath: configuration.metricsPath)
@@ -50,8 +51,9 @@ package final class Services {
         bookingsConfirmed: { [unowned self] venue in recentWrites.record(venue, at: now()) })
 
     /// Argon2id with the configured costs.
-    package private(set) lazy var hasher = PasswordHasher(parameters: Argon2Parameters(
-        memoryKiB: configuration.argon2MemoryKiB, iterations: configuration.argon2Iterations, parallelism: configuration.argon2Parallelism))
+    package private(set) lazy var hasher = PasswordHasher(
+        parameters: Argon2Parameters(
+            memoryKiB: configuration.argon2MemoryKiB, iterations: configuration.argon2Iterations, parallelism: configuration.argon2Parallelism))
 
     /// The pool-wide bound on hashes at once (slot files in the data directory).
     package func hashingGate() throws -> HashingGate {

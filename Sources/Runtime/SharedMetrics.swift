@@ -1,5 +1,5 @@
-import Common
 internal import CSystem
+import Common
 import FoundationEssentials
 import Glibc
 
@@ -93,7 +93,8 @@ package final class SharedMetrics {
                 out += "booking_http_requests_total{method=\"\(method)\",route=\"\(pattern)\",status=\"\(status)\"} \(value)\n"
             }
         }
-        out += "# HELP booking_http_request_duration_seconds Time from request to response in the worker.\n# TYPE booking_http_request_duration_seconds histogram\n"
+        out +=
+            "# HELP booking_http_request_duration_seconds Time from request to response in the worker.\n# TYPE booking_http_request_duration_seconds histogram\n"
         for (row, route) in routes.enumerated() {
             let base = latencyBase + row * histogramWidth
             let count = load(base + Self.bucketsMilliseconds.count + 2)

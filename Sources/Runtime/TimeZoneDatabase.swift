@@ -48,7 +48,8 @@ package enum TimeZoneDatabase {
                 if let previous { setenv("TZ", previous, 1) } else { unsetenv("TZ") }
                 tzset()
             }
-            var time = time_t(seconds), local = tm()
+            var time = time_t(seconds)
+            var local = tm()
             localtime_r(&time, &local)
             var buffer = [CChar](repeating: 0, count: 256)
             let length = strftime(&buffer, buffer.count, format.replacing("%Z", with: zoneName(local)), &local)

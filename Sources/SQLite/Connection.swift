@@ -20,7 +20,8 @@ public final class Connection {
     /// unknown venue can never create a file.
     public init(path: String, create: Bool, synchronous: SynchronousMode = .full) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+        let flags =
+            SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
             | SQLITE_OPEN_NOFOLLOW
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
@@ -44,10 +45,12 @@ public final class Connection {
         try execute("PRAGMA cache_size = -512")
         // Replaces SQLite's automatic checkpoint, which runs inside the committing statement:
         // `Database` checkpoints once the committing worker has answered.
-        sqlite3_wal_hook(db, { context, _, _, frames in
-            Unmanaged<Connection>.fromOpaque(context!).takeUnretainedValue().walFrames = Int(frames)
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(self).toOpaque())
+        sqlite3_wal_hook(
+            db,
+            { context, _, _, frames in
+                Unmanaged<Connection>.fromOpaque(context!).takeUnretainedValue().walFrames = Int(frames)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Frames in the WAL after this connection's last commit.
@@ -113,8 +116,9 @@ public final class Connection {
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle) != 0 ? sqlite3_extended_errcode(handle) : rc,
-                    message: lastErrorMessage, sql: sql)
+        SQLiteError(
+            code: sqlite3_extended_errcode(handle) != 0 ? sqlite3_extended_errcode(handle) : rc,
+            message: lastErrorMessage, sql: sql)
     }
 
     /// Copies this live database into a new file at `destination` with `VACUUM INTO`: a

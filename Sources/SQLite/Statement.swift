@@ -115,15 +115,20 @@ public struct Row {
     public func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
 
     func decodingError<T>(column: Int32, type: T.Type) -> SQLDecodingError {
-        SQLDecodingError(column: sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "\(column)",
-                         value: isNull(column) ? nil : String(string(column).prefix(64)), type: "\(type)",
-                         sql: sqlite3_sql(statement).map { String(cString: $0) } ?? "")
+        SQLDecodingError(
+            column: sqlite3_column_name(statement, column).map { String(cString: $0) } ?? "\(column)",
+            value: isNull(column) ? nil : String(string(column).prefix(64)), type: "\(type)",
+            sql: sqlite3_sql(statement).map { String(cString: $0) } ?? "")
     }
 }
 
 /// A value as SQLite stores it.
 public enum SQLBinding {
-    case null, integer(Int64), real(Double), text(String), blob([UInt8])
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
 }
 
 /// Types that can be bound as statement parameters. Binding goes through the witness

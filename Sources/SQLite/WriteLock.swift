@@ -36,7 +36,10 @@ final class WriteLock {
 
     /// Takes the lock, waiting in the kernel's queue if another process holds it.
     func acquire() throws(SystemError) {
-        if depth > 0 { depth += 1; return }
+        if depth > 0 {
+            depth += 1
+            return
+        }
         try lock()
         depth = 1
     }
@@ -75,7 +78,8 @@ final class WriteLock {
     private func lock() throws(SystemError) {
         guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
         // Contended: wait, and count how long (metrics).
-        var start = timespec(), end = timespec()
+        var start = timespec()
+        var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw SystemError(operation: "flock \(path)", errno: errno) }
@@ -99,7 +103,11 @@ public enum LockWaits {
 
     /// The counts so far, reset to zero (each worker is single-threaded).
     public static func take() -> (waits: Int, microseconds: Int, over10ms: Int) {
-        defer { waits = 0; microseconds = 0; slow = 0 }
+        defer {
+            waits = 0
+            microseconds = 0
+            slow = 0
+        }
         return (waits, microseconds, slow)
     }
 }

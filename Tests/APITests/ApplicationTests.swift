@@ -1,9 +1,10 @@
-@testable import API
 import Common
-@testable import FastCGIServer
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import API
+@testable import FastCGIServer
+@testable import Runtime
 
 @Suite("The application answers in-process")
 struct ApplicationTests {

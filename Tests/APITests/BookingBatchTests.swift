@@ -1,9 +1,10 @@
-@testable import API
 import Common
-@testable import FastCGIServer
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import API
+@testable import FastCGIServer
+@testable import Runtime
 
 /// Bookings a worker takes together (`Application.respond(toAll:)`) get the answers they
 /// could have had sent at the same moment to different workers: each step of the payment
@@ -16,8 +17,10 @@ struct BookingBatchTests {
         let directory = NSTemporaryDirectory() + "batch-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Cheap password hashing: these tests are about bookings.
-        let configuration = try Configuration(environment: ["BOOKING_DATA_DIR": directory, "BOOKING_ARGON2_MEMORY_KIB": "64",
-                                                            "BOOKING_ARGON2_ITERATIONS": "1"])
+        let configuration = try Configuration(environment: [
+            "BOOKING_DATA_DIR": directory, "BOOKING_ARGON2_MEMORY_KIB": "64",
+            "BOOKING_ARGON2_ITERATIONS": "1",
+        ])
         app = Application(services: try Services(configuration: configuration, log: Logger(component: "test"), routes: Routes.names))
     }
 
@@ -34,25 +37,37 @@ struct BookingBatchTests {
     }
 
     func register(_ name: String, role: String = "customer") throws -> String {
-        let response = app.respond(to: request("POST", "/api/auth/register", json: [
-            "email": "\(name)-\(UUID().uuidString.prefix(8))@example.com", "password": "correct horse battery", "name": name, "role": role,
-        ]))
+        let response = app.respond(
+            to: request(
+                "POST", "/api/auth/register",
+                json: [
+                    "email": "\(name)-\(UUID().uuidString.prefix(8))@example.com", "password": "correct horse battery", "name": name, "role": role,
+                ]))
         try #require(response.status.code == 201, "\(String(decoding: response.body, as: UTF8.self))")
         return decoded(response)["token"] as! String
     }
 
     /// A venue with five seats in one row and three GA places, and an event on sale.
     func venueWithEvent(_ id: String, organizer: String) throws -> String {
-        let venue = app.respond(to: request("POST", "/api/venues", token: organizer, json: [
-            "id": id, "name": "Hall", "timezone": "Europe/Paris", "layout": ["sections": [
-                ["id": "stalls", "name": "Stalls", "kind": "seated", "rows": [["label": "A", "seats": 5]]],
-                ["id": "floor", "name": "Floor", "kind": "ga", "capacity": 3],
-            ]],
-        ]))
+        let venue = app.respond(
+            to: request(
+                "POST", "/api/venues", token: organizer,
+                json: [
+                    "id": id, "name": "Hall", "timezone": "Europe/Paris",
+                    "layout": [
+                        "sections": [
+                            ["id": "stalls", "name": "Stalls", "kind": "seated", "rows": [["label": "A", "seats": 5]]],
+                            ["id": "floor", "name": "Floor", "kind": "ga", "capacity": 3],
+                        ]
+                    ],
+                ]))
         try #require(venue.status.code == 201)
-        let event = app.respond(to: request("POST", "/api/venues/\(id)/events", token: organizer, json: [
-            "title": "Show", "startsAt": "2030-06-01T19:00:00Z", "currency": "EUR", "prices": ["stalls": 4500, "floor": 2000],
-        ]))
+        let event = app.respond(
+            to: request(
+                "POST", "/api/venues/\(id)/events", token: organizer,
+                json: [
+                    "title": "Show", "startsAt": "2030-06-01T19:00:00Z", "currency": "EUR", "prices": ["stalls": 4500, "floor": 2000],
+                ]))
         try #require(event.status.code == 201)
         return (decoded(event)["event"] as! [String: Any])["id"] as! String
     }
@@ -64,12 +79,16 @@ struct BookingBatchTests {
 
     @Test func eachBookingGetsItsOwnAnswer() throws {
         let organizer = try register("org", role: "organizer")
-        let (alice, bob, carol, dave, eve) = (try register("alice"), try register("bob"), try register("carol"), try register("dave"),
-                                              try register("eve"))
+        let (alice, bob, carol, dave, eve) = (
+            try register("alice"), try register("bob"), try register("carol"), try register("dave"),
+            try register("eve")
+        )
         let hall = try venueWithEvent("hall", organizer: organizer)
         let annex = try venueWithEvent("annex", organizer: organizer)
-        func book(_ token: String, venue: String = "hall", event: String, seats: [String] = [], ga: Int = 0,
-                  card: String = "tok_ok", key: String? = nil) -> Request {
+        func book(
+            _ token: String, venue: String = "hall", event: String, seats: [String] = [], ga: Int = 0,
+            card: String = "tok_ok", key: String? = nil
+        ) -> Request {
             var body: [String: Any] = ["eventId": event, "payment": ["method": "test", "token": card]]
             if !seats.isEmpty { body["seats"] = seats }
             if ga > 0 { body["ga"] = [["section": "floor", "quantity": ga]] }
@@ -86,14 +105,17 @@ struct BookingBatchTests {
             book(carol, event: hall, ga: 4),  // more than the floor holds
             book(alice, event: hall, seats: ["stalls-A-9"]),  // no such seat
             request("POST", "/api/venues/hall/bookings", token: bob, json: ["eventId": hall]),  // no payment
-                book("not-a-token", event: hall, seats: ["stalls-A-5"]),
+            book("not-a-token", event: hall, seats: ["stalls-A-5"]),
         ]
         let responses = app.respond(toAll: batch)
         #expect(responses.map(\.status.code) == [201, 409, 402, 200, 201, 409, 201, 409, 422, 400, 401])
         let taken = decoded(responses[1])["error"] as? [String: Any]
         #expect((taken?["details"] as? [String: Any])?["seats"] as? [String] == ["stalls-A-1"])
-        #expect(seatStates("hall", hall) == ["stalls-A-1": "sold", "stalls-A-2": "available", "stalls-A-3": "available",
-                                             "stalls-A-4": "sold", "stalls-A-5": "available"])
+        #expect(
+            seatStates("hall", hall) == [
+                "stalls-A-1": "sold", "stalls-A-2": "available", "stalls-A-3": "available",
+                "stalls-A-4": "sold", "stalls-A-5": "available",
+            ])
 
         // The keyed booking was stored with its key: a repeat alone replays it.
         let repeated = app.respond(to: batch[4])
@@ -122,8 +144,11 @@ struct BookingBatchTests {
         }
         let responses = app.respond(toAll: [pay(alice, alices), pay(bob, bobs, card: "tok_decline"), pay(alice, bobs)])
         #expect(responses.map(\.status.code) == [201, 402, 404])
-        #expect(seatStates("hall", event) == ["stalls-A-1": "sold", "stalls-A-2": "held", "stalls-A-3": "available",
-                                              "stalls-A-4": "available", "stalls-A-5": "available"])
+        #expect(
+            seatStates("hall", event) == [
+                "stalls-A-1": "sold", "stalls-A-2": "held", "stalls-A-3": "available",
+                "stalls-A-4": "available", "stalls-A-5": "available",
+            ])
         // Bob's hold is his again after the decline: he pays it with another card.
         #expect(app.respond(to: pay(bob, bobs)).status.code == 201)
     }
@@ -140,20 +165,29 @@ struct BookingBatchTests {
             hold(bob, ["seats": ["stalls-A-2"]]),
             hold(carol, ["ga": [["section": "floor", "quantity": 3]]]),
             hold(bob, ["ga": [["section": "floor", "quantity": 1]]]),
-            request("POST", "/api/venues/hall/bookings", token: bob, json: ["eventId": event, "seats": ["stalls-A-3"],
-                                                                            "payment": ["method": "test"]]),
+            request(
+                "POST", "/api/venues/hall/bookings", token: bob,
+                json: [
+                    "eventId": event, "seats": ["stalls-A-3"],
+                    "payment": ["method": "test"],
+                ]),
         ])
         #expect(responses.map(\.status.code) == [201, 409, 201, 409, 201])
-        #expect(seatStates("hall", event) == ["stalls-A-1": "held", "stalls-A-2": "held", "stalls-A-3": "sold",
-                                              "stalls-A-4": "available", "stalls-A-5": "available"])
+        #expect(
+            seatStates("hall", event) == [
+                "stalls-A-1": "held", "stalls-A-2": "held", "stalls-A-3": "sold",
+                "stalls-A-4": "available", "stalls-A-5": "available",
+            ])
     }
 
     @Test func bookingsAreNotBatchedWhenChargesTakeTime() throws {
         let directory = NSTemporaryDirectory() + "batch-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let slow = Application(services: try Services(configuration: try Configuration(environment: [
-            "BOOKING_DATA_DIR": directory, "BOOKING_PAYMENT_LATENCY_MS": "50",
-        ]), log: Logger(component: "test"), routes: Routes.names))
+        let slow = Application(
+            services: try Services(
+                configuration: try Configuration(environment: [
+                    "BOOKING_DATA_DIR": directory, "BOOKING_PAYMENT_LATENCY_MS": "50",
+                ]), log: Logger(component: "test"), routes: Routes.names))
         let booking = request("POST", "/api/venues/hall/bookings", json: [:])
         let hold = request("POST", "/api/venues/hall/events/e_1/holds", json: [:])
         #expect(app.route(booking).takesBatches && app.route(hold).takesBatches)
@@ -165,10 +199,12 @@ struct BookingBatchTests {
         let organizer = try register("org", role: "organizer")
         let event = try venueWithEvent("hall", organizer: organizer)
         let customers = try (0..<8).map { try register("c\($0)") }
-        let responses = app.respond(toAll: customers.map { token in
-            request("POST", "/api/venues/hall/bookings", token: token,
+        let responses = app.respond(
+            toAll: customers.map { token in
+                request(
+                    "POST", "/api/venues/hall/bookings", token: token,
                     json: ["eventId": event, "seats": ["stalls-A-5"], "payment": ["method": "test", "token": "tok_ok"]])
-        })
+            })
         #expect(responses.map(\.status.code) == [201] + Array(repeating: 409, count: 7))
         #expect(seatStates("hall", event)["stalls-A-5"] == "sold")
     }

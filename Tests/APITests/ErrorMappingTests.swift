@@ -1,10 +1,11 @@
-@testable import API
 import Auth
 import Booking
 import Common
-@testable import FastCGIServer
 import Storage
 import Testing
+
+@testable import API
+@testable import FastCGIServer
 
 /// Every refusal of the domain has one status and one code (API.md). The switches below are
 /// exhaustive, so a new case does not compile here until its answer is written down.

@@ -1,9 +1,10 @@
-@testable import API
 import CZlib
 import Common
+import Testing
+
+@testable import API
 @testable import FastCGIServer
 @testable import Runtime
-import Testing
 
 /// Inflates a gzip stream with zlib, as a client would.
 private func gunzip(_ bytes: [UInt8]) -> [UInt8]? {

@@ -1,8 +1,9 @@
-@testable import API
 import Common
+import Testing
+
+@testable import API
 @testable import FastCGIServer
 @testable import Runtime
-import Testing
 
 @Suite("The router")
 struct RouterTests {
@@ -20,7 +21,8 @@ struct RouterTests {
 
     @Test func bindsPathParameters() {
         guard case .found(let route, let parameters) = router().match(method: "DELETE", segments: segments("/api/venues/opera/holds/h_1")) else {
-            Issue.record("no match"); return
+            Issue.record("no match")
+            return
         }
         #expect(parameters == ["venueId": "opera", "holdId": "h_1"])
         #expect(route.pattern == "/api/venues/{venueId}/holds/{holdId}")
@@ -28,7 +30,8 @@ struct RouterTests {
 
     @Test func reportsTheAllowedMethodsForAKnownPath() {
         guard case .methodNotAllowed(let allowed) = router().match(method: "PUT", segments: segments("/api/venues/opera")) else {
-            Issue.record("expected 405"); return
+            Issue.record("expected 405")
+            return
         }
         #expect(allowed == ["GET"])
     }
@@ -43,14 +46,16 @@ struct RouterTests {
         let parts = segments("/api/venues/..%2F..%2Fetc")
         #expect(parts == ["api", "venues", "../../etc"])
         guard case .found(_, let parameters) = router().match(method: "GET", segments: parts) else {
-            Issue.record("no match"); return
+            Issue.record("no match")
+            return
         }
         #expect(parameters["venueId"] == "../../etc")  // rejected later by venue-id validation
     }
 
     @Test func headIsAnsweredByTheGetRoute() {
         guard case .found = router().match(method: "HEAD", segments: segments("/api/venues/opera")) else {
-            Issue.record("HEAD did not match GET"); return
+            Issue.record("HEAD did not match GET")
+            return
         }
     }
 

@@ -1,5 +1,6 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite("Auth errors")
 struct AuthErrorTests {

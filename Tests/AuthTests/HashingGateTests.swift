@@ -1,7 +1,8 @@
-@testable import Auth
 import Foundation
 import Synchronization
 import Testing
+
+@testable import Auth
 
 @Suite("The hashing gate")
 struct HashingGateTests {
@@ -82,9 +83,15 @@ struct HashingGateTests {
             let counts = Mutex((current: 0, highest: 0, done: 0))
             DispatchQueue.concurrentPerform(iterations: 8) { _ in
                 try? gate.withSlot {
-                    counts.withLock { $0.current += 1; $0.highest = max($0.highest, $0.current) }
+                    counts.withLock {
+                        $0.current += 1
+                        $0.highest = max($0.highest, $0.current)
+                    }
                     usleep(10_000)
-                    counts.withLock { $0.current -= 1; $0.done += 1 }
+                    counts.withLock {
+                        $0.current -= 1
+                        $0.done += 1
+                    }
                 }
             }
             let result = counts.withLock { $0 }

@@ -1,6 +1,7 @@
-@testable import Auth
 import Foundation
 import Testing
+
+@testable import Auth
 
 @Suite("Login throttle")
 struct LoginThrottleTests {
@@ -42,8 +43,9 @@ struct LoginThrottleTests {
     }
 
     @Test func thresholdsAreConfigurable() {
-        let custom = LoginThrottle(perAccount: .init(freeFailures: 3, initialDelay: .seconds(2), maximumDelay: .seconds(10)),
-                                   perAddress: .init(freeFailures: 50))
+        let custom = LoginThrottle(
+            perAccount: .init(freeFailures: 3, initialDelay: .seconds(2), maximumDelay: .seconds(10)),
+            perAddress: .init(freeFailures: 50))
         #expect(custom.perAccount.delay(afterFailures: 2) == nil)
         #expect(custom.perAccount.delay(afterFailures: 3) == .seconds(2))
         #expect(custom.perAccount.delay(afterFailures: 5) == .seconds(8))

@@ -1,5 +1,6 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite("Argon2id password hashing")
 struct PasswordHasherTests {
@@ -74,9 +75,11 @@ struct PasswordHasherTests {
     @Test func asksForARehashWhenParametersChange() throws {
         let phc = try hasher.hash("correct horse battery")
         #expect(!hasher.needsRehash(phc))
-        for changed in [Argon2Parameters(memoryKiB: 2048, iterations: 1, parallelism: 1),
-                        Argon2Parameters(memoryKiB: 1024, iterations: 2, parallelism: 1),
-                        Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 2)] {
+        for changed in [
+            Argon2Parameters(memoryKiB: 2048, iterations: 1, parallelism: 1),
+            Argon2Parameters(memoryKiB: 1024, iterations: 2, parallelism: 1),
+            Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 2),
+        ] {
             let stronger = PasswordHasher(parameters: changed)
             #expect(stronger.needsRehash(phc))
             #expect(stronger.verify("correct horse battery", against: phc), "old hashes still verify")

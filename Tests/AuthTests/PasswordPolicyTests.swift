@@ -1,19 +1,24 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite("Password policy")
 struct PasswordPolicyTests {
-    @Test(arguments: ["ten chars!", "correct horse battery staple", String(repeating: "x", count: 256),
-                      "ünïcødé!!!", "🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑", "          "])
+    @Test(arguments: [
+        "ten chars!", "correct horse battery staple", String(repeating: "x", count: 256),
+        "ünïcødé!!!", "🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑", "          ",
+    ])
     func acceptable(password: String) throws {
         try PasswordPolicy.validate(password)
     }
 
-    @Test(arguments: ["", "short pwd", "123456789", String(repeating: "x", count: 257),
-                      "with a NUL\u{0} inside", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
-                      // Nine characters although many more bytes: people count characters.
-                      "👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦",
-                      "a" + String(repeating: "\u{301}", count: 5000) + "bcdefghij"])
+    @Test(arguments: [
+        "", "short pwd", "123456789", String(repeating: "x", count: 257),
+        "with a NUL\u{0} inside", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
+        // Nine characters although many more bytes: people count characters.
+        "👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦",
+        "a" + String(repeating: "\u{301}", count: 5000) + "bcdefghij",
+    ])
     func refused(password: String) {
         #expect(throws: AuthError.self) { try PasswordPolicy.validate(password) }
     }

@@ -1,6 +1,7 @@
-@testable import Auth
 import Foundation
 import Testing
+
+@testable import Auth
 
 @Suite("Roles")
 struct RoleTests {

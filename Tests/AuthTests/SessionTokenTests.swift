@@ -1,5 +1,6 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite("Session and CSRF tokens")
 struct SessionTokenTests {
@@ -34,9 +35,11 @@ struct SessionTokenTests {
         #expect(csrf != SessionToken.csrfToken(for: SessionToken.generate()))
     }
 
-    @Test(arguments: ["", "short", String(repeating: "a", count: 42), String(repeating: "a", count: 42) + "!",
-                      String(repeating: "a", count: 42) + "=", String(repeating: "a", count: 42) + "/",
-                      String(repeating: "a", count: 44), String(repeating: "a", count: 41) + "é"])
+    @Test(arguments: [
+        "", "short", String(repeating: "a", count: 42), String(repeating: "a", count: 42) + "!",
+        String(repeating: "a", count: 42) + "=", String(repeating: "a", count: 42) + "/",
+        String(repeating: "a", count: 44), String(repeating: "a", count: 41) + "é",
+    ])
     func malformedTokensAreRejected(token: String) {
         #expect(!SessionToken.isWellFormed(token))
     }

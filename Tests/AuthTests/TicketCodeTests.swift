@@ -1,5 +1,6 @@
-@testable import Auth
 import Testing
+
+@testable import Auth
 
 @Suite("Ticket codes")
 struct TicketCodeTests {
@@ -20,9 +21,11 @@ struct TicketCodeTests {
     }
 
     // The body read as a base-32 number, modulo 37.
-    @Test(arguments: [("0000000000000", "0"), ("0000000000001", "1"), ("000000000000Z", "Z"), ("0000000000010", "*"),
-                      ("0000000000011", "~"), ("0000000000012", "$"), ("0000000000013", "="), ("0000000000014", "U"),
-                      ("0000000000015", "0"), ("0000000000100", "S")])
+    @Test(arguments: [
+        ("0000000000000", "0"), ("0000000000001", "1"), ("000000000000Z", "Z"), ("0000000000010", "*"),
+        ("0000000000011", "~"), ("0000000000012", "$"), ("0000000000013", "="), ("0000000000014", "U"),
+        ("0000000000015", "0"), ("0000000000100", "S"),
+    ])
     func theCheckSymbolIsCrockfords(body: String, check: String) {
         #expect(TicketCode.checkSymbol(Array(body.utf8)) == check.utf8.first!)
         #expect(TicketCode.isValid(body + check))
@@ -68,8 +71,10 @@ struct TicketCodeTests {
         }
     }
 
-    @Test(arguments: ["", "../../etc/passwd", String(repeating: "A", count: 100), "ABCDEFGHJKMNPQ", "0000000000000",
-                      "00000000000000000", "00000000000Ü01", "０００００００００００００"])
+    @Test(arguments: [
+        "", "../../etc/passwd", String(repeating: "A", count: 100), "ABCDEFGHJKMNPQ", "0000000000000",
+        "00000000000000000", "00000000000Ü01", "０００００００００００００",
+    ])
     func junkIsNotACode(text: String) {
         #expect(TicketCode.normalize(text) == nil)
         #expect(!TicketCode.isValid(text))

@@ -1,6 +1,7 @@
 import Common
 import Foundation
 import Testing
+
 @testable import Booking
 @testable import Storage
 
@@ -38,32 +39,40 @@ final class CheckoutFixture {
         venues = try VenueDirectory(path: path, synchronous: .normal, maxOpen: 4)
         let (id, now) = (venueID, time)
         store = try venues.create(id) { store in
-            try store.initialise(id: id, name: "Hall", city: nil, timezone: "Europe/Paris", ownerID: "u_owner",
-                                 layout: Layout(sections: [.init(id: "stalls", name: "Stalls", kind: .seated(rows: [.init(label: "A", seats: .count(4))]))]),
-                                 now: now)
+            try store.initialise(
+                id: id, name: "Hall", city: nil, timezone: "Europe/Paris", ownerID: "u_owner",
+                layout: Layout(sections: [.init(id: "stalls", name: "Stalls", kind: .seated(rows: [.init(label: "A", seats: .count(4))]))]),
+                now: now)
         }
-        _ = try store.createEvent(id: "e_1", draft: EventDraft(title: "Show", startsAt: now + 86400, currency: "EUR", prices: ["stalls": 4500]),
-                                  now: now)
+        _ = try store.createEvent(
+            id: "e_1", draft: EventDraft(title: "Show", startsAt: now + 86400, currency: "EUR", prices: ["stalls": 4500]),
+            now: now)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// Replies that write the booking id, or the error's description, as the stored answer.
-    let replies = Checkout.Replies(booked: { StoredResponse(status: 201, body: Array($0.id.utf8)) },
-                                   refused: { StoredResponse(status: 402, body: Array("\($0)".utf8)) })
+    let replies = Checkout.Replies(
+        booked: { StoredResponse(status: 201, body: Array($0.id.utf8)) },
+        refused: { StoredResponse(status: 402, body: Array("\($0)".utf8)) })
 
     func order(_ customer: String, _ items: Checkout.Order.Items, token: String? = nil, key: String? = nil) -> Checkout.Order {
-        Checkout.Order(venueID: venueID, store: store, customerID: customer, items: items, paymentToken: token,
-                       idempotency: key.map { IdempotencyKey(customerID: customer, key: $0, requestHash: "h") }, replies: replies, requestID: "r")
+        Checkout.Order(
+            venueID: venueID, store: store, customerID: customer, items: items, paymentToken: token,
+            idempotency: key.map { IdempotencyKey(customerID: customer, key: $0, requestHash: "h") }, replies: replies, requestID: "r")
     }
 
     func seats(_ ids: String...) -> Checkout.Order.Items { .seats(eventID: "e_1", HoldRequest(seats: ids, ga: [])) }
 
     func hold(_ customer: String, _ seat: String) throws -> String {
-        let held = checkout.hold([Checkout.HoldOrder(store: store, eventID: "e_1", customerID: customer,
-                                                     request: HoldRequest(seats: [seat], ga: []), idempotency: nil) {
-            StoredResponse(status: 201, body: Array($0.id.utf8))
-        }])
+        let held = checkout.hold([
+            Checkout.HoldOrder(
+                store: store, eventID: "e_1", customerID: customer,
+                request: HoldRequest(seats: [seat], ga: []), idempotency: nil
+            ) {
+                StoredResponse(status: 201, body: Array($0.id.utf8))
+            }
+        ])
         return String(decoding: try held[0].get().body, as: UTF8.self)
     }
 
@@ -154,8 +163,9 @@ struct CheckoutTests {
     @Test func strandedPaymentsAreRefundedByTheReconciler() throws {
         let fixture = try CheckoutFixture()
         // A crash after the first transaction: the payment stays `charging`.
-        _ = try fixture.store.holdForPayment(eventID: "e_1", customerID: "u_a", request: HoldRequest(seats: ["stalls-A-1"], ga: []),
-                                             ttl: 600, window: Checkout.paymentWindow, now: fixture.time, idempotency: nil)
+        _ = try fixture.store.holdForPayment(
+            eventID: "e_1", customerID: "u_a", request: HoldRequest(seats: ["stalls-A-1"], ga: []),
+            ttl: 600, window: Checkout.paymentWindow, now: fixture.time, idempotency: nil)
         #expect(try fixture.checkout.refundStrandedPayments(in: fixture.venues, olderThan: 600) == 0, "too recent")
         fixture.time += 601
         #expect(try fixture.checkout.refundStrandedPayments(in: fixture.venues, olderThan: 600) == 1)

@@ -1,11 +1,14 @@
-@testable import Common
 import Testing
+
+@testable import Common
 
 @Suite("Byte encodings")
 struct ByteEncodingTests {
     // RFC 4648 §10 test vectors.
-    @Test(arguments: [("", "", ""), ("f", "my", "Zg"), ("fo", "mzxq", "Zm8"), ("foo", "mzxw6", "Zm9v"),
-                      ("foob", "mzxw6yq", "Zm9vYg"), ("fooba", "mzxw6ytb", "Zm9vYmE"), ("foobar", "mzxw6ytboi", "Zm9vYmFy")])
+    @Test(arguments: [
+        ("", "", ""), ("f", "my", "Zg"), ("fo", "mzxq", "Zm8"), ("foo", "mzxw6", "Zm9v"),
+        ("foob", "mzxw6yq", "Zm9vYg"), ("fooba", "mzxw6ytb", "Zm9vYmE"), ("foobar", "mzxw6ytboi", "Zm9vYmFy"),
+    ])
     func rfc4648Vectors(text: String, base32: String, base64: String) {
         #expect(ByteEncoding.base32(Array(text.utf8)) == base32)
         #expect(ByteEncoding.base64URL(Array(text.utf8)) == base64)

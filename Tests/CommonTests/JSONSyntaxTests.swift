@@ -1,5 +1,6 @@
-@testable import Common
 import Testing
+
+@testable import Common
 
 @Suite("Well-formed JSON (RFC 8259)")
 struct JSONSyntaxTests {

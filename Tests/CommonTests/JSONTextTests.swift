@@ -1,6 +1,7 @@
-@testable import Common
 import Foundation
 import Testing
+
+@testable import Common
 
 @Suite("JSON text built by hand")
 struct JSONTextTests {

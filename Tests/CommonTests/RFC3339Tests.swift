@@ -1,5 +1,6 @@
-@testable import Common
 import Testing
+
+@testable import Common
 
 @Suite("RFC 3339 times")
 struct RFC3339Tests {
@@ -16,9 +17,11 @@ struct RFC3339Tests {
         #expect(RFC3339.date(from: text)?.timeIntervalSince1970 == seconds)
     }
 
-    @Test(arguments: ["2026-12-31", "2026-12-31T20:00:00", "2026-13-01T00:00:00Z", "2027-02-29T00:00:00Z",
-                      "2026-12-31T24:00:00Z", "2026-12-31T20:00:00+1:00", "2026-12-31T20:00:00.Z", "2026-12-31T20:00:00Zjunk",
-                      "２026-12-31T20:00:00Z", ""])
+    @Test(arguments: [
+        "2026-12-31", "2026-12-31T20:00:00", "2026-13-01T00:00:00Z", "2027-02-29T00:00:00Z",
+        "2026-12-31T24:00:00Z", "2026-12-31T20:00:00+1:00", "2026-12-31T20:00:00.Z", "2026-12-31T20:00:00Zjunk",
+        "２026-12-31T20:00:00Z", "",
+    ])
     func refusesAnythingElse(text: String) {
         #expect(RFC3339.date(from: text) == nil)
     }

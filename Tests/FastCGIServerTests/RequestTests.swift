@@ -1,5 +1,6 @@
-@testable import FastCGIServer
 import Testing
+
+@testable import FastCGIServer
 
 @Suite("Reading a request from CGI parameters")
 struct RequestTests {

@@ -1,7 +1,8 @@
 import Dispatch
-@testable import FastCGIServer
 import Glibc
 import Testing
+
+@testable import FastCGIServer
 
 @Suite("Large bodies written as FastCGI STDOUT records")
 struct StdoutRecordsTests {

@@ -1,7 +1,8 @@
 import Common
 import FoundationEssentials
-@testable import Notifier
 import Testing
+
+@testable import Notifier
 
 @Suite("Times and values in emails")
 struct EmailTextTests {

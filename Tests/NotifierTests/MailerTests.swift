@@ -1,7 +1,8 @@
 import Common
 import Foundation
-@testable import Notifier
 import Testing
+
+@testable import Notifier
 
 @Suite("Handing a message to sendmail", .serialized)
 struct MailerTests {
@@ -71,8 +72,10 @@ struct MailerTests {
             var quick = mailer
             quick.timeoutSeconds = 1
             #expect(throws: Mailer.Failure.self) { try quick.send(to: "ann@example.org", message: [65]) }
-            let child = try #require(Int32(String(contentsOf: directory.appendingPathComponent("child"), encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            let child = try #require(
+                Int32(
+                    String(contentsOf: directory.appendingPathComponent("child"), encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)))
             usleep(100_000)
             // Gone, or a zombie its new parent has not reaped yet.
             let state = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8))?.split(separator: " ")[2]

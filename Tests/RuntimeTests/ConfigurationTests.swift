@@ -1,6 +1,7 @@
 import Common
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Configuration from the environment")
 struct ConfigurationTests {

@@ -1,9 +1,10 @@
 import Common
 import Foundation
 import Glibc
-@testable import Runtime
 import Storage
 import Testing
+
+@testable import Runtime
 
 /// A stand-in for nchan's publisher: a unix socket that answers each POST with 201 and
 /// records which connection it came on. It can close a connection after some answers.
@@ -63,7 +64,8 @@ final class FakePublisherEndpoint: @unchecked Sendable {
                     while !answering { usleep(1000) }
                     answered += 1
                     let last = answered >= answersPerConnection
-                    let reply = "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
+                    let reply =
+                        "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n"
                         + (last && !closesSilently ? "Connection: close\r\n" : "") + "\r\nqueued messages: 1\n"
                     _ = reply.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
                     if last { break reading }
@@ -81,7 +83,8 @@ final class FakePublisherEndpoint: @unchecked Sendable {
         guard let end = text.range(of: "\r\n\r\n") else { return nil }
         let head = text[..<end.lowerBound]
         guard let lengthLine = head.split(separator: "\r\n").first(where: { $0.hasPrefix("Content-Length: ") }),
-              let length = Int(lengthLine.dropFirst(16)) else { return nil }
+            let length = Int(lengthLine.dropFirst(16))
+        else { return nil }
         let headBytes = text.utf8.distance(from: text.startIndex, to: end.upperBound)
         guard bytes.count >= headBytes + length else { return nil }
         let path = head.split(separator: " ")[1]
@@ -94,8 +97,9 @@ struct LivePublisherTests {
     let venue = VenueID("arena")!
 
     func change(_ version: Int) -> LiveChange {
-        LiveChange(eventID: "e_aaaaaaaaaaaaaaaaaaaa", version: version, seats: [.init(id: "A-1", state: .sold)],
-                   ga: [.init(section: "floor", available: 7)])
+        LiveChange(
+            eventID: "e_aaaaaaaaaaaaaaaaaaaa", version: version, seats: [.init(id: "A-1", state: .sold)],
+            ga: [.init(section: "floor", available: 7)])
     }
 
     /// The start of each message the endpoint received (`{"version":N`), in order.

@@ -1,8 +1,9 @@
 import Common
 import Foundation
-@testable import Runtime
 import Storage
 import Testing
+
+@testable import Runtime
 
 @Suite("Venues with recent bookings, shared by the pool")
 struct RecentVenueWritesTests {

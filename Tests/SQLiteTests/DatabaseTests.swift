@@ -1,7 +1,8 @@
 import Foundation
-@testable import SQLite
 import TestSupport
 import Testing
+
+@testable import SQLite
 
 @Suite("A SQLite database file")
 struct DatabaseTests {
@@ -202,7 +203,9 @@ struct DatabaseTests {
         var row = 0
         func insert() throws {
             row += 1
-            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("row-\(row)-" + String(repeating: "x", count: 3000)).run() }
+            try database.write {
+                try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("row-\(row)-" + String(repeating: "x", count: 3000)).run()
+            }
         }
         for _ in 0..<150 { try insert() }
         let due = database.connection.walFrames
@@ -238,17 +241,24 @@ struct DatabaseTests {
             init(_ database: Database) { self.database = database }
             func run(_ rows: Range<Int>) {
                 for row in rows {
-                    _ = try? database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("other-\(row)-" + String(repeating: "x", count: 3000)).run() }
+                    _ = try? database.write {
+                        try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("other-\(row)-" + String(repeating: "x", count: 3000)).run()
+                    }
                     database.checkpointIfDue()
                 }
             }
         }
         let other = Writer(try Database(path: directory.file("busy.sqlite"), create: false, synchronous: .normal, checkpointFrames: 500))
         let done = DispatchSemaphore(value: 0)
-        Thread { other.run(0..<3000); done.signal() }.start()
+        Thread {
+            other.run(0..<3000)
+            done.signal()
+        }.start()
         var largest = 0
         for row in 0..<3000 {
-            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("mine-\(row)-" + String(repeating: "y", count: 3000)).run() }
+            try database.write {
+                try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("mine-\(row)-" + String(repeating: "y", count: 3000)).run()
+            }
             database.checkpointIfDue()
             largest = max(largest, Connection.walSize(ofDatabaseAt: database.connection.path))
         }

@@ -1,6 +1,7 @@
-@testable import SQLite
 import TestSupport
 import Testing
+
+@testable import SQLite
 
 @Suite("Enums stored as their raw values")
 struct SQLColumnValueTests {

@@ -1,7 +1,8 @@
 import Glibc
-@testable import SQLite
 import TestSupport
 import Testing
+
+@testable import SQLite
 
 @Suite("Errors of the SQLite layer")
 struct SQLiteErrorTests {

@@ -1,7 +1,8 @@
 import Auth
-@testable import Storage
 import TestSupport
 import Testing
+
+@testable import Storage
 
 @Suite("The auth database")
 struct AuthStoreTests {

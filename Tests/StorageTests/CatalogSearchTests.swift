@@ -1,5 +1,6 @@
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 @Suite("Searching the catalog by title")
 struct CatalogSearchTests {

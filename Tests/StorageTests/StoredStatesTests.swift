@@ -1,8 +1,9 @@
 import Auth
-@testable import SQLite
-@testable import Storage
 import TestSupport
 import Testing
+
+@testable import SQLite
+@testable import Storage
 
 @Suite("States as the venue and auth files store them")
 struct StoredStatesTests {

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Storage
 import TestSupport
+
+@testable import Storage
 
 /// A venue with a 2×5 seated section and a GA section of 3, and one event on sale.
 struct VenueFixture {
@@ -16,25 +17,34 @@ struct VenueFixture {
         let id = VenueID("hall")!
         let now = now
         store = try venues.create(id) { store in
-            try store.initialise(id: id, name: "Hall", city: "Lyon", timezone: "Europe/Paris", ownerID: "u_owner",
-                                 layout: Layout(sections: [
-                                     .init(id: "stalls", name: "Stalls", kind: .seated(rows: [
-                                         .init(label: "A", seats: .count(5)), .init(label: "B", seats: .count(5)),
-                                     ])),
-                                     .init(id: "floor", name: "Floor", kind: .ga(capacity: 3)),
-                                 ]), now: now)
+            try store.initialise(
+                id: id, name: "Hall", city: "Lyon", timezone: "Europe/Paris", ownerID: "u_owner",
+                layout: Layout(sections: [
+                    .init(
+                        id: "stalls", name: "Stalls",
+                        kind: .seated(rows: [
+                            .init(label: "A", seats: .count(5)), .init(label: "B", seats: .count(5)),
+                        ])),
+                    .init(id: "floor", name: "Floor", kind: .ga(capacity: 3)),
+                ]), now: now)
         }
-        eventID = try store.createEvent(id: "e_1", draft: EventDraft(title: "Show", startsAt: now + 86400, currency: "EUR",
-                                                                       prices: ["stalls": 4500, "floor": 2000], maxPerCustomer: maxPerCustomer),
-                                        now: now).id
+        eventID = try store.createEvent(
+            id: "e_1",
+            draft: EventDraft(
+                title: "Show", startsAt: now + 86400, currency: "EUR",
+                prices: ["stalls": 4500, "floor": 2000], maxPerCustomer: maxPerCustomer),
+            now: now
+        ).id
     }
 
     /// Holds and returns the hold id (via the stored response's JSON-free path).
     @discardableResult
     func hold(_ customer: String, seats: [String] = [], ga: [GAQuantity] = [], at time: Int? = nil, ttl: Int = ttl) throws -> HoldRecord {
         var made: HoldRecord?
-        _ = try store.createHold(eventID: eventID, customerID: customer, request: HoldRequest(seats: seats, ga: ga), ttl: ttl,
-                                 now: time ?? now, idempotency: nil) { hold in
+        _ = try store.createHold(
+            eventID: eventID, customerID: customer, request: HoldRequest(seats: seats, ga: ga), ttl: ttl,
+            now: time ?? now, idempotency: nil
+        ) { hold in
             made = hold
             return StoredResponse(status: 201, body: Array(hold.id.utf8))
         }
@@ -43,8 +53,11 @@ struct VenueFixture {
 
     /// Pays for a hold and returns the booking.
     func book(_ hold: HoldRecord, at time: Int? = nil) throws -> BookingRecord {
-        guard case .charge(let intent) = try store.beginPayment(holdID: hold.id, customerID: hold.customerID, window: 60,
-                                                                now: time ?? now, idempotency: nil) else { fatalError("replay") }
+        guard
+            case .charge(let intent) = try store.beginPayment(
+                holdID: hold.id, customerID: hold.customerID, window: 60,
+                now: time ?? now, idempotency: nil)
+        else { fatalError("replay") }
         var made: BookingRecord?
         _ = try store.confirmPayment(intent, providerReference: "ref", now: time ?? now, idempotency: nil) { booking in
             made = booking

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 @Suite("Holding seats")
 struct HoldTests {
@@ -56,9 +57,13 @@ struct HoldTests {
 
     @Test func theFreePlacesOfSeveralEventsAreCountedAsEachAloneWouldBe() throws {
         let venue = try VenueFixture()
-        let second = try venue.store.createEvent(id: "e_2", draft: EventDraft(title: "Matinee", startsAt: venue.now + 3600, currency: "EUR",
-                                                                             prices: ["stalls": 3000, "floor": 1000], maxPerCustomer: 10),
-                                                 now: venue.now).id
+        let second = try venue.store.createEvent(
+            id: "e_2",
+            draft: EventDraft(
+                title: "Matinee", startsAt: venue.now + 3600, currency: "EUR",
+                prices: ["stalls": 3000, "floor": 1000], maxPerCustomer: 10),
+            now: venue.now
+        ).id
         _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"], ga: [GAQuantity(sectionID: "floor", quantity: 1)]))
         try venue.hold("bob", seats: ["stalls-B-1"], ttl: 60)  // free again a minute later
         let places = try venue.store.availablePlaces(eventIDs: [venue.eventID, second], now: venue.now)
@@ -142,8 +147,11 @@ struct BookingTests {
     @Test func aHoldThatExpiredDuringPaymentIsNotConfirmed() throws {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"], ttl: 60)
-        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 30,
-                                                                      now: venue.now, idempotency: nil) else { return }
+        guard
+            case .charge(let intent) = try venue.store.beginPayment(
+                holdID: hold.id, customerID: "alice", window: 30,
+                now: venue.now, idempotency: nil)
+        else { return }
         #expect(throws: BookingError.holdExpired) {
             _ = try venue.store.confirmPayment(intent, providerReference: "r", now: venue.now + 91, idempotency: nil) { _ in
                 StoredResponse(status: 201, body: [])
@@ -154,10 +162,14 @@ struct BookingTests {
     @Test func aDeclineLeavesNoBookingAndGivesTheHoldBack() throws {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"])
-        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60,
-                                                                      now: venue.now, idempotency: nil) else { return }
-        try venue.store.settleFailedPayment(intent, state: .declined, releaseHold: false, window: 60, now: venue.now,
-                                            idempotency: nil, response: StoredResponse(status: 402, body: []))
+        guard
+            case .charge(let intent) = try venue.store.beginPayment(
+                holdID: hold.id, customerID: "alice", window: 60,
+                now: venue.now, idempotency: nil)
+        else { return }
+        try venue.store.settleFailedPayment(
+            intent, state: .declined, releaseHold: false, window: 60, now: venue.now,
+            idempotency: nil, response: StoredResponse(status: 402, body: []))
         #expect(try venue.store.bookings(customerID: "alice").isEmpty)
         let again = try venue.store.hold(hold.id, customerID: "alice", now: venue.now)
         #expect(again?.state == .active)
@@ -180,7 +192,9 @@ struct BookingTests {
         let booking = try venue.book(try venue.hold("alice", seats: ["stalls-A-1", "stalls-A-2"]))
         let code = booking.tickets[0].code
         #expect(try venue.store.checkIn(code: code, eventID: venue.eventID, now: venue.now).checkedInAt == venue.now)
-        #expect(throws: BookingError.alreadyCheckedIn(at: venue.now)) { _ = try venue.store.checkIn(code: code, eventID: venue.eventID, now: venue.now) }
+        #expect(throws: BookingError.alreadyCheckedIn(at: venue.now)) {
+            _ = try venue.store.checkIn(code: code, eventID: venue.eventID, now: venue.now)
+        }
         #expect(throws: BookingError.ticketNotFound) { _ = try venue.store.checkIn(code: code, eventID: "e_other", now: venue.now) }
         _ = try venue.store.cancelBooking(booking.id, now: venue.now)
         #expect(throws: BookingError.ticketCancelled) {
@@ -220,8 +234,10 @@ struct IdempotencyTests {
         let key = IdempotencyKey(customerID: "alice", key: "k1", requestHash: "h1")
         var calls = 0
         func attempt(_ key: IdempotencyKey, seats: [String]) throws -> StoredResponse {
-            try venue.store.createHold(eventID: venue.eventID, customerID: "alice", request: HoldRequest(seats: seats, ga: []),
-                                       ttl: 600, now: venue.now, idempotency: key) { hold in
+            try venue.store.createHold(
+                eventID: venue.eventID, customerID: "alice", request: HoldRequest(seats: seats, ga: []),
+                ttl: 600, now: venue.now, idempotency: key
+            ) { hold in
                 calls += 1
                 return StoredResponse(status: 201, body: Array(hold.id.utf8))
             }
@@ -282,8 +298,11 @@ struct StrandedPaymentTests {
     @Test func aChargeThatWasNeverConfirmedIsFoundForTheReconciler() throws {
         let venue = try VenueFixture()
         let hold = try venue.hold("alice", seats: ["stalls-A-1"])
-        guard case .charge(let intent) = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60,
-                                                                      now: venue.now, idempotency: nil) else { return }
+        guard
+            case .charge(let intent) = try venue.store.beginPayment(
+                holdID: hold.id, customerID: "alice", window: 60,
+                now: venue.now, idempotency: nil)
+        else { return }
         // The worker died here: no confirmation, no decline.
         #expect(try venue.store.strandedPayments(olderThan: venue.now).isEmpty, "too young to be stranded")
         #expect(try venue.store.strandedPayments(olderThan: venue.now + 1).map(\.paymentID) == [intent.paymentID])
@@ -300,11 +319,18 @@ struct LiveChangeTests {
         venue.store.onChange = { heard += $0 }
         let start = try venue.store.event(venue.eventID).version
         let hold = try venue.hold("alice", seats: ["stalls-A-1"], ga: [GAQuantity(sectionID: "floor", quantity: 2)])
-        #expect(heard == [LiveChange(eventID: venue.eventID, version: start + 1,
-                                     seats: [.init(id: "stalls-A-1", state: .held)], ga: [.init(section: "floor", available: 1)])])
+        #expect(
+            heard == [
+                LiveChange(
+                    eventID: venue.eventID, version: start + 1,
+                    seats: [.init(id: "stalls-A-1", state: .held)], ga: [.init(section: "floor", available: 1)])
+            ])
         try venue.store.releaseHold(hold.id, customerID: "alice", now: venue.now)
-        #expect(heard.last == LiveChange(eventID: venue.eventID, version: start + 2,
-                                         seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)]))
+        #expect(
+            heard.last
+                == LiveChange(
+                    eventID: venue.eventID, version: start + 2,
+                    seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)]))
     }
 
     @Test func aBatchRunsEachOperationAsIfAloneAndIsOneChangeOfTheEvent() throws {
@@ -322,8 +348,12 @@ struct LiveChangeTests {
         #expect(holds.map { (try? $0.get())?.customerID } == ["alice", nil, "carol"])
         #expect(throws: BookingError.seatUnavailable(["stalls-A-1"])) { try holds[1].get() }
         // One version for the whole commit, listing the seats of the operations that succeeded.
-        #expect(heard == [LiveChange(eventID: venue.eventID, version: start + 1,
-                                     seats: [.init(id: "stalls-A-1", state: .held), .init(id: "stalls-A-2", state: .held)], ga: [])])
+        #expect(
+            heard == [
+                LiveChange(
+                    eventID: venue.eventID, version: start + 1,
+                    seats: [.init(id: "stalls-A-1", state: .held), .init(id: "stalls-A-2", state: .held)], ga: [])
+            ])
         #expect(try venue.store.event(venue.eventID).version == start + 1)
         #expect(try venue.states()["stalls-A-3"] == .available)
     }

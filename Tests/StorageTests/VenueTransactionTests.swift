@@ -1,5 +1,6 @@
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 @Suite("The one write path of a venue")
 struct VenueTransactionTests {
@@ -14,8 +15,12 @@ struct VenueTransactionTests {
             #expect(heard.isEmpty, "nothing is heard before the commit")
         }
         #expect(try venue.store.event(venue.eventID).version == before + 1)
-        #expect(heard == [LiveChange(eventID: venue.eventID, version: before + 1,
-                                     seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)])])
+        #expect(
+            heard == [
+                LiveChange(
+                    eventID: venue.eventID, version: before + 1,
+                    seats: [.init(id: "stalls-A-1", state: .available)], ga: [.init(section: "floor", available: 3)])
+            ])
     }
 
     @Test func aWriteThatThrowsKeepsTheVersionAndAnnouncesNothing() throws {
@@ -46,8 +51,11 @@ struct VenueTransactionTests {
         let message = try #require(try venue.store.pendingMessages(now: venue.now, limit: 1).first)
         try venue.store.recordDelivery(message.id, status: .delivered)
         try venue.store.markRefunded(paymentID: "p_none", now: venue.now)
-        _ = try venue.store.createEvent(id: "e_2", draft: EventDraft(title: "Matinee", startsAt: venue.now + 3600, currency: "EUR",
-                                                                     prices: ["stalls": 3000, "floor": 1000]), now: venue.now)
+        _ = try venue.store.createEvent(
+            id: "e_2",
+            draft: EventDraft(
+                title: "Matinee", startsAt: venue.now + 3600, currency: "EUR",
+                prices: ["stalls": 3000, "floor": 1000]), now: venue.now)
         #expect(try venue.store.event(venue.eventID).version == before)
         #expect(heard.isEmpty)
     }

@@ -39,8 +39,9 @@ enum AccountsController {
         }
         let services = context.services
         let hash = try services.hashingGate().withSlot { try services.hasher.hash(body.password) }
-        let user = try services.auth.createUser(id: Identifier.make("u_"), email: email.value, name: body.name, role: role,
-                                                passwordHash: hash, now: services.now())
+        let user = try services.auth.createUser(
+            id: Identifier.make("u_"), email: email.value, name: body.name, role: role,
+            passwordHash: hash, now: services.now())
         return try startSession(for: user, request: request, services: services, status: .created)
     }
 
@@ -83,7 +84,10 @@ enum AccountsController {
 
     static func me(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser(request)
-        struct Body: Encodable { let user: UserView; let csrfToken: String }
+        struct Body: Encodable {
+            let user: UserView
+            let csrfToken: String
+        }
         return try .json(Body(user: UserView(user), csrfToken: SessionToken.csrfToken(for: request.sessionToken ?? "")))
     }
 
@@ -94,8 +98,9 @@ enum AccountsController {
         let now = services.now()
         let ttl = services.configuration.sessionTTL
         try services.auth.createSession(tokenHash: SessionToken.storageHash(of: token), userID: user.id, now: now, expiresAt: now + ttl)
-        var response = try Response.json(SessionBody(user: UserView(user), token: token, csrfToken: SessionToken.csrfToken(for: token)),
-                                         status: status)
+        var response = try Response.json(
+            SessionBody(user: UserView(user), token: token, csrfToken: SessionToken.csrfToken(for: token)),
+            status: status)
         response.setHeader("Set-Cookie", SessionCookie.set(token, maxAge: ttl, secure: request.isHTTPS))
         response.setHeader("Cache-Control", "no-store")
         return response

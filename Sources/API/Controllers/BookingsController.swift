@@ -47,8 +47,9 @@ enum BookingsController {
         // Paying a hold and holding in the same call are two requests: a body that mixes them
         // is a client's mistake, not something to guess at.
         if body.holdId != nil, body.eventId != nil || body.seats != nil || body.ga != nil {
-            throw APIError.unprocessable("give holdId to pay a hold, or eventId with seats or ga to book in one call, not both",
-                                         field: "holdId")
+            throw APIError.unprocessable(
+                "give holdId to pay a hold, or eventId with seats or ga to book in one call, not both",
+                field: "holdId")
         }
         let idempotency = try request.idempotencyKey(customerID: user.id)
         let items: Checkout.Order.Items
@@ -60,13 +61,16 @@ enum BookingsController {
             throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
         }
         let application = context.application
-        let replies = Checkout.Replies(booked: { booking in
-            StoredResponse(Response.json(bytes: HandWrittenJSON.booking(BookingView(booking, venueID: id.value)), status: .created))
-        }, refused: { error in
-            StoredResponse(application.errorResponse(for: error, requestID: request.requestID))
-        })
-        return Checkout.Order(venueID: id, store: store, customerID: user.id, items: items, paymentToken: body.payment.token,
-                              idempotency: idempotency, replies: replies, requestID: request.requestID)
+        let replies = Checkout.Replies(
+            booked: { booking in
+                StoredResponse(Response.json(bytes: HandWrittenJSON.booking(BookingView(booking, venueID: id.value)), status: .created))
+            },
+            refused: { error in
+                StoredResponse(application.errorResponse(for: error, requestID: request.requestID))
+            })
+        return Checkout.Order(
+            venueID: id, store: store, customerID: user.id, items: items, paymentToken: body.payment.token,
+            idempotency: idempotency, replies: replies, requestID: request.requestID)
     }
 
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
@@ -92,7 +96,8 @@ enum BookingsController {
         var bookings: [BookingView] = []
         for entry in entries.prefix(page.limit) {
             guard let venueID = VenueID(entry.venueID), let store = try services.venues.store(venueID),
-                  let booking = try store.booking(entry.bookingID) else { continue }
+                let booking = try store.booking(entry.bookingID)
+            else { continue }
             bookings.append(BookingView(booking, venueID: venueID.value))
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
@@ -107,7 +112,8 @@ enum BookingsController {
         let user = try context.requireUser(request)
         let (id, store) = try context.venue()
         guard let booking = try store.booking(context.parameter("bookingId")),
-              try mayManage(user: user, customerID: booking.customerID, store: store) else { throw APIError.notFound("booking") }
+            try mayManage(user: user, customerID: booking.customerID, store: store)
+        else { throw APIError.notFound("booking") }
         return (id, store, booking)
     }
 

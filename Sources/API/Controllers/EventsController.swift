@@ -33,11 +33,14 @@ enum EventsController {
         let (id, store) = try ownedVenue(request, &context)
         let body = try request.decode(CreateBody.self)
         let now = context.services.now()
-        guard Int(body.startsAt.timeIntervalSince1970) > now else { throw APIError.unprocessable("startsAt must be in the future", field: "startsAt") }
-        let draft = EventDraft(title: body.title, description: body.description ?? "", startsAt: seconds(body.startsAt),
-                               endsAt: body.endsAt.map(seconds), currency: body.currency, prices: body.prices,
-                               maxPerCustomer: body.maxTicketsPerCustomer ?? 10, salesStartAt: body.salesStartAt.map(seconds),
-                               salesEndAt: body.salesEndAt.map(seconds))
+        guard Int(body.startsAt.timeIntervalSince1970) > now else {
+            throw APIError.unprocessable("startsAt must be in the future", field: "startsAt")
+        }
+        let draft = EventDraft(
+            title: body.title, description: body.description ?? "", startsAt: seconds(body.startsAt),
+            endsAt: body.endsAt.map(seconds), currency: body.currency, prices: body.prices,
+            maxPerCustomer: body.maxTicketsPerCustomer ?? 10, salesStartAt: body.salesStartAt.map(seconds),
+            salesEndAt: body.salesEndAt.map(seconds))
         let event = try store.createEvent(id: Identifier.make("e_"), draft: draft, now: now)
         context.services.syncCatalog(id, store)
         return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
@@ -46,7 +49,8 @@ enum EventsController {
     /// The page of one event, served from this worker's cache while the event's tag holds.
     static func get(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (id, store) = try context.venue()
-        let eventID = context.parameter("eventId"), now = context.services.now()
+        let eventID = context.parameter("eventId")
+        let now = context.services.now()
         let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
         let body = try cachedBody(\.eventPages, tag, context.caches) {
             let event = try store.event(eventID)
@@ -88,8 +92,9 @@ enum EventsController {
         guard (query?.count ?? 0) <= 200 else { throw RequestError.invalidParameter("q is at most 200 characters") }
         let after = try page.timeAndID()
         let from = try request.timeParameter("from") ?? now
-        let entries = try services.catalog.events(query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
-                                                  from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
+        let entries = try services.catalog.events(
+            query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
+            from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
         let listed = entries.prefix(page.limit)
         // Each venue is asked once, for all of its scheduled events on the page.
         var available: [String: Int] = [:]
@@ -98,9 +103,10 @@ enum EventsController {
             available.merge(try store.availablePlaces(eventIDs: venueEntries.map(\.eventID), now: now)) { $1 }
         }
         let events = listed.map { entry in
-            EventSummaryView(id: entry.eventID, venueId: entry.venueID, title: entry.title,
-                             startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status.rawValue,
-                             minPrice: entry.minPrice, currency: entry.currency, available: available[entry.eventID] ?? 0)
+            EventSummaryView(
+                id: entry.eventID, venueId: entry.venueID, title: entry.title,
+                startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status.rawValue,
+                minPrice: entry.minPrice, currency: entry.currency, available: available[entry.eventID] ?? 0)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
         return .json(bytes: HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
@@ -110,14 +116,21 @@ enum EventsController {
     /// so a cached map never shows an expired hold as held; a 304 costs one statement.
     static func seats(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let (id, store) = try context.venue()
-        let eventID = context.parameter("eventId"), now = context.services.now()
+        let eventID = context.parameter("eventId")
+        let now = context.services.now()
         let tag = try eventTag(venue: id, eventID: eventID, store: store, now: now)
         // If-None-Match compares weakly (RFC 9110): the gzip answer's tag is weak. The 304
         // names the tag that matched, the one of the answer the client holds (plain or gzip).
-        if let sent = request.header("if-none-match"), let matched = sent.split(separator: ",").lazy.map(\.trimmingWhitespace)
-            .first(where: { $0 == tag.etag || $0 == "W/" + tag.etag || $0 == "*" }) {
-            return Response(status: .notModified, headers: [("ETag", matched == "*" ? tag.etag : matched), ("Cache-Control", "no-cache"),
-                                                            ("Vary", "Accept-Encoding")])
+        if let sent = request.header("if-none-match"),
+            let matched = sent.split(separator: ",").lazy.map(\.trimmingWhitespace)
+                .first(where: { $0 == tag.etag || $0 == "W/" + tag.etag || $0 == "*" })
+        {
+            return Response(
+                status: .notModified,
+                headers: [
+                    ("ETag", matched == "*" ? tag.etag : matched), ("Cache-Control", "no-cache"),
+                    ("Vary", "Accept-Encoding"),
+                ])
         }
         let body = try cachedBody(\.seatMaps, tag, context.caches) {
             let map = try store.seatMap(eventID: eventID, now: now)
@@ -157,8 +170,10 @@ enum EventsController {
 
     /// The body cached under `tag`, else the one `build` makes (with the event version it
     /// read), cached only if built from the tagged version: a commit may have come between.
-    static func cachedBody(_ cache: ReferenceWritableKeyPath<ResponseCaches, ResponseCache>, _ tag: EventTag, _ caches: ResponseCaches,
-                           build: () throws -> (body: [UInt8], version: Int)) throws -> [UInt8] {
+    static func cachedBody(
+        _ cache: ReferenceWritableKeyPath<ResponseCaches, ResponseCache>, _ tag: EventTag, _ caches: ResponseCaches,
+        build: () throws -> (body: [UInt8], version: Int)
+    ) throws -> [UInt8] {
         if let cached = caches[keyPath: cache].body(for: tag.key, etag: tag.etag) { return cached }
         let built = try build()
         if built.version == tag.version { caches[keyPath: cache].store(built.body, for: tag.key, etag: tag.etag) }
@@ -177,8 +192,9 @@ enum EventsController {
     }
 
     static func view(_ event: EventRecord, id: VenueID, store: VenueStore, now: Int) throws -> EventView {
-        EventView(event, venueID: id.value, timezone: try store.venue().timezone,
-                  availability: try store.availability(eventID: event.id, now: now), sections: try store.sections())
+        EventView(
+            event, venueID: id.value, timezone: try store.venue().timezone,
+            availability: try store.availability(eventID: event.id, now: now), sections: try store.sections())
     }
 
     static func seconds(_ date: Date) -> Int { Int(date.timeIntervalSince1970.rounded(.down)) }

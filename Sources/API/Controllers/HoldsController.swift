@@ -29,8 +29,10 @@ enum HoldsController {
         let user = try context.requireRole(request, .customer)
         let (_, store) = try context.venue()
         let body = try request.decode(Body.self)
-        return Checkout.HoldOrder(store: store, eventID: context.parameter("eventId"), customerID: user.id, request: body.holdRequest,
-                                       idempotency: try request.idempotencyKey(customerID: user.id)) { hold in
+        return Checkout.HoldOrder(
+            store: store, eventID: context.parameter("eventId"), customerID: user.id, request: body.holdRequest,
+            idempotency: try request.idempotencyKey(customerID: user.id)
+        ) { hold in
             StoredResponse(Response.json(bytes: HandWrittenJSON.hold(HoldView(hold)), status: .created))
         }
     }

@@ -8,7 +8,8 @@ import Storage
 enum MetricsController {
     static func metrics(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let services = context.services
-        var pending = 0.0, failed = 0.0
+        var pending = 0.0
+        var failed = 0.0
         var wal: [(labels: String, value: Double)] = []
         for id in try services.venues.allIDs() {
             guard let store = try services.venues.store(id) else { continue }
@@ -23,7 +24,8 @@ enum MetricsController {
             (name: "booking_outbox_failed", help: "Outbox messages given up after the last attempt.", samples: [(labels: "", value: failed)]),
             (name: "booking_sqlite_wal_bytes", help: "Size of each database's write-ahead log.", samples: wal),
         ])
-        return Response(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
-                        body: Array(text.utf8))
+        return Response(
+            status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
+            body: Array(text.utf8))
     }
 }

@@ -9,11 +9,13 @@ enum TicketsController {
         let user = try context.requireUser(request)
         let (_, store) = try context.venue()
         guard let code = TicketCode.normalize(context.parameter("code")), let (ticket, customerID) = try store.ticket(code: code),
-              try BookingsController.mayManage(user: user, customerID: customerID, store: store) else {
+            try BookingsController.mayManage(user: user, customerID: customerID, store: store)
+        else {
             throw APIError.notFound("ticket")
         }
-        return Response(status: .ok, headers: [("Content-Type", "image/svg+xml"), ("Cache-Control", "private, max-age=86400")],
-                        body: Array(try QRCodeSVG.render(ticket.code).utf8))
+        return Response(
+            status: .ok, headers: [("Content-Type", "image/svg+xml"), ("Cache-Control", "private, max-age=86400")],
+            body: Array(try QRCodeSVG.render(ticket.code).utf8))
     }
 
     struct CheckInBody: Decodable { let code: String }

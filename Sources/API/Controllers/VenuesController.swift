@@ -18,8 +18,9 @@ package enum VenuesController {
         let user = try context.requireRole(request, .organizer, .admin)
         let body = try request.decode(CreateBody.self)
         guard let id = VenueID(body.id) else {
-            throw APIError.unprocessable("a venue id is 1-63 characters of a-z, 0-9 and -, starting with a letter or digit",
-                                         code: "invalid_venue_id", field: "id")
+            throw APIError.unprocessable(
+                "a venue id is 1-63 characters of a-z, 0-9 and -, starting with a letter or digit",
+                code: "invalid_venue_id", field: "id")
         }
         guard TimeZoneDatabase.contains(body.timezone) else {
             throw APIError.unprocessable("timezone must be an IANA time zone such as Europe/Paris", field: "timezone")
@@ -30,8 +31,9 @@ package enum VenuesController {
         }
         let layout = try body.layout.layout()
         let store = try services.venues.create(id) { store in
-            try store.initialise(id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id,
-                                 layout: layout, now: services.now())
+            try store.initialise(
+                id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id,
+                layout: layout, now: services.now())
         }
         services.syncCatalog(id, store)
         return try .json(["venue": VenueView(try store.venue(), sections: try store.sections(), seats: try store.seats())], status: .created)
@@ -66,7 +68,11 @@ package struct LayoutBody: Decodable {
         let capacity: Int?
     }
     struct RowBody: Decodable {
-        struct SeatBody: Decodable { let number: Int; let x: Double; let y: Double }
+        struct SeatBody: Decodable {
+            let number: Int
+            let x: Double
+            let y: Double
+        }
         let label: String
         let seats: Layout.Row.Seats
 
@@ -84,21 +90,22 @@ package struct LayoutBody: Decodable {
     let sections: [SectionBody]
 
     package func layout() throws -> Layout {
-        Layout(sections: try sections.enumerated().map { index, section in
-            switch section.kind {
-            case "seated":
-                guard let rows = section.rows else {
-                    throw APIError.unprocessable("a seated section needs rows", field: "layout.sections[\(index)].rows")
+        Layout(
+            sections: try sections.enumerated().map { index, section in
+                switch section.kind {
+                case "seated":
+                    guard let rows = section.rows else {
+                        throw APIError.unprocessable("a seated section needs rows", field: "layout.sections[\(index)].rows")
+                    }
+                    return .init(id: section.id, name: section.name, kind: .seated(rows: rows.map { Layout.Row(label: $0.label, seats: $0.seats) }))
+                case "ga":
+                    guard let capacity = section.capacity else {
+                        throw APIError.unprocessable("a GA section needs a capacity", field: "layout.sections[\(index)].capacity")
+                    }
+                    return .init(id: section.id, name: section.name, kind: .ga(capacity: capacity))
+                default:
+                    throw APIError.unprocessable("a section's kind is seated or ga", field: "layout.sections[\(index)].kind")
                 }
-                return .init(id: section.id, name: section.name, kind: .seated(rows: rows.map { Layout.Row(label: $0.label, seats: $0.seats) }))
-            case "ga":
-                guard let capacity = section.capacity else {
-                    throw APIError.unprocessable("a GA section needs a capacity", field: "layout.sections[\(index)].capacity")
-                }
-                return .init(id: section.id, name: section.name, kind: .ga(capacity: capacity))
-            default:
-                throw APIError.unprocessable("a section's kind is seated or ga", field: "layout.sections[\(index)].kind")
-            }
-        })
+            })
     }
 }

@@ -23,10 +23,15 @@ enum WaitlistController {
         let user = try context.requireRole(request, .customer)
         let (_, store) = try context.venue()
         let body = try request.decode(JoinBody.self)
-        let entry = try store.joinWaitlist(eventID: context.parameter("eventId"), customerID: user.id, sectionID: body.section,
-                                           quantity: body.quantity, now: context.services.now())
-        return try .json(["entry": EntryView(id: entry.id, eventId: entry.eventID, section: entry.sectionID, quantity: entry.quantity,
-                                             createdAt: Date(timeIntervalSince1970: Double(entry.createdAt)))], status: .created)
+        let entry = try store.joinWaitlist(
+            eventID: context.parameter("eventId"), customerID: user.id, sectionID: body.section,
+            quantity: body.quantity, now: context.services.now())
+        return try .json(
+            [
+                "entry": EntryView(
+                    id: entry.id, eventId: entry.eventID, section: entry.sectionID, quantity: entry.quantity,
+                    createdAt: Date(timeIntervalSince1970: Double(entry.createdAt)))
+            ], status: .created)
     }
 
     static func leave(_ request: Request, _ context: inout RequestContext) throws -> Response {

@@ -31,10 +31,15 @@ struct APIError: Error, Sendable {
 
     var response: Response {
         struct Body: Encodable {
-            struct Inner: Encodable { let code: String; let message: String; let details: [String: JSONValue]? }
+            struct Inner: Encodable {
+                let code: String
+                let message: String
+                let details: [String: JSONValue]?
+            }
             let error: Inner
         }
-        var response = (try? Response.json(Body(error: .init(code: code, message: message, details: details)), status: status))
+        var response =
+            (try? Response.json(Body(error: .init(code: code, message: message, details: details)), status: status))
             ?? Response(status: .internalError)
         for (name, value) in headers { response.setHeader(name, value) }
         return response
@@ -43,7 +48,11 @@ struct APIError: Error, Sendable {
 
 /// A small JSON value for error details and free-form fields.
 enum JSONValue: Encodable, Sendable, Equatable {
-    case string(String), int(Int), bool(Bool), array([JSONValue]), object([String: JSONValue])
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -7,7 +7,7 @@ extension Request {
     /// or wrong types, naming the field.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         guard let contentType = header("content-type")?.lowercased(),
-              contentType.split(separator: ";").first?.trimmingWhitespace == "application/json"
+            contentType.split(separator: ";").first?.trimmingWhitespace == "application/json"
         else {
             throw RequestError.unsupportedMediaType
         }

@@ -8,7 +8,8 @@ extension Request {
     /// a coding listed twice counts as first listed, as nginx's gzip reads it.
     var acceptsGzip: Bool {
         guard let header = header("accept-encoding") else { return false }
-        var gzip: Bool?, anyCoding: Bool?
+        var gzip: Bool?
+        var anyCoding: Bool?
         for item in header.split(separator: ",") {
             let parts = item.split(separator: ";")
             guard let coding = parts.first?.trimmingWhitespace.lowercased() else { continue }

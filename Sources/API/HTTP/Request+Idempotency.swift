@@ -24,8 +24,9 @@ extension Request {
 extension StoredResponse {
     /// A stored answer as an HTTP response.
     var response: Response {
-        Response(status: Status(code: status, reason: status < 300 ? "OK" : "Error"),
-                 headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
+        Response(
+            status: Status(code: status, reason: status < 300 ? "OK" : "Error"),
+            headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
     }
 
     init(_ response: Response) {

@@ -57,12 +57,12 @@ struct RequestContext {
     private func authenticate(_ request: Request) throws -> UserRecord? {
         if request.header("authorization") != nil {
             guard let token = request.bearerToken, SessionToken.isWellFormed(token),
-                  let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: token), now: services.now())
+                let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: token), now: services.now())
             else { throw APIError(.unauthorized, "invalid_token", "the bearer token is not valid") }
             return user
         }
         guard let token = request.cookie(SessionCookie.name), SessionToken.isWellFormed(token),
-              let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: token), now: services.now())
+            let user = try services.auth.sessionUser(tokenHash: SessionToken.storageHash(of: token), now: services.now())
         else { return nil }
         if !["GET", "HEAD", "OPTIONS"].contains(request.method) {
             let sent = request.header("x-csrf-token") ?? ""

@@ -31,7 +31,9 @@ enum HandWrittenJSON {
     static func hold(_ view: HoldView) -> [UInt8] {
         var out = #"{"hold":{"id":"# + JSONText.quoted(view.id) + #","eventId":"# + JSONText.quoted(view.eventId)
         out += #","seats":["# + view.seats.map(JSONText.quoted).joined(separator: ",")
-        out += #"],"ga":["# + view.ga.map { #"{"section":"# + JSONText.quoted($0.section) + #","quantity":"# + String($0.quantity) + "}" }
+        out +=
+            #"],"ga":["#
+            + view.ga.map { #"{"section":"# + JSONText.quoted($0.section) + #","quantity":"# + String($0.quantity) + "}" }
             .joined(separator: ",")
         out += #"],"total":"# + String(view.total) + #","currency":"# + JSONText.quoted(view.currency)
         out += #","expiresAt":"# + JSONText.quoted(RFC3339.string(from: view.expiresAt))

@@ -11,7 +11,9 @@ enum SeatMapEncoder {
         for (index, item) in map.seats.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             let seat = item.seat
-            out += Array("{\"id\":\"\(seat.id)\",\"section\":\"\(seat.sectionID)\",\"row\":\"\(seat.row)\",\"number\":\(seat.number),\"x\":\(number(seat.x)),\"y\":\(number(seat.y)),\"price\":\(item.price),\"state\":\"\(item.state.rawValue)\"}".utf8)
+            out += Array(
+                "{\"id\":\"\(seat.id)\",\"section\":\"\(seat.sectionID)\",\"row\":\"\(seat.row)\",\"number\":\(seat.number),\"x\":\(number(seat.x)),\"y\":\(number(seat.y)),\"price\":\(item.price),\"state\":\"\(item.state.rawValue)\"}"
+                    .utf8)
         }
         out += Array("],\"ga\":[".utf8)
         for (index, ga) in map.ga.enumerated() {

@@ -18,7 +18,10 @@ struct UserView: Encodable {
 
 struct VenueView: Encodable {
     struct SectionView: Encodable {
-        struct RowView: Encodable { let label: String; let seats: Int }
+        struct RowView: Encodable {
+            let label: String
+            let seats: Int
+        }
         let id: String
         let name: String
         let kind: String
@@ -41,19 +44,21 @@ struct VenueView: Encodable {
         ownerId = venue.ownerID
         createdAt = Date(timeIntervalSince1970: TimeInterval(venue.createdAt))
         layout = sections.map { sections in
-            ["sections": sections.map { section in
-                var rows: [SectionView.RowView]? = nil
-                if section.kind == .seated {
-                    var order: [String] = []
-                    var counts: [String: Int] = [:]
-                    for seat in seats where seat.sectionID == section.id {
-                        if counts[seat.row] == nil { order.append(seat.row) }
-                        counts[seat.row, default: 0] += 1
+            [
+                "sections": sections.map { section in
+                    var rows: [SectionView.RowView]? = nil
+                    if section.kind == .seated {
+                        var order: [String] = []
+                        var counts: [String: Int] = [:]
+                        for seat in seats where seat.sectionID == section.id {
+                            if counts[seat.row] == nil { order.append(seat.row) }
+                            counts[seat.row, default: 0] += 1
+                        }
+                        rows = order.map { SectionView.RowView(label: $0, seats: counts[$0]!) }
                     }
-                    rows = order.map { SectionView.RowView(label: $0, seats: counts[$0]!) }
+                    return SectionView(id: section.id, name: section.name, kind: section.kind.rawValue, capacity: section.capacity, rows: rows)
                 }
-                return SectionView(id: section.id, name: section.name, kind: section.kind.rawValue, capacity: section.capacity, rows: rows)
-            }]
+            ]
         }
     }
 }
@@ -83,8 +88,10 @@ struct EventView: Encodable {
     let timezone: String?
     let sections: [SectionAvailabilityView]?
 
-    init(_ event: EventRecord, venueID: String, timezone: String? = nil, availability: [SectionAvailability]? = nil,
-         sections: [SectionRecord] = []) {
+    init(
+        _ event: EventRecord, venueID: String, timezone: String? = nil, availability: [SectionAvailability]? = nil,
+        sections: [SectionRecord] = []
+    ) {
         id = event.id
         venueId = venueID
         title = event.title
@@ -102,9 +109,10 @@ struct EventView: Encodable {
         self.sections = availability.map { list in
             list.map { item in
                 let section = sections.first { $0.id == item.sectionID }
-                return SectionAvailabilityView(section: item.sectionID, name: section?.name ?? item.sectionID,
-                                               kind: section?.kind.rawValue ?? "seated", capacity: item.capacity,
-                                               available: item.available, price: event.prices[item.sectionID] ?? 0)
+                return SectionAvailabilityView(
+                    section: item.sectionID, name: section?.name ?? item.sectionID,
+                    kind: section?.kind.rawValue ?? "seated", capacity: item.capacity,
+                    available: item.available, price: event.prices[item.sectionID] ?? 0)
             }
         }
     }
@@ -121,7 +129,10 @@ struct EventSummaryView: Encodable {
     let available: Int
 }
 
-struct GAView: Codable { let section: String; let quantity: Int }
+struct GAView: Codable {
+    let section: String
+    let quantity: Int
+}
 
 struct HoldView: Encodable {
     let id: String

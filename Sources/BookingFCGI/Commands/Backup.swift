@@ -16,7 +16,9 @@ enum Backup {
         try FileManager.default.createDirectory(atPath: venuesDirectory, withIntermediateDirectories: true)
         var written: [String] = []
         func snapshot(_ source: String, _ destination: String) throws {
-            guard !FileManager.default.fileExists(atPath: destination) else { throw Failure(description: "\(destination) exists; back up into an empty directory") }
+            guard !FileManager.default.fileExists(atPath: destination) else {
+                throw Failure(description: "\(destination) exists; back up into an empty directory")
+            }
             try DatabaseFiles.snapshot(databaseAt: source, to: destination)
             written.append(destination)
         }
@@ -65,7 +67,8 @@ enum Backup {
         guard let processes = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
         for entry in processes {
             guard let pid = Int32(entry), pid != getpid(),
-                  let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd") else { continue }
+                let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(entry)/fd")
+            else { continue }
             for fd in fds {
                 if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/fd/\(fd)"), targets.contains(target) {
                     return pid

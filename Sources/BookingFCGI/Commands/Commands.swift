@@ -45,8 +45,9 @@ enum Commands {
                 try services.auth.updatePasswordHash(userID: existing.id, hash: hash)
                 print("made \(address.value) an admin (\(existing.id))")
             } else {
-                let user = try services.auth.createUser(id: Identifier.make("u_"), email: address.value, name: name, role: .admin,
-                                                        passwordHash: hash, now: services.now())
+                let user = try services.auth.createUser(
+                    id: Identifier.make("u_"), email: address.value, name: name, role: .admin,
+                    passwordHash: hash, now: services.now())
                 print("created admin \(address.value) (\(user.id))")
             }
             return 0
@@ -85,12 +86,16 @@ enum Commands {
                 throw ConfigurationError("\(owner) is not an organizer or admin")
             }
             let body: VenuesController.CreateBody
-            do { body = try JSON.decode(VenuesController.CreateBody.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: file)))) }
-            catch is JSON.Malformed { throw ConfigurationError("\(file) is not valid JSON") }
-            guard let id = VenueID(body.id), TimeZoneDatabase.contains(body.timezone) else { throw ConfigurationError("invalid venue id or timezone") }
+            do {
+                body = try JSON.decode(VenuesController.CreateBody.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+            } catch is JSON.Malformed { throw ConfigurationError("\(file) is not valid JSON") }
+            guard let id = VenueID(body.id), TimeZoneDatabase.contains(body.timezone) else {
+                throw ConfigurationError("invalid venue id or timezone")
+            }
             let layout = try body.layout.layout()
             let store = try services.venues.create(id) { store in
-                try store.initialise(id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id, layout: layout, now: services.now())
+                try store.initialise(
+                    id: id, name: body.name, city: body.city, timezone: body.timezone, ownerID: user.id, layout: layout, now: services.now())
             }
             try services.catalog.sync(id, store: store)
             print("created venue \(id.value) with \(try store.seats().count) seats")

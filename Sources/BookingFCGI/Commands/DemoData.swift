@@ -14,15 +14,19 @@ enum DemoData {
         }
         let now = services.now()
         let hash = try services.hasher.hash(password)
-        let organizer = try services.auth.user(email: "organizer@example.com")
-            ?? services.auth.createUser(id: Identifier.make("u_"), email: "organizer@example.com", name: "Demo Organizer",
-                                        role: .organizer, passwordHash: hash, now: now)
+        let organizer =
+            try services.auth.user(email: "organizer@example.com")
+            ?? services.auth.createUser(
+                id: Identifier.make("u_"), email: "organizer@example.com", name: "Demo Organizer",
+                role: .organizer, passwordHash: hash, now: now)
         if try services.auth.user(email: "customer@example.com") == nil {
-            _ = try services.auth.createUser(id: Identifier.make("u_"), email: "customer@example.com", name: "Demo Customer",
-                                             role: .customer, passwordHash: hash, now: now)
+            _ = try services.auth.createUser(
+                id: Identifier.make("u_"), email: "customer@example.com", name: "Demo Customer",
+                role: .customer, passwordHash: hash, now: now)
         }
         let theatre = Layout(sections: [
-            .init(id: "stalls", name: "Stalls", kind: .seated(rows: (0..<12).map { .init(label: String(UnicodeScalar(65 + $0)!), seats: .count(20)) })),
+            .init(
+                id: "stalls", name: "Stalls", kind: .seated(rows: (0..<12).map { .init(label: String(UnicodeScalar(65 + $0)!), seats: .count(20)) })),
             .init(id: "balcony", name: "Balcony", kind: .seated(rows: (0..<4).map { .init(label: "R\($0 + 1)", seats: .count(16)) })),
             .init(id: "standing", name: "Standing", kind: .ga(capacity: 150)),
         ])
@@ -32,24 +36,35 @@ enum DemoData {
             .init(id: "upper", name: "Upper tier", kind: .seated(rows: (1...20).map { .init(label: "U\($0)", seats: .count(70)) })),
         ])
         let venues: [(String, String, String, String, Layout, [(String, Int, [String: Int])])] = [
-            ("grand-theatre", "Grand Theatre", "Paris", "Europe/Paris", theatre, [
-                ("La Traviata", 7, ["stalls": 6500, "balcony": 3500, "standing": 1500]),
-                ("The Nutcracker", 21, ["stalls": 5500, "balcony": 3000, "standing": 1200]),
-            ]),
-            ("blue-note-club", "Blue Note Club", "Berlin", "Europe/Berlin", club, [
-                ("Late Night Jazz", 3, ["floor": 2500]),
-            ]),
-            ("city-arena", "City Arena", "Lisbon", "Europe/Lisbon", arena, [
-                ("Symphony No. 9", 10, ["floor": 7500, "upper": 4000]),
-                ("Winter Pop Festival", 30, ["floor": 5900, "upper": 3900]),
-            ]),
+            (
+                "grand-theatre", "Grand Theatre", "Paris", "Europe/Paris", theatre,
+                [
+                    ("La Traviata", 7, ["stalls": 6500, "balcony": 3500, "standing": 1500]),
+                    ("The Nutcracker", 21, ["stalls": 5500, "balcony": 3000, "standing": 1200]),
+                ]
+            ),
+            (
+                "blue-note-club", "Blue Note Club", "Berlin", "Europe/Berlin", club,
+                [
+                    ("Late Night Jazz", 3, ["floor": 2500])
+                ]
+            ),
+            (
+                "city-arena", "City Arena", "Lisbon", "Europe/Lisbon", arena,
+                [
+                    ("Symphony No. 9", 10, ["floor": 7500, "upper": 4000]),
+                    ("Winter Pop Festival", 30, ["floor": 5900, "upper": 3900]),
+                ]
+            ),
         ]
         var fans: [String] = []
         for n in 1...6 {
             let email = "fan\(n)@example.com"
-            let fan = try services.auth.user(email: email)
-                ?? services.auth.createUser(id: Identifier.make("u_"), email: email, name: "Demo Fan \(n)",
-                                            role: .customer, passwordHash: hash, now: now)
+            let fan =
+                try services.auth.user(email: email)
+                ?? services.auth.createUser(
+                    id: Identifier.make("u_"), email: email, name: "Demo Fan \(n)",
+                    role: .customer, passwordHash: hash, now: now)
             fans.append(fan.id)
         }
         for (slug, name, city, zone, layout, events) in venues {
@@ -61,9 +76,11 @@ enum DemoData {
             let seats = try store.seats()
             for (index, (title, days, prices)) in events.enumerated() {
                 let startsAt = (now / 86400 + days) * 86400 + 18 * 3600  // 18:00 UTC, `days` from today
-                let event = try store.createEvent(id: Identifier.make("e_"), draft: EventDraft(
-                    title: title, description: "A demo event at \(name).", startsAt: startsAt, endsAt: startsAt + 3 * 3600,
-                    currency: "EUR", prices: prices, maxPerCustomer: 10), now: now)
+                let event = try store.createEvent(
+                    id: Identifier.make("e_"),
+                    draft: EventDraft(
+                        title: title, description: "A demo event at \(name).", startsAt: startsAt, endsAt: startsAt + 3 * 3600,
+                        currency: "EUR", prices: prices, maxPerCustomer: 10), now: now)
                 // Some seats already sold, in blocks, so the map looks like a real sale.
                 for (fan, customerID) in fans.enumerated() where !seats.isEmpty {
                     // Evenly spaced blocks of 6, shifted per event: they never overlap.
@@ -73,13 +90,18 @@ enum DemoData {
             }
             try services.catalog.sync(id, store: store)
         }
-        print("demo data: 3 venues (one of 3,200 seats), 5 events, some seats sold; sign in as organizer@example.com or customer@example.com with password \(password)")
+        print(
+            "demo data: 3 venues (one of 3,200 seats), 5 events, some seats sold; sign in as organizer@example.com or customer@example.com with password \(password)"
+        )
     }
 
     /// Books `seats` for `customer` through the real hold, payment and confirmation steps.
     private static func sell(_ store: VenueStore, event: String, customer: String, seats: [String], now: Int) throws {
-        guard case .charge(let intent) = try store.holdForPayment(eventID: event, customerID: customer, request: HoldRequest(seats: seats, ga: []),
-                                                                 ttl: 600, window: 60, now: now, idempotency: nil) else { return }
+        guard
+            case .charge(let intent) = try store.holdForPayment(
+                eventID: event, customerID: customer, request: HoldRequest(seats: seats, ga: []),
+                ttl: 600, window: 60, now: now, idempotency: nil)
+        else { return }
         _ = try store.confirmPayment(intent, providerReference: "demo", now: now, idempotency: nil) { _ in StoredResponse(status: 201, body: []) }
     }
 }

@@ -27,6 +27,6 @@ enum AuthSchema {
         ) WITHOUT ROWID;
         -- Ids are never reused, even after a restore of an older copy of this file.
         CREATE TABLE retired_id (id TEXT PRIMARY KEY) WITHOUT ROWID;
-        """,
+        """
     ])
 }

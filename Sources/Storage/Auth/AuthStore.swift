@@ -56,10 +56,12 @@ public final class AuthStore {
 
     /// The user of a live session, or nil for an unknown, revoked or expired token.
     public func sessionUser(tokenHash: String, now: Int) throws -> UserRecord? {
-        try database.connection.prepare("""
+        try database.connection.prepare(
+            """
             SELECT \(Self.userColumns("u.")) FROM session s JOIN user u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.expires_at > ?
-            """).bind(tokenHash, now).first(UserRecord.init)
+            """
+        ).bind(tokenHash, now).first(UserRecord.init)
     }
 
     public func deleteSession(tokenHash: String) throws {
@@ -78,12 +80,14 @@ public final class AuthStore {
     public func recordLoginFailure(keys: [String], now: Int, window: Int) throws {
         try database.write { connection in
             for key in keys {
-                try connection.prepare("""
+                try connection.prepare(
+                    """
                     INSERT INTO login_failure (key, failures, last_failure) VALUES (?, 1, ?)
                     ON CONFLICT (key) DO UPDATE SET
                         failures = CASE WHEN last_failure <= ? THEN 1 ELSE failures + 1 END,
                         last_failure = excluded.last_failure
-                    """).bind(key, now, now - window).run()
+                    """
+                ).bind(key, now, now - window).run()
             }
         }
     }

@@ -14,7 +14,8 @@ public struct UserRecord: Sendable, Equatable {
 extension UserRecord {
     /// Columns: id, email, name, role, password_hash, created_at.
     init(row: Row) throws {
-        self.init(id: row.string(0), email: row.string(1), name: row.string(2), role: try row.value(3),
-                  passwordHash: row.string(4), createdAt: row.int(5))
+        self.init(
+            id: row.string(0), email: row.string(1), name: row.string(2), role: try row.value(3),
+            passwordHash: row.string(4), createdAt: row.int(5))
     }
 }

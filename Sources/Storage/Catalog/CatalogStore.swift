@@ -52,7 +52,7 @@ public final class CatalogStore {
         ) WITHOUT ROWID;
         CREATE INDEX venue_index_by_owner ON venue_index(owner_id);
         CREATE TABLE venue_mark (venue_id TEXT PRIMARY KEY, outbox_id INTEGER NOT NULL) WITHOUT ROWID;
-        """,
+        """
     ])
 
     public init(path: String) throws {
@@ -77,25 +77,31 @@ public final class CatalogStore {
                     if let eventID = row.eventID { try index(event: try store.event(eventID), venueID: venueID, in: connection) }
                 case .bookingConfirmed:
                     if let bookingID = row.bookingID, let customerID = row.customerID {
-                        try connection.prepare("INSERT OR IGNORE INTO booking_index (booking_id, venue_id, customer_id, created_at) VALUES (?, ?, ?, ?)")
-                            .bind(bookingID, venueID.value, customerID, row.createdAt).run()
+                        try connection.prepare(
+                            "INSERT OR IGNORE INTO booking_index (booking_id, venue_id, customer_id, created_at) VALUES (?, ?, ?, ?)"
+                        )
+                        .bind(bookingID, venueID.value, customerID, row.createdAt).run()
                     }
                 case .bookingCancelled, .waitlistMatch:
                     break
                 }
             }
-            try connection.prepare("INSERT INTO venue_mark (venue_id, outbox_id) VALUES (?, ?) ON CONFLICT (venue_id) DO UPDATE SET outbox_id = excluded.outbox_id")
-                .bind(venueID.value, last).run()
+            try connection.prepare(
+                "INSERT INTO venue_mark (venue_id, outbox_id) VALUES (?, ?) ON CONFLICT (venue_id) DO UPDATE SET outbox_id = excluded.outbox_id"
+            )
+            .bind(venueID.value, last).run()
         }
         if rows.count == 500 { try sync(venueID, store: store) }
     }
 
     private func index(event: EventRecord, venueID: VenueID, in connection: Connection) throws {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             INSERT INTO event_index (event_id, venue_id, title, starts_at, status, min_price, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (event_id) DO UPDATE SET title = excluded.title, starts_at = excluded.starts_at, status = excluded.status,
                 min_price = excluded.min_price, currency = excluded.currency
-            """).bind(event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0, event.currency).run()
+            """
+        ).bind(event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0, event.currency).run()
     }
 
     /// `text` for a LIKE pattern with `ESCAPE '\\'`: `\\`, `%` and `_` each escaped. By
@@ -113,30 +119,36 @@ public final class CatalogStore {
     /// Events by start time, filtered; `after` is the (startsAt, id) of the last one seen.
     public func events(query: String?, venueID: String?, from: Int?, to: Int?, after: (Int, String)?, limit: Int) throws -> [EventEntry] {
         let pattern = query.map { "%" + Self.escapingLikeWildcards($0) + "%" }
-        return try database.connection.prepare("""
+        return try database.connection.prepare(
+            """
             SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index
             WHERE (?1 IS NULL OR title LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR venue_id = ?2)
               AND starts_at >= coalesce(?3, -9223372036854775808) AND (?4 IS NULL OR starts_at < ?4)
               AND (?5 IS NULL OR starts_at > ?5 OR (starts_at = ?5 AND event_id > ?6))
             ORDER BY starts_at, event_id LIMIT ?7
-            """).bind(pattern, venueID, from, to, after?.0, after?.1, limit).map(EventEntry.init)
+            """
+        ).bind(pattern, venueID, from, to, after?.0, after?.1, limit).map(EventEntry.init)
     }
 
     /// A customer's bookings across venues, newest first; `before` is the (createdAt, id) of the last one seen.
     public func bookings(customerID: String, before: (Int, String)?, limit: Int) throws -> [BookingEntry] {
-        try database.connection.prepare("""
+        try database.connection.prepare(
+            """
             SELECT booking_id, venue_id, created_at FROM booking_index
             WHERE customer_id = ?1 AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND booking_id < ?3))
             ORDER BY created_at DESC, booking_id DESC LIMIT ?4
-            """).bind(customerID, before?.0, before?.1, limit).map(BookingEntry.init)
+            """
+        ).bind(customerID, before?.0, before?.1, limit).map(BookingEntry.init)
     }
 
     /// Venue ids in order, after `after`.
     public func venueIDs(after: String?, ownerID: String? = nil, limit: Int) throws -> [String] {
-        try database.connection.prepare("""
+        try database.connection.prepare(
+            """
             SELECT venue_id FROM venue_index WHERE (?1 IS NULL OR venue_id > ?1) AND (?2 IS NULL OR owner_id = ?2)
             ORDER BY venue_id LIMIT ?3
-            """).bind(after, ownerID, limit).map { $0.string(0) }
+            """
+        ).bind(after, ownerID, limit).map { $0.string(0) }
     }
 
     public func venueCount(ownerID: String) throws -> Int {
@@ -176,16 +188,18 @@ extension VenueStore {
 extension VenueStore.OutboxRow {
     /// Columns: id, kind, event_id, booking_id, customer_id, payload, created_at.
     init(row: Row) throws {
-        self.init(id: row.int(0), kind: try row.value(1), eventID: row.optionalString(2), bookingID: row.optionalString(3),
-                  customerID: row.optionalString(4), payload: row.string(5), createdAt: row.int(6))
+        self.init(
+            id: row.int(0), kind: try row.value(1), eventID: row.optionalString(2), bookingID: row.optionalString(3),
+            customerID: row.optionalString(4), payload: row.string(5), createdAt: row.int(6))
     }
 }
 
 extension CatalogStore.EventEntry {
     /// Columns: event_id, venue_id, title, starts_at, status, min_price, currency.
     init(row: Row) throws {
-        self.init(eventID: row.string(0), venueID: row.string(1), title: row.string(2), startsAt: row.int(3),
-                  status: try row.value(4), minPrice: row.int(5), currency: row.string(6))
+        self.init(
+            eventID: row.string(0), venueID: row.string(1), title: row.string(2), startsAt: row.int(3),
+            status: try row.value(4), minPrice: row.int(5), currency: row.string(6))
     }
 }
 

@@ -86,14 +86,17 @@ public struct Layout: Sendable, Equatable {
                     case .explicit(let list):
                         guard (1...1000).contains(list.count) else { throw .invalid("a row has 1 to 1000 seats", field: rowField + ".seats") }
                         guard Set(list.map(\.number)).count == list.count, list.allSatisfy({ (1...100_000).contains($0.number) }),
-                              list.allSatisfy({ $0.x.isFinite && $0.y.isFinite && abs($0.x) < 1e6 && abs($0.y) < 1e6 }) else {
+                            list.allSatisfy({ $0.x.isFinite && $0.y.isFinite && abs($0.x) < 1e6 && abs($0.y) < 1e6 })
+                        else {
                             throw .invalid("seat numbers must be unique positive integers with finite x and y", field: rowField + ".seats")
                         }
                         placed = list
                     }
                     for seat in placed {
-                        seats.append(SeatRecord(id: "\(section.id)-\(row.label)-\(seat.number)", sectionID: section.id,
-                                                row: row.label, number: seat.number, x: seat.x, y: seat.y))
+                        seats.append(
+                            SeatRecord(
+                                id: "\(section.id)-\(row.label)-\(seat.number)", sectionID: section.id,
+                                row: row.label, number: seat.number, x: seat.x, y: seat.y))
                     }
                     guard seats.count <= Self.maxSeats else { throw .invalid("a venue has at most \(Self.maxSeats) seats", field: "layout") }
                 }

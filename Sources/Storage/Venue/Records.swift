@@ -130,8 +130,9 @@ public struct EventStats: Sendable, Equatable {
 extension VenueRecord {
     /// Columns: id, name, city, timezone, owner_id, created_at.
     init(row: Row) {
-        self.init(id: row.string(0), name: row.string(1), city: row.optionalString(2), timezone: row.string(3),
-                  ownerID: row.string(4), createdAt: row.int(5))
+        self.init(
+            id: row.string(0), name: row.string(1), city: row.optionalString(2), timezone: row.string(3),
+            ownerID: row.string(4), createdAt: row.int(5))
     }
 }
 
@@ -153,9 +154,10 @@ extension EventRecord {
     /// Columns: `VenueStore.eventColumns` (id, title, description, starts_at, ends_at, currency,
     /// sales_start_at, sales_end_at, max_per_customer, status, version, created_at).
     init(row: Row, prices: [String: Int]) throws {
-        self.init(id: row.string(0), title: row.string(1), description: row.string(2), startsAt: row.int(3), endsAt: row.optionalInt(4),
-                  currency: row.string(5), salesStartAt: row.optionalInt(6), salesEndAt: row.optionalInt(7),
-                  maxPerCustomer: row.int(8), status: try row.value(9), version: row.int(10), createdAt: row.int(11), prices: prices)
+        self.init(
+            id: row.string(0), title: row.string(1), description: row.string(2), startsAt: row.int(3), endsAt: row.optionalInt(4),
+            currency: row.string(5), salesStartAt: row.optionalInt(6), salesEndAt: row.optionalInt(7),
+            maxPerCustomer: row.int(8), status: try row.value(9), version: row.int(10), createdAt: row.int(11), prices: prices)
     }
 }
 
@@ -169,23 +171,26 @@ extension SectionAvailability {
 extension HoldRecord {
     /// Columns: id, event_id, customer_id, state, total, created_at, expires_at, and the event's currency.
     init(row: Row, seats: [String], ga: [GAQuantity]) throws {
-        self.init(id: row.string(0), eventID: row.string(1), customerID: row.string(2), state: try row.value(3), seats: seats, ga: ga,
-                  total: row.int(4), currency: row.string(7), createdAt: row.int(5), expiresAt: row.int(6))
+        self.init(
+            id: row.string(0), eventID: row.string(1), customerID: row.string(2), state: try row.value(3), seats: seats, ga: ga,
+            total: row.int(4), currency: row.string(7), createdAt: row.int(5), expiresAt: row.int(6))
     }
 }
 
 extension TicketRecord {
     /// Columns: code, booking_id, event_id, section_id, seat_id, price, checked_in_at.
     init(row: Row) {
-        self.init(code: row.string(0), bookingID: row.string(1), eventID: row.string(2), sectionID: row.string(3),
-                  seatID: row.optionalString(4), price: row.int(5), checkedInAt: row.optionalInt(6))
+        self.init(
+            code: row.string(0), bookingID: row.string(1), eventID: row.string(2), sectionID: row.string(3),
+            seatID: row.optionalString(4), price: row.int(5), checkedInAt: row.optionalInt(6))
     }
 }
 
 extension BookingRecord {
     /// Columns: id, event_id, customer_id, status, total, currency, created_at, cancelled_at.
     init(row: Row, tickets: [TicketRecord]) throws {
-        self.init(id: row.string(0), eventID: row.string(1), customerID: row.string(2), status: try row.value(3), total: row.int(4),
-                  currency: row.string(5), createdAt: row.int(6), cancelledAt: row.optionalInt(7), tickets: tickets)
+        self.init(
+            id: row.string(0), eventID: row.string(1), customerID: row.string(2), status: try row.value(3), total: row.int(4),
+            currency: row.string(5), createdAt: row.int(6), cancelledAt: row.optionalInt(7), tickets: tickets)
     }
 }

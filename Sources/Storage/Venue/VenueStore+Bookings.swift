@@ -14,8 +14,9 @@ public struct PaymentIntent: Sendable, Equatable {
 extension PaymentIntent {
     /// Columns: payment id, hold_id, event_id, customer_id, amount, currency.
     init(row: Row) {
-        self.init(paymentID: row.string(0), holdID: row.string(1), eventID: row.string(2), customerID: row.string(3),
-                  amount: row.int(4), currency: row.string(5))
+        self.init(
+            paymentID: row.string(0), holdID: row.string(1), eventID: row.string(2), customerID: row.string(3),
+            amount: row.int(4), currency: row.string(5))
     }
 }
 
@@ -29,8 +30,10 @@ extension VenueStore {
     /// Marks the customer's hold `paying` (extending it by `window` seconds for the charge),
     /// records the payment as `charging` and claims the idempotency key, in one short
     /// transaction. The charge itself happens after this returns, outside any transaction.
-    public func beginPayment(holdID: String, customerID: String, window: Int, now: Int,
-                             idempotency: IdempotencyKey?) throws -> PaymentStart {
+    public func beginPayment(
+        holdID: String, customerID: String, window: Int, now: Int,
+        idempotency: IdempotencyKey?
+    ) throws -> PaymentStart {
         try write(now: now) { transaction in
             if let replay = try transaction.claim(idempotency) { return .replay(replay) }
             guard let hold = try loadHold(holdID, in: transaction.connection), hold.customerID == customerID else {
@@ -40,47 +43,60 @@ extension VenueStore {
             guard hold.expiresAt > now else { throw BookingError.holdExpired }
             guard hold.state == .active else { throw BookingError.requestInProgress }
             try checkOnSale(try event(hold.eventID), now: now)
-            try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID).run()
+            try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID)
+                .run()
             return .charge(try recordCharging(hold, in: transaction))
         }
     }
 
     /// The one-call form: holds the seats already `paying` and records the payment, in one
     /// transaction.
-    public func holdForPayment(eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
-                               idempotency: IdempotencyKey?) throws -> PaymentStart {
+    public func holdForPayment(
+        eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
+        idempotency: IdempotencyKey?
+    ) throws -> PaymentStart {
         try write(now: now) { transaction in
             if let replay = try transaction.claim(idempotency) { return .replay(replay) }
-            let hold = try transaction.insertHold(eventID: eventID, customerID: customerID, request: request, state: .paying,
-                                                  expiresAt: now + ttl + window)
+            let hold = try transaction.insertHold(
+                eventID: eventID, customerID: customerID, request: request, state: .paying,
+                expiresAt: now + ttl + window)
             return .charge(try recordCharging(hold, in: transaction))
         }
     }
 
     private func recordCharging(_ hold: HoldRecord, in transaction: VenueTransaction) throws -> PaymentIntent {
-        let intent = PaymentIntent(paymentID: Identifier.makeTimeOrdered("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
-                                   amount: hold.total, currency: hold.currency)
-        try transaction.prepare("""
+        let intent = PaymentIntent(
+            paymentID: Identifier.makeTimeOrdered("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
+            amount: hold.total, currency: hold.currency)
+        try transaction.prepare(
+            """
             INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).bind(intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, PaymentState.charging,
-                      transaction.now, transaction.now).run()
+            """
+        ).bind(
+            intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, PaymentState.charging,
+            transaction.now, transaction.now
+        ).run()
         return intent
     }
 
     /// After a successful charge: turns the hold into a confirmed booking with tickets. Throws
     /// `holdExpired` when the hold is gone (the caller then refunds the charge).
-    public func confirmPayment(_ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
-                               render: (BookingRecord) throws -> StoredResponse) throws -> StoredResponse {
+    public func confirmPayment(
+        _ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
+        render: (BookingRecord) throws -> StoredResponse
+    ) throws -> StoredResponse {
         var made: BookingRecord?
         let stored: StoredResponse? = try write(now: now) { transaction in
             guard let hold = try loadHold(intent.holdID, in: transaction.connection), hold.state == .paying, hold.expiresAt > now else {
                 throw BookingError.holdExpired
             }
             let bookingID = Identifier.makeTimeOrdered("b_")
-            try transaction.prepare("""
+            try transaction.prepare(
+                """
                 INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).bind(bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now).run()
+                """
+            ).bind(bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now).run()
             let prices = try event(hold.eventID).prices  // read once per batch
             // Tickets in the order `loadBooking` reads them: seats by position (as the hold
             // lists them), then GA places by section and code.
@@ -91,8 +107,10 @@ extension VenueStore {
                     .bind(hold.id).forEach { sectionOfSeat[$0.string(0)] = $0.string(1) }
                 for seatID in hold.seats {
                     let section = sectionOfSeat[seatID] ?? ""
-                    tickets.append(try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
-                                                    price: prices[section] ?? 0, in: transaction))
+                    tickets.append(
+                        try insertTicket(
+                            bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
+                            price: prices[section] ?? 0, in: transaction))
                 }
                 // The claims pass from the hold to the booking.
                 try transaction.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
@@ -100,8 +118,9 @@ extension VenueStore {
             for item in hold.ga {
                 // GA places stay counted in ga_stock.
                 tickets += try (0..<item.quantity).map { _ in
-                    try insertTicket(bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
-                                     price: prices[item.sectionID] ?? 0, in: transaction)
+                    try insertTicket(
+                        bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
+                        price: prices[item.sectionID] ?? 0, in: transaction)
                 }.sorted { $0.code < $1.code }
             }
             try transaction.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
@@ -109,10 +128,14 @@ extension VenueStore {
                 .bind(PaymentState.captured, bookingID, providerReference, now, intent.paymentID).run()
             transaction.touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
             try transaction.appendOutbox(kind: .bookingConfirmed, eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID)
-            let booking = BookingRecord(id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
-                                        total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
+            let booking = BookingRecord(
+                id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
+                total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
             // Only a response that must be stored with the key is rendered under the lock.
-            guard idempotency != nil else { made = booking; return nil }
+            guard idempotency != nil else {
+                made = booking
+                return nil
+            }
             let response = try render(booking)
             try transaction.finish(idempotency, with: response)
             return response
@@ -123,8 +146,10 @@ extension VenueStore {
     /// After a decline (or a refunded charge whose confirmation failed): records the payment's
     /// end, stores `response` for repeats, and either gives the hold back to the customer
     /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
-    public func settleFailedPayment(_ intent: PaymentIntent, state: PaymentState, releaseHold: Bool, window: Int, now: Int,
-                                    idempotency: IdempotencyKey?, response: StoredResponse) throws {
+    public func settleFailedPayment(
+        _ intent: PaymentIntent, state: PaymentState, releaseHold: Bool, window: Int, now: Int,
+        idempotency: IdempotencyKey?, response: StoredResponse
+    ) throws {
         try write(now: now) { transaction in
             try transaction.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
             if let hold = try loadHold(intent.holdID, in: transaction.connection) {
@@ -151,24 +176,31 @@ extension VenueStore {
     /// Payments still `charging` since before `olderThan`: a crash between charge and
     /// confirmation. The reconciler refunds them.
     public func strandedPayments(olderThan: Int) throws -> [PaymentIntent] {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT p.id, p.hold_id, coalesce(h.event_id, ''), p.customer_id, p.amount, p.currency
             FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = ? AND p.updated_at < ?
-            """).bind(PaymentState.charging, olderThan).map(PaymentIntent.init)
+            """
+        ).bind(PaymentState.charging, olderThan).map(PaymentIntent.init)
     }
 
-    private func insertTicket(bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
-                              in transaction: VenueTransaction) throws -> TicketRecord {
+    private func insertTicket(
+        bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
+        in transaction: VenueTransaction
+    ) throws -> TicketRecord {
         // A collision of random codes is astronomically unlikely; a retry costs nothing.
         let attempts = 5
         for _ in 0..<attempts {
             let code = makeTicketCode()
-            try transaction.prepare("""
+            try transaction.prepare(
+                """
                 INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
-                """).bind(code, bookingID, eventID, sectionID, seatID, price).run()
+                """
+            ).bind(code, bookingID, eventID, sectionID, seatID, price).run()
             if transaction.changes == 1 {
-                return TicketRecord(code: code, bookingID: bookingID, eventID: eventID, sectionID: sectionID, seatID: seatID,
-                                    price: price, checkedInAt: nil)
+                return TicketRecord(
+                    code: code, bookingID: bookingID, eventID: eventID, sectionID: sectionID, seatID: seatID,
+                    price: price, checkedInAt: nil)
             }
         }
         throw TicketCodeCollision(attempts: attempts)
@@ -190,20 +222,26 @@ extension VenueStore {
 
     /// Confirmed bookings of an event (the holders to notify or cancel).
     public func bookingIDs(eventID: String, status: BookingStatus = .confirmed) throws -> [String] {
-        try connection.prepare("SELECT id FROM booking WHERE event_id = ? AND status = ? ORDER BY created_at").bind(eventID, status).map { $0.string(0) }
+        try connection.prepare("SELECT id FROM booking WHERE event_id = ? AND status = ? ORDER BY created_at").bind(eventID, status).map {
+            $0.string(0)
+        }
     }
 
     func loadBooking(_ id: String, in connection: Connection) throws -> BookingRecord? {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT id, event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
-            """).bind(id).first { row in
-                let tickets = try connection.prepare("""
-                    SELECT t.code, t.booking_id, t.event_id, t.section_id, t.seat_id, t.price, t.checked_in_at
-                    FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
-                    WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
-                    """).bind(id).map(TicketRecord.init)
-                return try BookingRecord(row: row, tickets: tickets)
-            }
+            """
+        ).bind(id).first { row in
+            let tickets = try connection.prepare(
+                """
+                SELECT t.code, t.booking_id, t.event_id, t.section_id, t.seat_id, t.price, t.checked_in_at
+                FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+                WHERE t.booking_id = ? ORDER BY t.seat_id IS NULL, s.position, t.section_id, t.code
+                """
+            ).bind(id).map(TicketRecord.init)
+            return try BookingRecord(row: row, tickets: tickets)
+        }
     }
 
     // MARK: Cancelling
@@ -221,16 +259,21 @@ extension VenueStore {
     }
 
     private func cancel(_ booking: BookingRecord, notify: Bool = true, in transaction: VenueTransaction) throws -> String? {
-        try transaction.prepare("UPDATE booking SET status = ?, cancelled_at = ? WHERE id = ?").bind(BookingStatus.cancelled, transaction.now, booking.id)
-            .run()
+        try transaction.prepare("UPDATE booking SET status = ?, cancelled_at = ? WHERE id = ?").bind(
+            BookingStatus.cancelled, transaction.now, booking.id
+        )
+        .run()
         try transaction.prepare("DELETE FROM seat_claim WHERE booking_id = ?").bind(booking.id).run()
-        try transaction.prepare("""
+        try transaction.prepare(
+            """
             UPDATE ga_stock SET taken = taken - (SELECT count(*) FROM ticket t WHERE t.booking_id = ?1 AND t.seat_id IS NULL
                                                  AND t.section_id = ga_stock.section_id)
             WHERE event_id = ?2
-            """).bind(booking.id, booking.eventID).run()
-        transaction.touch(booking.eventID, seats: booking.tickets.compactMap(\.seatID),
-                          ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
+            """
+        ).bind(booking.id, booking.eventID).run()
+        transaction.touch(
+            booking.eventID, seats: booking.tickets.compactMap(\.seatID),
+            ga: booking.tickets.filter { $0.seatID == nil }.map(\.sectionID))
         if notify {
             try transaction.appendOutbox(kind: .bookingCancelled, eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID)
         }
@@ -271,10 +314,12 @@ extension VenueStore {
     /// Admits the ticket `code` of `eventID` once.
     public func checkIn(code: String, eventID: String, now: Int) throws -> TicketRecord {
         try write(now: now) { transaction in
-            let found = try transaction.prepare("""
+            let found = try transaction.prepare(
+                """
                 SELECT t.booking_id, b.status, t.checked_in_at FROM ticket t JOIN booking b ON b.id = t.booking_id
                 WHERE t.code = ? AND t.event_id = ?
-                """).bind(code, eventID).first { ($0.string(0), try $0.value(1, as: BookingStatus.self), $0.optionalInt(2)) }
+                """
+            ).bind(code, eventID).first { ($0.string(0), try $0.value(1, as: BookingStatus.self), $0.optionalInt(2)) }
             guard let (bookingID, status, checkedInAt) = found else { throw BookingError.ticketNotFound }
             guard status == .confirmed else { throw BookingError.ticketCancelled }
             if let checkedInAt { throw BookingError.alreadyCheckedIn(at: checkedInAt) }
@@ -287,8 +332,9 @@ extension VenueStore {
     public func ticket(code: String) throws -> (TicketRecord, customerID: String)? {
         try database.read { connection in
             guard let bookingID = try connection.prepare("SELECT booking_id FROM ticket WHERE code = ?").bind(code).first({ $0.string(0) }),
-                  let booking = try loadBooking(bookingID, in: connection),
-                  let ticket = booking.tickets.first(where: { $0.code == code }) else { return nil }
+                let booking = try loadBooking(bookingID, in: connection),
+                let ticket = booking.tickets.first(where: { $0.code == code })
+            else { return nil }
             return (ticket, booking.customerID)
         }
     }

@@ -13,8 +13,10 @@ public struct EventDraft: Sendable {
     public var salesStartAt: Int?
     public var salesEndAt: Int?
 
-    public init(title: String, description: String = "", startsAt: Int, endsAt: Int? = nil, currency: String,
-                prices: [String: Int], maxPerCustomer: Int = 10, salesStartAt: Int? = nil, salesEndAt: Int? = nil) {
+    public init(
+        title: String, description: String = "", startsAt: Int, endsAt: Int? = nil, currency: String,
+        prices: [String: Int], maxPerCustomer: Int = 10, salesStartAt: Int? = nil, salesEndAt: Int? = nil
+    ) {
         self.title = title
         self.description = description
         self.startsAt = startsAt
@@ -39,16 +41,21 @@ public struct EventPatch: Sendable {
 }
 
 extension VenueStore {
-    static let eventColumns = "id, title, description, starts_at, ends_at, currency, sales_start_at, sales_end_at, max_per_customer, status, version, created_at"
+    static let eventColumns =
+        "id, title, description, starts_at, ends_at, currency, sales_start_at, sales_end_at, max_per_customer, status, version, created_at"
 
     public func createEvent(id: String, draft: EventDraft, now: Int) throws -> EventRecord {
         let sections = try sections()
         try validate(draft, sections: sections)
         try write(now: now) { transaction in
-            try transaction.prepare("""
+            try transaction.prepare(
+                """
                 INSERT INTO event (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-                """).bind(id, draft.title, draft.description, draft.startsAt, draft.endsAt, draft.currency,
-                          draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, EventStatus.scheduled, now).run()
+                """
+            ).bind(
+                id, draft.title, draft.description, draft.startsAt, draft.endsAt, draft.currency,
+                draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, EventStatus.scheduled, now
+            ).run()
             for section in sections {
                 try transaction.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
                     .bind(id, section.id, draft.prices[section.id]!).run()
@@ -86,28 +93,32 @@ extension VenueStore {
     public func updateEvent(_ id: String, patch: EventPatch, now: Int) throws -> EventRecord {
         let current = try event(id)
         guard current.status == .scheduled else { throw BookingError.eventCancelled }
-        var draft = EventDraft(title: patch.title ?? current.title, description: patch.description ?? current.description,
-                               startsAt: patch.startsAt ?? current.startsAt, endsAt: patch.endsAt ?? current.endsAt,
-                               currency: current.currency, prices: current.prices,
-                               maxPerCustomer: patch.maxPerCustomer ?? current.maxPerCustomer,
-                               salesStartAt: current.salesStartAt, salesEndAt: current.salesEndAt)
+        var draft = EventDraft(
+            title: patch.title ?? current.title, description: patch.description ?? current.description,
+            startsAt: patch.startsAt ?? current.startsAt, endsAt: patch.endsAt ?? current.endsAt,
+            currency: current.currency, prices: current.prices,
+            maxPerCustomer: patch.maxPerCustomer ?? current.maxPerCustomer,
+            salesStartAt: current.salesStartAt, salesEndAt: current.salesEndAt)
         if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
         try validate(draft, sections: try sections())
         let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
         try write(now: now) { transaction in
             transaction.touch(id)
-            try transaction.prepare("""
+            try transaction.prepare(
+                """
                 UPDATE event SET title = ?, description = ?, starts_at = ?, ends_at = ?, max_per_customer = ?
                 WHERE id = ?
-                """).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
+                """
+            ).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
             for (section, amount) in draft.prices {
                 try transaction.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
             }
             try transaction.appendOutbox(kind: .eventChanged, eventID: id)
             if moved {
                 for customerID in try ticketHolders(eventID: id, status: .confirmed) {
-                    try transaction.appendOutbox(kind: .eventMoved, eventID: id, customerID: customerID,
-                                                 payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"])
+                    try transaction.appendOutbox(
+                        kind: .eventMoved, eventID: id, customerID: customerID,
+                        payload: ["oldStartsAt": "\(current.startsAt)", "startsAt": "\(draft.startsAt)"])
                 }
             }
         }
@@ -143,7 +154,8 @@ extension VenueStore {
     /// `section`'s when given, so a write can report one GA section without counting a whole
     /// seated house.
     public func availability(eventID: String, now: Int, section: String? = nil) throws -> [SectionAvailability] {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT s.id, s.capacity,
                    CASE s.kind
                    WHEN 'ga' THEN g.capacity - g.taken
@@ -157,7 +169,8 @@ extension VenueStore {
             FROM section s LEFT JOIN ga_stock g ON g.event_id = ?1 AND g.section_id = s.id
             WHERE ?3 IS NULL OR s.id = ?3
             ORDER BY s.position
-            """).bind(eventID, now, section).map(SectionAvailability.init)
+            """
+        ).bind(eventID, now, section).map(SectionAvailability.init)
     }
 
     /// Free places (seats and GA) of each of `eventIDs` right now, read in one snapshot: a
@@ -174,32 +187,37 @@ extension VenueStore {
     /// live hold (after which the map changes without a write).
     /// One statement, so one read snapshot: this answers every conditional request.
     public func seatMapTag(eventID: String, now: Int) throws -> (version: Int, nextExpiry: Int?)? {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT version, (SELECT min(expires_at) FROM hold WHERE event_id = ?1 AND expires_at > ?2) FROM event WHERE id = ?1
-            """).bind(eventID, now).first { ($0.int(0), $0.optionalInt(1)) }
+            """
+        ).bind(eventID, now).first { ($0.int(0), $0.optionalInt(1)) }
     }
 
     /// Every seat with its price and state, and every GA section, in one snapshot.
     public func seatMap(eventID: String, now: Int) throws -> SeatMap {
         try database.read { connection in
             let event = try event(eventID)
-            let seats = try connection.prepare("""
+            let seats = try connection.prepare(
+                """
                 SELECT s.id, s.section_id, s.row_label, s.number, s.x, s.y,
                        CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
                 FROM seat s
                 LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id
                 LEFT JOIN hold h ON h.id = c.hold_id
                 ORDER BY s.position
-                """).bind(now, eventID).map { row in
-                    let seat = SeatRecord(row: row)
-                    let state: SeatMap.State = [.available, .held, .sold][row.int(6)]
-                    return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
-                }
+                """
+            ).bind(now, eventID).map { row in
+                let seat = SeatRecord(row: row)
+                let state: SeatMap.State = [.available, .held, .sold][row.int(6)]
+                return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
+            }
             let sections = try sections()
             let ga = try availability(eventID: eventID, now: now).compactMap { availability -> SeatMap.GA? in
                 guard sections.first(where: { $0.id == availability.sectionID })?.kind == .ga else { return nil }
-                return SeatMap.GA(sectionID: availability.sectionID, capacity: availability.capacity,
-                                  available: availability.available, price: event.prices[availability.sectionID] ?? 0)
+                return SeatMap.GA(
+                    sectionID: availability.sectionID, capacity: availability.capacity,
+                    available: availability.available, price: event.prices[availability.sectionID] ?? 0)
             }
             return SeatMap(version: event.version, seats: seats, ga: ga)
         }
@@ -208,14 +226,18 @@ extension VenueStore {
     public func stats(eventID: String, now: Int) throws -> EventStats {
         try database.read { connection in
             _ = try event(eventID)
-            let sold = try connection.prepare("""
-                SELECT count(*), coalesce(sum(t.price), 0), count(t.checked_in_at) FROM ticket t JOIN booking b ON b.id = t.booking_id
-                WHERE t.event_id = ? AND b.status = 'confirmed'
-                """).bind(eventID).first { ($0.int(0), $0.int(1), $0.int(2)) } ?? (0, 0, 0)
+            let sold =
+                try connection.prepare(
+                    """
+                    SELECT count(*), coalesce(sum(t.price), 0), count(t.checked_in_at) FROM ticket t JOIN booking b ON b.id = t.booking_id
+                    WHERE t.event_id = ? AND b.status = 'confirmed'
+                    """
+                ).bind(eventID).first { ($0.int(0), $0.int(1), $0.int(2)) } ?? (0, 0, 0)
             let capacity = try sections().reduce(0) { $0 + $1.capacity }
             let available = try availability(eventID: eventID, now: now).reduce(0) { $0 + $1.available }
-            return EventStats(sold: sold.0, held: max(0, capacity - available - sold.0), available: available,
-                              revenue: sold.1, checkedIn: sold.2)
+            return EventStats(
+                sold: sold.0, held: max(0, capacity - available - sold.0), available: available,
+                revenue: sold.1, checkedIn: sold.2)
         }
     }
 }

@@ -18,15 +18,21 @@ extension VenueStore {
     public static let maxLiveHoldsPerCustomer = 5
 
     /// Holds seats and GA places for `customerID`, all or nothing.
-    public func createHold(eventID: String, customerID: String, request: HoldRequest, ttl: Int, now: Int,
-                           idempotency: IdempotencyKey?, render: (HoldRecord) throws -> StoredResponse) throws -> StoredResponse {
+    public func createHold(
+        eventID: String, customerID: String, request: HoldRequest, ttl: Int, now: Int,
+        idempotency: IdempotencyKey?, render: (HoldRecord) throws -> StoredResponse
+    ) throws -> StoredResponse {
         var made: HoldRecord?
         let stored: StoredResponse? = try write(now: now) { transaction in
             if let replay = try transaction.claim(idempotency) { return replay }
-            let hold = try transaction.insertHold(eventID: eventID, customerID: customerID, request: request, state: .active,
-                                                  expiresAt: now + ttl)
+            let hold = try transaction.insertHold(
+                eventID: eventID, customerID: customerID, request: request, state: .active,
+                expiresAt: now + ttl)
             // Only a response that must be stored with the key is rendered under the lock.
-            guard idempotency != nil else { made = hold; return nil }
+            guard idempotency != nil else {
+                made = hold
+                return nil
+            }
             let response = try render(hold)
             try transaction.finish(idempotency, with: response)
             return response
@@ -48,32 +54,40 @@ extension VenueStore {
 
     /// A live hold of `customerID`, or nil.
     public func hold(_ holdID: String, customerID: String, now: Int) throws -> HoldRecord? {
-        try database.read { connection in try loadHold(holdID, in: connection).flatMap { $0.customerID == customerID && $0.expiresAt > now ? $0 : nil } }
+        try database.read { connection in
+            try loadHold(holdID, in: connection).flatMap { $0.customerID == customerID && $0.expiresAt > now ? $0 : nil }
+        }
     }
 
     func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency
             FROM hold h JOIN event e ON e.id = h.event_id WHERE h.id = ?
-            """).bind(holdID).first { row in
-                let seats = try connection.prepare("SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position")
-                    .bind(holdID).map { $0.string(0) }
-                let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
-                    .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
-                return try HoldRecord(row: row, seats: seats, ga: ga)
-            }
+            """
+        ).bind(holdID).first { row in
+            let seats = try connection.prepare(
+                "SELECT c.seat_id FROM seat_claim c JOIN seat s ON s.id = c.seat_id WHERE c.hold_id = ? ORDER BY s.position"
+            )
+            .bind(holdID).map { $0.string(0) }
+            let ga = try connection.prepare("SELECT section_id, quantity FROM hold_ga WHERE hold_id = ? ORDER BY section_id")
+                .bind(holdID).map { GAQuantity(sectionID: $0.string(0), quantity: $0.int(1)) }
+            return try HoldRecord(row: row, seats: seats, ga: ga)
+        }
     }
 
     /// The customer's live holds on the event, and the places they hold or own there (for the
     /// per-customer limits), in one statement.
     fileprivate func holdsAndPlaces(eventID: String, customerID: String, in connection: Connection) throws -> (holds: Int, places: Int) {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT (SELECT count(*) FROM hold WHERE event_id = ?1 AND customer_id = ?2),
                    (SELECT count(*) FROM seat_claim c JOIN hold h ON h.id = c.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
                  + (SELECT coalesce(sum(g.quantity), 0) FROM hold_ga g JOIN hold h ON h.id = g.hold_id WHERE h.event_id = ?1 AND h.customer_id = ?2)
                  + (SELECT count(*) FROM ticket t JOIN booking b ON b.id = t.booking_id
                     WHERE b.event_id = ?1 AND b.customer_id = ?2 AND b.status = 'confirmed')
-            """).bind(eventID, customerID).first { ($0.int(0), $0.int(1)) } ?? (0, 0)
+            """
+        ).bind(eventID, customerID).first { ($0.int(0), $0.int(1)) } ?? (0, 0)
     }
 
     func checkOnSale(_ event: EventRecord, now: Int) throws {
@@ -153,7 +167,8 @@ extension VenueTransaction {
             try prepare("UPDATE ga_stock SET taken = taken + ?1 WHERE event_id = ?2 AND section_id = ?3 AND taken + ?1 <= capacity")
                 .bind(item.quantity, eventID, item.sectionID).run()
             if changes == 0 {
-                let left = try prepare("SELECT capacity - taken FROM ga_stock WHERE event_id = ? AND section_id = ?")
+                let left =
+                    try prepare("SELECT capacity - taken FROM ga_stock WHERE event_id = ? AND section_id = ?")
                     .bind(eventID, item.sectionID).queryInt() ?? 0
                 throw BookingError.soldOut(section: item.sectionID, available: left)
             }
@@ -161,8 +176,9 @@ extension VenueTransaction {
                 .bind(holdID, item.sectionID, item.quantity).run()
         }
         touch(eventID, seats: request.seats, ga: request.ga.map(\.sectionID))
-        return HoldRecord(id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
-                          total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt)
+        return HoldRecord(
+            id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
+            total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt)
     }
 
 }

@@ -5,10 +5,12 @@ internal import SQLite
 extension VenueStore {
     /// Messages due for delivery (pending, next attempt not in the future), oldest first.
     public func pendingMessages(now: Int, limit: Int) throws -> [OutboxRow] {
-        try connection.prepare("""
+        try connection.prepare(
+            """
             SELECT id, kind, event_id, booking_id, customer_id, payload, created_at FROM outbox
             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
-            """).bind(now, limit).map(OutboxRow.init)
+            """
+        ).bind(now, limit).map(OutboxRow.init)
     }
 
     /// Records the outcome of one delivery attempt: delivered, skipped (nothing to send), or
@@ -19,8 +21,10 @@ extension VenueStore {
                 try transaction.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?")
                     .bind(retryAt, error, id).run()
             } else {
-                try transaction.prepare("UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? THEN strftime('%s','now') END WHERE id = ?")
-                    .bind(status, error, status == .delivered, id).run()
+                try transaction.prepare(
+                    "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, delivered_at = CASE WHEN ? THEN strftime('%s','now') END WHERE id = ?"
+                )
+                .bind(status, error, status == .delivered, id).run()
             }
         }
     }

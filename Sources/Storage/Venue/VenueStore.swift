@@ -89,14 +89,19 @@ public final class VenueStore {
 
     private func finishChanges(now: Int, in connection: Connection) throws -> [LiveChange] {
         try pending.order.map { eventID in
-            guard let version = try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ? RETURNING version")
-                .bind(eventID).queryInt() else { throw BookingError.eventNotFound }
+            guard
+                let version = try connection.prepare("UPDATE event SET version = version + 1 WHERE id = ? RETURNING version")
+                    .bind(eventID).queryInt()
+            else { throw BookingError.eventNotFound }
             let seats = try (pending.seats[eventID] ?? []).sorted().map { seatID in
-                let state = try connection.prepare("""
-                    SELECT CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
-                    FROM seat s LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id LEFT JOIN hold h ON h.id = c.hold_id
-                    WHERE s.id = ?
-                    """).bind(now, eventID, seatID).queryInt() ?? 0
+                let state =
+                    try connection.prepare(
+                        """
+                        SELECT CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
+                        FROM seat s LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id LEFT JOIN hold h ON h.id = c.hold_id
+                        WHERE s.id = ?
+                        """
+                    ).bind(now, eventID, seatID).queryInt() ?? 0
                 return LiveChange.SeatState(id: seatID, state: [.available, .held, .sold][state])
             }
             let ga = try (pending.sections[eventID] ?? []).sorted().map { section in
@@ -108,8 +113,10 @@ public final class VenueStore {
     }
 
     /// Writes the venue row and its layout; called once, by `VenueDirectory.create`.
-    public func initialise(id: VenueID, name: String, city: String?, timezone: String, ownerID: String,
-                           layout: Layout, now: Int) throws {
+    public func initialise(
+        id: VenueID, name: String, city: String?, timezone: String, ownerID: String,
+        layout: Layout, now: Int
+    ) throws {
         try TextRules.name(name, field: "name")
         if let city { try TextRules.name(city, field: "city") }
         let seats = try layout.validatedSeats()

@@ -43,18 +43,23 @@ struct VenueTransaction {
 
     /// Removes a hold, its seat claims (by cascade) and its GA places.
     func deleteHold(_ holdID: String, eventID: String) throws {
-        touch(eventID, seats: try prepare("SELECT seat_id FROM seat_claim WHERE hold_id = ?").bind(holdID).map { $0.string(0) },
-              ga: try prepare("SELECT section_id FROM hold_ga WHERE hold_id = ?").bind(holdID).map { $0.string(0) })
-        try prepare("""
+        touch(
+            eventID, seats: try prepare("SELECT seat_id FROM seat_claim WHERE hold_id = ?").bind(holdID).map { $0.string(0) },
+            ga: try prepare("SELECT section_id FROM hold_ga WHERE hold_id = ?").bind(holdID).map { $0.string(0) })
+        try prepare(
+            """
             UPDATE ga_stock SET taken = taken - (SELECT quantity FROM hold_ga WHERE hold_id = ? AND section_id = ga_stock.section_id)
             WHERE event_id = ? AND section_id IN (SELECT section_id FROM hold_ga WHERE hold_id = ?)
-            """).bind(holdID, eventID, holdID).run()
+            """
+        ).bind(holdID, eventID, holdID).run()
         try prepare("DELETE FROM hold WHERE id = ?").bind(holdID).run()
     }
 
     /// Records a change for the notifier and the catalog, in this transaction.
-    func appendOutbox(kind: OutboxKind, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
-                      payload: KeyValuePairs<String, String> = [:]) throws {
+    func appendOutbox(
+        kind: OutboxKind, eventID: String?, bookingID: String? = nil, customerID: String? = nil,
+        payload: KeyValuePairs<String, String> = [:]
+    ) throws {
         try prepare("INSERT INTO outbox (kind, event_id, booking_id, customer_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(kind, eventID, bookingID, customerID, JSONText.object(payload), now).run()
     }

@@ -1,6 +1,7 @@
-@testable import API
 import Foundation
 import Testing
+
+@testable import API
 
 /// Who may call what (API.md, "Visibility" and the "who" columns): the authorization matrix
 /// of every route and every kind of caller, one test per kind of caller, and the rules of
@@ -45,8 +46,10 @@ import Testing
         let organizer = try t.register(role: "organizer")
         let venue = World.newVenueBody()
         let path = "/api/venues/" + (venue["id"] as! String)
-        for headers in [["Cookie": organizer.cookie], ["Cookie": organizer.cookie, "X-CSRF-Token": "not-the-token"],
-                        ["Cookie": organizer.cookie, "X-CSRF-Token": world.customer.csrfToken]] {
+        for headers in [
+            ["Cookie": organizer.cookie], ["Cookie": organizer.cookie, "X-CSRF-Token": "not-the-token"],
+            ["Cookie": organizer.cookie, "X-CSRF-Token": world.customer.csrfToken],
+        ] {
             let refused = t.request("POST", "/api/venues", json: venue, headers: headers)
             #expect(refused.status == 403 && refused.errorCode == "csrf_failed", "\(headers): \(refused)")
         }
@@ -71,8 +74,10 @@ import Testing
         let t = world.t
         let organizer = try t.register(role: "organizer")
         let cookie = ["Cookie": organizer.cookie, "X-CSRF-Token": organizer.csrfToken]
-        for authorization in ["Bearer " + String(repeating: "x", count: 43), "Bearer", "Basic " + organizer.token,
-                              "bearer-" + organizer.token] {
+        for authorization in [
+            "Bearer " + String(repeating: "x", count: 43), "Bearer", "Basic " + organizer.token,
+            "bearer-" + organizer.token,
+        ] {
             let headers = cookie.merging(["Authorization": authorization]) { $1 }
             let me = t.request("GET", "/api/me", headers: headers)
             #expect(me.status == 401 && me.errorCode == "invalid_token", "\(authorization): \(me)")
@@ -167,8 +172,10 @@ final class World {
     }
 
     static func newVenueBody() -> [String: Any] {
-        ["id": "m-" + UUID().uuidString.prefix(12).lowercased(), "name": "Hall", "timezone": "Europe/Paris",
-         "layout": ["sections": [["id": "floor", "name": "Floor", "kind": "ga", "capacity": 5]]]]
+        [
+            "id": "m-" + UUID().uuidString.prefix(12).lowercased(), "name": "Hall", "timezone": "Europe/Paris",
+            "layout": ["sections": [["id": "floor", "name": "Floor", "kind": "ga", "capacity": 5]]],
+        ]
     }
 
     private func freshHold() throws -> String {
@@ -189,10 +196,14 @@ final class World {
         return try #require(response["entry", "id"] as? String)
     }
 
-    private static func answers(_ anonymous: Answer, _ customer: Answer, _ otherCustomer: Answer, _ organizer: Answer,
-                                _ otherOrganizer: Answer, _ admin: Answer) -> [Caller: Answer] {
-        [.anonymous: anonymous, .customer: customer, .otherCustomer: otherCustomer, .organizer: organizer,
-         .otherOrganizer: otherOrganizer, .admin: admin]
+    private static func answers(
+        _ anonymous: Answer, _ customer: Answer, _ otherCustomer: Answer, _ organizer: Answer,
+        _ otherOrganizer: Answer, _ admin: Answer
+    ) -> [Caller: Answer] {
+        [
+            .anonymous: anonymous, .customer: customer, .otherCustomer: otherCustomer, .organizer: organizer,
+            .otherOrganizer: otherOrganizer, .admin: admin,
+        ]
     }
 
     private static let everyone = answers(.allowed, .allowed, .allowed, .allowed, .allowed, .allowed)
@@ -218,15 +229,22 @@ final class World {
             },
             MatrixRow(route: "POST /api/auth/logout", answers: Self.signedIn) { ("/api/auth/logout", nil) },
             MatrixRow(route: "GET /api/me", answers: Self.signedIn) { ("/api/me", nil) },
-            MatrixRow(route: "POST /api/venues",
-                      answers: Self.answers(.refused(401), .refused(403), .refused(403), .allowed, .allowed, .allowed)) {
+            MatrixRow(
+                route: "POST /api/venues",
+                answers: Self.answers(.refused(401), .refused(403), .refused(403), .allowed, .allowed, .allowed)
+            ) {
                 ("/api/venues", Self.newVenueBody())
             },
             MatrixRow(route: "GET /api/venues", answers: Self.everyone) { ("/api/venues", nil) },
             MatrixRow(route: "GET /api/venues/{venueId}", answers: Self.everyone) { (venue, nil) },
             MatrixRow(route: "POST /api/venues/{venueId}/events", answers: Self.ownerAndAdmin) {
-                (venue + "/events", ["title": "New", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR",
-                                     "prices": ["stalls": 100, "floor": 50]])
+                (
+                    venue + "/events",
+                    [
+                        "title": "New", "startsAt": "2031-01-01T19:00:00Z", "currency": "EUR",
+                        "prices": ["stalls": 100, "floor": 50],
+                    ]
+                )
             },
             MatrixRow(route: "GET /api/events", answers: Self.everyone) { ("/api/events", nil) },
             MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}", answers: Self.everyone) { (self.show.path, nil) },
@@ -241,9 +259,13 @@ final class World {
             MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/holds", answers: Self.customers) {
                 (self.show.holds, ["ga": [["section": "floor", "quantity": 1]]])
             },
-            MatrixRow(route: "DELETE /api/venues/{venueId}/holds/{holdId}", answers: Self.itsCustomer) { (self.show.hold(try self.freshHold()), nil) },
-            MatrixRow(route: "POST /api/venues/{venueId}/bookings",
-                      answers: Self.answers(.refused(401), .allowed, .refused(404), .refused(403), .refused(403), .refused(403))) {
+            MatrixRow(route: "DELETE /api/venues/{venueId}/holds/{holdId}", answers: Self.itsCustomer) {
+                (self.show.hold(try self.freshHold()), nil)
+            },
+            MatrixRow(
+                route: "POST /api/venues/{venueId}/bookings",
+                answers: Self.answers(.refused(401), .allowed, .refused(404), .refused(403), .refused(403), .refused(403))
+            ) {
                 (self.show.bookings, ["holdId": try self.freshHold(), "payment": ["method": "test"]])
             },
             MatrixRow(route: "GET /api/bookings", answers: Self.signedIn) { ("/api/bookings", nil) },

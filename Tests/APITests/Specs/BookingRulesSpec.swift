@@ -79,8 +79,10 @@ import Testing
     @Test func aHoldOrBookingOfMoreThan100PlacesIs422() throws {
         let big = try t.show(owner: organizer, rows: 1, seats: 101, ga: 200, maxPerCustomer: 100)
         let seats = (1...101).map { "stalls-A-\($0)" }
-        for response in [t.requestHold(alice, big, seats: seats), t.requestHold(alice, big, ga: 101),
-                         t.requestHold(alice, big, seats: Array(seats.prefix(50)), ga: 51), t.requestBooking(alice, big, seats: seats)] {
+        for response in [
+            t.requestHold(alice, big, seats: seats), t.requestHold(alice, big, ga: 101),
+            t.requestHold(alice, big, seats: Array(seats.prefix(50)), ga: 51), t.requestBooking(alice, big, seats: seats),
+        ] {
             #expect(response.status == 422, "\(response)")
         }
         #expect(try t.seatStates(big).values.allSatisfy { $0 == "available" } && t.gaAvailable(big) == ["floor": 200])

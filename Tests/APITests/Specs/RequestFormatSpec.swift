@@ -56,7 +56,9 @@ import Testing
         let hold = try t.hold(alice, show, seats: ["stalls-B-4"])
         let before = try t.seatStates(show)
         let payment: [String: Any] = ["holdId": hold, "payment": ["method": "test"]]
-        for extra: [String: Any] in [["seats": ["stalls-B-5", "stalls-B-5"]], ["eventId": show.event], ["ga": [["section": "floor", "quantity": 1]]]] {
+        for extra: [String: Any] in [
+            ["seats": ["stalls-B-5", "stalls-B-5"]], ["eventId": show.event], ["ga": [["section": "floor", "quantity": 1]]],
+        ] {
             let body = payment.merging(extra) { $1 }
             let mixed = t.request("POST", show.bookings, json: body, as: alice)
             #expect(mixed.status == 422 && mixed.errorCode == "validation_failed", "\(extra): \(mixed)")

@@ -5,8 +5,10 @@ import Testing
 /// event list. From Tests/Integration/test_booking.py.
 @Suite final class VenuesAndEventsSpec: OnSaleSpec {
     func createVenue(_ fields: [String: Any] = [:], as owner: Account? = nil, in app: TestApp? = nil) -> TestResponse {
-        let body: [String: Any] = ["id": "v-" + UUID().uuidString.prefix(8).lowercased(), "name": "Hall", "timezone": "Europe/Paris",
-                                   "layout": ["sections": [["id": "f", "name": "F", "kind": "ga", "capacity": 1]]]]
+        let body: [String: Any] = [
+            "id": "v-" + UUID().uuidString.prefix(8).lowercased(), "name": "Hall", "timezone": "Europe/Paris",
+            "layout": ["sections": [["id": "f", "name": "F", "kind": "ga", "capacity": 1]]],
+        ]
         return (app ?? t).request("POST", "/api/venues", json: body.merging(fields) { $1 }, as: owner ?? organizer)
     }
 

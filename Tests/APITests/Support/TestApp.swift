@@ -1,9 +1,10 @@
-@testable import API
 import Common
-@testable import FastCGIServer
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import API
+@testable import FastCGIServer
+@testable import Runtime
 
 /// The application in a temporary data directory of its own (removed with the value), driven
 /// in-process the way nginx drives it over FastCGI: CGI parameters and a body in, a response
@@ -23,8 +24,10 @@ final class TestApp {
         directory = NSTemporaryDirectory() + "api-specs-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The socket path only places the pool's shared counters: here, none of a running pool's.
-        let settings = ["BOOKING_DATA_DIR": directory, "BOOKING_SOCKET": directory + "/fcgi.sock", "BOOKING_ARGON2_MEMORY_KIB": "8",
-                        "BOOKING_ARGON2_ITERATIONS": "1"]
+        let settings = [
+            "BOOKING_DATA_DIR": directory, "BOOKING_SOCKET": directory + "/fcgi.sock", "BOOKING_ARGON2_MEMORY_KIB": "8",
+            "BOOKING_ARGON2_ITERATIONS": "1",
+        ]
         let configuration = try Configuration(environment: settings.merging(environment) { $1 })
         app = Application(services: try Services(configuration: configuration, log: Logger(component: "test"), routes: Routes.names))
         let clock = Clock(now: Int(Date().timeIntervalSince1970))
@@ -42,8 +45,10 @@ final class TestApp {
     /// One request: `json` is serialised with sorted keys (the same body gives the same
     /// bytes), `as` signs it with the account's bearer token, `headers` are HTTP names
     /// (`Idempotency-Key`, `Cookie`, `X-CSRF-Token`).
-    func request(_ method: String, _ path: String, json: Any? = nil, body: [UInt8]? = nil, as account: Account? = nil,
-                 headers: [String: String] = [:]) -> TestResponse {
+    func request(
+        _ method: String, _ path: String, json: Any? = nil, body: [UInt8]? = nil, as account: Account? = nil,
+        headers: [String: String] = [:]
+    ) -> TestResponse {
         var params = ["REQUEST_METHOD": method, "REQUEST_URI": path, "REMOTE_ADDR": "127.0.0.1"]
         var bytes = body ?? []
         if let json {
@@ -88,27 +93,39 @@ final class TestApp {
     /// and a GA section `floor` of `ga` places (none when 0).
     func venue(owner: Account, id: String? = nil, rows: Int = 2, seats: Int = 5, ga: Int = 3) throws -> String {
         let id = id ?? "v-" + UUID().uuidString.prefix(8).lowercased()
-        var sections: [[String: Any]] = [["id": "stalls", "name": "Stalls", "kind": "seated",
-                                          "rows": (0..<rows).map { ["label": String(UnicodeScalar(65 + $0)!), "seats": seats] }]]
+        var sections: [[String: Any]] = [
+            [
+                "id": "stalls", "name": "Stalls", "kind": "seated",
+                "rows": (0..<rows).map { ["label": String(UnicodeScalar(65 + $0)!), "seats": seats] },
+            ]
+        ]
         if ga > 0 { sections.append(["id": "floor", "name": "Floor", "kind": "ga", "capacity": ga]) }
-        let response = request("POST", "/api/venues", json: ["id": id, "name": "Hall \(id)", "city": "Lyon", "timezone": "Europe/Paris",
-                                                             "layout": ["sections": sections]], as: owner)
+        let response = request(
+            "POST", "/api/venues",
+            json: [
+                "id": id, "name": "Hall \(id)", "city": "Lyon", "timezone": "Europe/Paris",
+                "layout": ["sections": sections],
+            ], as: owner)
         try #require(response.status == 201, "\(response)")
         return id
     }
 
     /// An event at `venue`, on sale now unless `fields` say otherwise (they override the defaults).
     func event(owner: Account, venue: String, maxPerCustomer: Int = 10, fields: [String: Any] = [:]) throws -> String {
-        let body: [String: Any] = ["title": "Show", "startsAt": "2030-06-01T19:00:00Z", "currency": "EUR",
-                                   "prices": ["stalls": 4500, "floor": 2000], "maxTicketsPerCustomer": maxPerCustomer]
+        let body: [String: Any] = [
+            "title": "Show", "startsAt": "2030-06-01T19:00:00Z", "currency": "EUR",
+            "prices": ["stalls": 4500, "floor": 2000], "maxTicketsPerCustomer": maxPerCustomer,
+        ]
         let response = request("POST", "/api/venues/\(venue)/events", json: body.merging(fields) { $1 }, as: owner)
         try #require(response.status == 201, "\(response)")
         return try #require(response["event", "id"] as? String)
     }
 
     /// A new venue of `owner` with one event (see `venue` and `event`).
-    func show(owner: Account, rows: Int = 2, seats: Int = 5, ga: Int = 3, maxPerCustomer: Int = 10,
-              fields: [String: Any] = [:]) throws -> Show {
+    func show(
+        owner: Account, rows: Int = 2, seats: Int = 5, ga: Int = 3, maxPerCustomer: Int = 10,
+        fields: [String: Any] = [:]
+    ) throws -> Show {
         let venue = try venue(owner: owner, rows: rows, seats: seats, ga: ga)
         return Show(venue: venue, event: try event(owner: owner, venue: venue, maxPerCustomer: maxPerCustomer, fields: fields))
     }
@@ -134,8 +151,10 @@ final class TestApp {
     }
 
     /// `POST …/bookings` in the one-call form (hold, pay, confirm), answered as it comes.
-    func requestBooking(_ customer: Account, _ show: Show, seats: [String] = [], ga: Int = 0, card: String = "tok_ok",
-                        headers: [String: String] = [:]) -> TestResponse {
+    func requestBooking(
+        _ customer: Account, _ show: Show, seats: [String] = [], ga: Int = 0, card: String = "tok_ok",
+        headers: [String: String] = [:]
+    ) -> TestResponse {
         var body = Self.places(seats: seats, ga: ga)
         body["eventId"] = show.event
         body["payment"] = ["method": "test", "token": card]
