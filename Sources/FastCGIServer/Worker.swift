@@ -67,7 +67,11 @@ package struct Worker<App: Responder> {
             FCGX_InitRequest(slot, listenFD, Int32(FCGI_FAIL_ACCEPT_ON_INTR))
             return slot
         }
-        var exchanges: [(FastCGIExchange, App.Prepared)] = []
+        // The requests taken, in parallel arrays: the responder's prepared requests are passed
+        // to it as they are, so this generic code never maps or copies tuples of them (in a
+        // module of its own, it is not specialized for the responder).
+        var exchanges: [FastCGIExchange] = []
+        var prepared: [App.Prepared] = []
         /// Reads the request of a connection this worker accepted into the next free slot.
         func take(_ connection: Int32) {
             let slot = slots[exchanges.count]
@@ -80,7 +84,8 @@ package struct Worker<App: Responder> {
             // slot sets a new connection.
             slot.pointee.keepConnection = 0
             let exchange = FastCGIExchange(request: slot)
-            exchanges.append((exchange, responder.prepare(exchange.readRequest(maxBody: responder.maxBodyBytes))))
+            exchanges.append(exchange)
+            prepared.append(responder.prepare(exchange.readRequest(maxBody: responder.maxBodyBytes)))
         }
 
         while shutdownRequested == 0 {
@@ -93,18 +98,19 @@ package struct Worker<App: Responder> {
             // it is answered on its own once the batch's answers are out, so a slow request
             // (a login's hashing) never holds a batch back, and a batch never holds more than one.
             var alone: (FastCGIExchange, App.Prepared)?
-            if let (_, routed) = exchanges.first, routed.takesBatches {
+            if prepared.first?.takesBatches == true {
                 while exchanges.count < Self.maxBatch, let next = listener.acceptWaiting() {
                     take(next)
-                    if let last = exchanges.last, !last.1.takesBatches {
-                        alone = exchanges.removeLast()
+                    if prepared.last?.takesBatches == false {
+                        alone = (exchanges.removeLast(), prepared.removeLast())
                         break
                     }
                 }
             }
-            answer(exchanges)
-            if let alone { answer([alone]) }
+            answer(exchanges, prepared)
+            if let (exchange, request) = alone { answer([exchange], [request]) }
             exchanges.removeAll(keepingCapacity: true)
+            prepared.removeAll(keepingCapacity: true)
             responder.afterResponses()
         }
         exit(0)
@@ -113,12 +119,12 @@ package struct Worker<App: Responder> {
     /// Answers requests taken together: every response goes out before any connection is
     /// closed (the close of a request whose body was refused unread is libfcgi's, which waits
     /// for the web server to close its end).
-    private func answer(_ exchanges: [(FastCGIExchange, App.Prepared)]) {
-        let responses = responder.respond(toAll: exchanges.map(\.1))
-        for ((exchange, routed), response) in zip(exchanges, responses) {
-            exchange.write(response, omitBody: routed.request.method == "HEAD")
-            exchange.endResponse()
+    private func answer(_ exchanges: [FastCGIExchange], _ requests: [App.Prepared]) {
+        let responses = responder.respond(toAll: requests)
+        for index in exchanges.indices {
+            exchanges[index].write(responses[index], omitBody: requests[index].request.method == "HEAD")
+            exchanges[index].endResponse()
         }
-        for (exchange, _) in exchanges { FCGX_Finish_r(exchange.request) }
+        for exchange in exchanges { FCGX_Finish_r(exchange.request) }
     }
 }
