@@ -21,7 +21,9 @@ let package = Package(
     dependencies: [
         // SHA-256 for session-token hashing and HMAC for CSRF tokens; BoringSSL-backed on Linux.
         // Version 4 needs only FoundationEssentials (3.x pulled all of Foundation and ICU into every worker).
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2")
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The operator CLI: subcommands, options, usage and errors.
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // C libraries from Debian, each behind a module map; never re-exported.
@@ -60,7 +62,10 @@ let package = Package(
         // `booking-fcgi`: serve, worker, notifier and the operator commands.
         .executableTarget(
             name: "BookingFCGI",
-            dependencies: ["API", "Notifier", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]
+            dependencies: [
+                "API", "Notifier", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // What the test targets share (temporary directories).

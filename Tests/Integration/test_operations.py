@@ -76,7 +76,7 @@ def test_a_backup_under_load_restores_every_acknowledged_booking():
         time.sleep(0.3)
         backup_dir = tempfile.mkdtemp(prefix="booking-backup-")
         started = time.time()
-        cli(stack.data_dir, "backup", "--to", backup_dir)
+        cli(stack.data_dir, "backup", "--to", backup_dir, "--all")
         stop.set()
         for t in threads:
             t.join()
@@ -85,7 +85,7 @@ def test_a_backup_under_load_restores_every_acknowledged_booking():
 
         assert "ok:" in cli(backup_dir, "check").stdout
         restored = tempfile.mkdtemp(prefix="booking-restored-")
-        cli(restored, "restore", "--from", backup_dir)
+        cli(restored, "restore", "--from", backup_dir, "--all")
         assert "ok:" in cli(restored, "check").stdout
         db = sqlite3.connect(os.path.join(restored, "venues", venue + ".sqlite"))
         stored = {row[0] for row in db.execute("SELECT id FROM booking WHERE status = 'confirmed'")}
@@ -106,7 +106,7 @@ def test_check_detects_a_seat_sold_twice():
         booking = register(stack).post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": ["stalls-A-1"],
                                                                           "payment": {"method": "test"}}).json()["booking"]
         backup_dir = tempfile.mkdtemp()
-        cli(stack.data_dir, "backup", "--to", backup_dir)
+        cli(stack.data_dir, "backup", "--to", backup_dir, "--all")
     finally:
         stack.stop()
     db = sqlite3.connect(os.path.join(backup_dir, "venues", venue + ".sqlite"))

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Runtime
+import Storage
+
+/// What a backup or restore covers, named explicitly: one venue, or everything.
+struct Scope: ParsableArguments {
+    @Option(help: "Only this venue.") var venue: String?
+    @Flag(help: "Every venue and the auth database.") var all = false
+
+    /// The venue, or nil for everything. Checked when the command runs, after the parser has
+    /// refused unknown options (a typo such as `--venu` is named as such).
+    func venueID() throws -> VenueID? {
+        switch (venue, all) {
+        case (nil, false): throw ValidationError("name what to cover: --venue ID or --all")
+        case (.some, true): throw ValidationError("--venue and --all exclude each other")
+        case (let raw?, false):
+            guard let id = VenueID(raw) else { throw ValidationError("\(raw) is not a venue id") }
+            return id
+        case (nil, true): return nil
+        }
+    }
+}
+
+/// `backup`: consistent snapshots of the live databases.
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Snapshot the live databases (VACUUM INTO) into an empty directory, while bookings go on.")
+
+    @OptionGroup var options: DataDirectoryOption
+    @Option(help: "The directory to write the backup to.") var to: String
+    @OptionGroup var scope: Scope
+
+    func run() throws {
+        let venue = try scope.venueID()
+        let services = try options.services("cli")
+        for path in try Backup.backup(services: services, to: to, venue: venue) { print("wrote \(path)") }
+    }
+}
+
+/// `restore`: a backup put in place, with the services stopped.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Put a backup in place (services stopped): check it, swap the files, rebuild the catalog.")
+
+    @OptionGroup var options: DataDirectoryOption
+    @Option(help: "The backup directory.") var from: String
+    @OptionGroup var scope: Scope
+
+    func run() throws {
+        let venue = try scope.venueID()
+        let configuration = try options.configuration()
+        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "restore --from \(from) ...")
+        let services = try options.services("cli")
+        for path in try Backup.restore(services: services, from: from, venue: venue) { print("restored \(path)") }
+        try services.catalog.rebuild(from: services.venues)
+        print("rebuilt the catalog")
+    }
+}

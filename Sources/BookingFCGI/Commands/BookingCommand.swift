@@ -1,0 +1,49 @@
+import API
+import ArgumentParser
+import Common
+import FoundationEssentials
+import Runtime
+
+/// The command line. Unknown options, missing values and stray arguments are usage errors
+/// (exit 64, usage on stderr); a failed command exits 1 with its reason on stderr.
+struct BookingCommand: ParsableCommand {
+    static let version = "2026.12.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "booking-fcgi",
+        abstract: "The booking system: the FastCGI worker pool, the notifier and the operator commands.",
+        discussion: "Every command reads the BOOKING_* settings of the services (/etc/booking/booking.env in production).",
+        version: version,
+        subcommands: [
+            Serve.self, WorkerCommand.self, NotifierCommand.self,
+            CreateAdmin.self, CreateVenue.self, ListVenues.self, Demo.self,
+            Check.self, BackupCommand.self, RestoreCommand.self, RebuildIndex.self, Reconcile.self, ListRoutes.self,
+        ])
+}
+
+/// `--data-dir`, which every command takes: overrides `BOOKING_DATA_DIR`.
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "The data directory (default: BOOKING_DATA_DIR, else /var/lib/booking).")
+    var dataDirectory: String?
+
+    /// The services' configuration with this option applied.
+    func configuration() throws -> Configuration {
+        var environment = ProcessInfo.processInfo.environment
+        if let dataDirectory {
+            guard !dataDirectory.isEmpty else { throw ValidationError("--data-dir needs a directory") }
+            environment["BOOKING_DATA_DIR"] = dataDirectory
+        }
+        return try Configuration(environment: environment)
+    }
+
+    /// What a command opens: the stores, with the pool's metric rows.
+    func services(_ component: String) throws -> Services {
+        try Services(configuration: configuration(), log: Logger(component: component), routes: API.Routes.names)
+    }
+}
+
+/// The failure of a command, said on stderr.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
