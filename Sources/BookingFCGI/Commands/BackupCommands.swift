@@ -48,9 +48,7 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         let venue = try scope.venueID()
-        let configuration = try options.configuration()
-        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "restore --from \(from) ...")
-        let services = try options.services("cli")
+        let services = try options.servicesForWriting("restore --from \(from) ...")
         for path in try Backup.restore(services: services, from: from, venue: venue) { print("restored \(path)") }
         try services.catalog.rebuild(from: services.venues)
         print("rebuilt the catalog")

@@ -40,6 +40,13 @@ struct DataDirectoryOption: ParsableArguments {
     func services(_ component: String) throws -> Services {
         try Services(configuration: configuration(), log: Logger(component: component), routes: API.Routes.names)
     }
+
+    /// The stores, for a command that writes into the data directory: refused as root when the
+    /// directory belongs to another user (`ServiceUser`); `command` is how to run it instead.
+    func servicesForWriting(_ command: String) throws -> Services {
+        try ServiceUser.check(dataDirectory: configuration().dataDirectory, command: command)
+        return try services("cli")
+    }
 }
 
 /// The failure of a command, said on stderr.

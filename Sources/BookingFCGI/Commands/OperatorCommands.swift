@@ -17,10 +17,8 @@ struct CreateAdmin: ParsableCommand {
     @Flag(help: "Make an existing account an admin and give it this password.") var resetPassword = false
 
     func run() throws {
-        let configuration = try options.configuration()
-        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "create-admin --email \(email) --name ...")
         let address = try EmailAddress(email)
-        let services = try options.services("cli")
+        let services = try options.servicesForWriting("create-admin --email \(email) --name ...")
         let existing = try services.auth.user(email: address.value)
         if existing != nil, !resetPassword {
             throw CommandFailure("\(address.value) has an account; add --reset-password to make it an admin with a new password")
@@ -49,9 +47,7 @@ struct CreateVenue: ParsableCommand {
     @Option(help: "The email of the organizer (or admin) who owns it.") var owner: String
 
     func run() throws {
-        let configuration = try options.configuration()
-        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "create-venue --file \(file) --owner \(owner)")
-        let services = try options.services("cli")
+        let services = try options.servicesForWriting("create-venue --file \(file) --owner \(owner)")
         guard let user = try services.auth.user(email: try EmailAddress(owner).value), user.role != .customer else {
             throw CommandFailure("\(owner) is not an organizer or admin")
         }
@@ -96,9 +92,7 @@ struct Demo: ParsableCommand {
     @OptionGroup var options: DataDirectoryOption
 
     func run() throws {
-        let configuration = try options.configuration()
-        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "demo")
-        try DemoData.create(services: try options.services("cli"))
+        try DemoData.create(services: try options.servicesForWriting("demo"))
     }
 }
 
@@ -129,9 +123,7 @@ struct RebuildIndex: ParsableCommand {
     @OptionGroup var options: DataDirectoryOption
 
     func run() throws {
-        let configuration = try options.configuration()
-        try ServiceUser.check(dataDirectory: configuration.dataDirectory, command: "rebuild-index")
-        let services = try options.services("cli")
+        let services = try options.servicesForWriting("rebuild-index")
         try services.catalog.rebuild(from: services.venues)
         print("rebuilt the catalog from \(try services.venues.allIDs().count) venue files")
     }
