@@ -20,6 +20,28 @@ public enum ByteEncoding {
         bitGroups(Array(bytes), width: 6, alphabet: base64URLAlphabet)
     }
 
+    /// The bytes of unpadded base64url text, or nil for any other text (a character outside the
+    /// alphabet, padding, or a length no encoding has).
+    public static func bytes(base64URL text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(characters.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for character in characters {
+            guard let value = base64URLAlphabet.firstIndex(of: character) else { return nil }
+            buffer = (buffer << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+                buffer &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return buffer == 0 ? out : nil  // the unused low bits of the last character are zero
+    }
+
     /// Base32 (RFC 4648 alphabet, lower case) without padding.
     public static func base32(_ bytes: [UInt8]) -> String {
         bitGroups(bytes, width: 5, alphabet: base32Alphabet)

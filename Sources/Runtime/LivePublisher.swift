@@ -12,17 +12,17 @@ import Storage
 /// one kept-alive HTTP/1.1 connection per process, pipelined, in commit order; nginx's
 /// answers are read at the next flush.
 package final class LivePublisher {
-    package let socketPath: String
-    package let log: Logger
-    package let metrics: SharedMetrics
+    let socketPath: String
+    let log: Logger
+    let metrics: SharedMetrics
     /// Queued messages beyond this are sent at once (a process that never flushes stays small).
-    package static let maxQueued = 64
+    static let maxQueued = 64
     /// How long one send or reply may take before the connection is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
     /// A message, and whether it was already sent once on a connection that closed unanswered.
-    package typealias Item = (venue: VenueID, change: LiveChange, resent: Bool)
+    typealias Item = (venue: VenueID, change: LiveChange, resent: Bool)
     /// Answers awaited at most before a flush waits for them.
-    package static let maxAwaiting = 256
+    static let maxAwaiting = 256
     private var queued: [Item] = []
     /// Sent, in order, and not answered yet.
     private var awaiting: [Item] = []
@@ -65,7 +65,7 @@ package final class LivePublisher {
     }
 
     /// Flushes until every message is answered or given up (for tests).
-    package func flushAndWait() {
+    func flushAndWait() {
         for _ in 0..<8 where !queued.isEmpty || !awaiting.isEmpty {
             flush()
             readAnswers(waiting: true)
@@ -132,7 +132,7 @@ package final class LivePublisher {
 
     /// The message of API.md: `{version, seats: [{id, state}], ga: [{section, available}]}`.
     /// Ids are validated slugs and need no escaping.
-    package static func message(_ change: LiveChange) -> [UInt8] {
+    static func message(_ change: LiveChange) -> [UInt8] {
         let seats = change.seats.map { "{\"id\":\"\($0.id)\",\"state\":\"\($0.state.rawValue)\"}" }.joined(separator: ",")
         let ga = change.ga.map { "{\"section\":\"\($0.section)\",\"available\":\($0.available)}" }.joined(separator: ",")
         return Array("{\"version\":\(change.version),\"seats\":[\(seats)],\"ga\":[\(ga)]}".utf8)

@@ -11,7 +11,7 @@ import Storage
 /// longest ago); each slot is behind a sequence lock: a writer that loses a race for it
 /// tries once more, a reader retries a torn read and skips a slot being written.
 package final class RecentVenueWrites {
-    package static let slotCount = 256
+    static let slotCount = 256
     /// Words of a slot: sequence, time, id length, then the id (at most 63 bytes).
     private static let slotWords = 11
     private static let idBytes = 64

@@ -9,8 +9,8 @@ import Glibc
 /// worker restarts. Layout: requests by route × status, a latency histogram per route, and
 /// a few process-wide counters.
 package final class SharedMetrics {
-    package static let statuses = [200, 201, 204, 304, 400, 401, 402, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 503]
-    package static let bucketsMilliseconds = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500]
+    static let statuses = [200, 201, 204, 304, 400, 401, 402, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 503]
+    static let bucketsMilliseconds = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500]
 
     package enum Counter: Int, CaseIterable {
         case writeLockWaits, writeLockWaitMicroseconds, writeLockWaitsOver10ms, livePublishFailures, busyAnswers
@@ -29,7 +29,7 @@ package final class SharedMetrics {
     }
 
     /// "METHOD pattern" of every route, then "unmatched".
-    package let routes: [String]
+    let routes: [String]
     private let routeIndex: [String: Int]
     private let counters: UnsafeMutablePointer<UInt64>
 
@@ -39,7 +39,7 @@ package final class SharedMetrics {
     private var latencyBase: Int { routes.count * statusColumns }
     private var countersBase: Int { latencyBase + routes.count * histogramWidth }
 
-    package static func slots(routeCount: Int) -> Int {
+    static func slots(routeCount: Int) -> Int {
         (routeCount + 1) * (statuses.count + 1) + (routeCount + 1) * (bucketsMilliseconds.count + 3) + Counter.allCases.count
     }
 
@@ -73,10 +73,10 @@ package final class SharedMetrics {
     private func load(_ offset: Int) -> UInt64 { booking_atomic_load(counters + offset) }
 
     /// One counter so far, summed over the pool.
-    package func value(_ counter: Counter) -> UInt64 { load(countersBase + counter.rawValue) }
+    func value(_ counter: Counter) -> UInt64 { load(countersBase + counter.rawValue) }
 
     /// Requests answered with `status` on `route` so far, summed over the pool.
-    package func requests(route: String, status: Int) -> UInt64 {
+    func requests(route: String, status: Int) -> UInt64 {
         guard let row = routeIndex[route], let column = Self.statuses.firstIndex(of: status) else { return 0 }
         return load(requestsBase + row * statusColumns + column)
     }

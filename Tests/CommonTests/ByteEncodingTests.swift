@@ -12,6 +12,12 @@ struct ByteEncodingTests {
     func rfc4648Vectors(text: String, base32: String, base64: String) {
         #expect(ByteEncoding.base32(Array(text.utf8)) == base32)
         #expect(ByteEncoding.base64URL(Array(text.utf8)) == base64)
+        #expect(ByteEncoding.bytes(base64URL: base64) == Array(text.utf8))
+    }
+
+    @Test(arguments: ["Zg==", "Zm9v+", "Zm9v/", "Z", "Zm9vY", "Zh", "Zm9 v", "Zm9v\u{E9}"])
+    func base64URLDecodingRefusesOtherText(text: String) {
+        #expect(ByteEncoding.bytes(base64URL: text) == nil)
     }
 
     @Test func base64URLUsesTheURLSafeAlphabet() {

@@ -16,7 +16,8 @@ struct Page {
             limit = 20
         }
         if let text = request.query["cursor"], !text.isEmpty {
-            guard text.utf8.count <= 512, let data = Data(base64URL: text), let decoded = String(data: data, encoding: .utf8) else {
+            guard text.utf8.count <= 512, let bytes = ByteEncoding.bytes(base64URL: text), let decoded = String(validating: bytes, as: UTF8.self)
+            else {
                 throw RequestError.invalidCursor
             }
             cursor = decoded.components(separatedBy: "\n")
@@ -34,16 +35,7 @@ struct Page {
     }
 
     static func cursor(_ parts: [String]) -> String {
-        Data(parts.joined(separator: "\n").utf8).base64EncodedString()
-            .replacing("+", with: "-").replacing("/", with: "_").replacing("=", with: "")
-    }
-}
-
-extension Data {
-    init?(base64URL text: String) {
-        var base64 = text.replacing("-", with: "+").replacing("_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
+        ByteEncoding.base64URL(Array(parts.joined(separator: "\n").utf8))
     }
 }
 
