@@ -16,25 +16,10 @@ extension Checkout {
         return event
     }
 
-    /// Finds payments left `charging` by a crash between the charge and the confirming
-    /// transaction and refunds them (their holds expire on their own). Returns how many.
-    package func refundStrandedPayments(in venues: VenueDirectory, olderThan age: Int) throws -> Int {
-        var refunded = 0
-        for id in try venues.allIDs() {
-            guard let store = try venues.store(id) else { continue }
-            for intent in try store.strandedPayments(olderThan: now() - age) {
-                refund(paymentID: intent.paymentID, in: store, amount: intent.amount, currency: intent.currency)
-                log.info("refunded stranded payment", ["venue": id.value, "payment": intent.paymentID])
-                refunded += 1
-            }
-        }
-        return refunded
-    }
-
     /// Refunds a payment and records it; a failure is logged for the reconciler, never hidden.
-    func refund(paymentID: String, in store: VenueStore, amount: Int = 0, currency: String = "", reference: String? = nil) {
+    func refund(paymentID: String, in store: VenueStore, amount: Int = 0, currency: String = "") {
         do {
-            try payments.refund(providerReference: reference, paymentID: paymentID, amount: amount, currency: currency)
+            try payments.refund(paymentID: paymentID, amount: amount, currency: currency)
             try store.markRefunded(paymentID: paymentID, now: now())
         } catch {
             log.error("refund failed", ["payment": paymentID, "error": "\(error)"])

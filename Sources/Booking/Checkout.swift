@@ -114,19 +114,18 @@ package final class Checkout {
         let order: Order
     }
 
-    /// A payment recorded and sent to the provider: its reference, or why it was not taken.
+    /// A payment recorded and sent to the provider, with what the provider answered.
     private struct Charge {
         let attempt: Attempt
         let intent: PaymentIntent
-        var reference: String?
-        var decline: PaymentDeclined?
-        var failure: (any Error)?
+        var outcome: Result<PaymentOutcome, any Error> = .failure(CheckoutError.notSaved(underlying: "not charged"))
     }
 
     /// The lifecycle of one venue's orders: each step for all of them at once.
     private func book(_ attempts: [Attempt], in store: VenueStore) -> [(index: Int, outcome: Result<StoredResponse, any Error>)] {
         var outcomes: [(index: Int, outcome: Result<StoredResponse, any Error>)] = []
-        // 1. Hold the seats (or take the customer's hold) and record the payment.
+        // 1. Hold the seats (or take the customer's hold) and record the payment; or take over
+        // the payment of an earlier request with the same key whose process is gone.
         let beganAt = now()
         let began = VenueBatch.run(attempts, in: store, now: beganAt) { try begin($0.order, now: beganAt) }
         var charges: [Charge] = []
@@ -138,40 +137,42 @@ package final class Checkout {
             }
         }
 
-        // 2. Charge, outside any transaction.
-        for index in charges.indices {
-            let charge = charges[index]
-            do {
-                charges[index].reference = try payments.charge(
-                    amount: charge.intent.amount, currency: charge.intent.currency,
-                    token: charge.attempt.order.paymentToken, reference: charge.intent.paymentID)
-            } catch let decline as PaymentDeclined {
-                charges[index].decline = decline
-            } catch {
-                charges[index].failure = error  // the reconciler settles a payment left `charging`
-            }
+        // 2. Charge, outside any transaction. A payment taken over is charged again with its
+        // id: the provider answers what it did the first time, or charges it now.
+        let requests = charges.map { charge in
+            PaymentRequest(
+                paymentID: charge.intent.paymentID, amount: charge.intent.amount, currency: charge.intent.currency,
+                token: charge.attempt.order.paymentToken)
         }
+        let answers = requests.isEmpty ? [] : payments.charge(requests)
+        for (index, answer) in answers.enumerated() { charges[index].outcome = answer }
         charges.removeAll { charge in
-            guard let failure = charge.failure else { return false }
+            guard case .failure(let failure) = charge.outcome else { return false }
+            // Nothing is known of the charge: let go of it, so a retry asks again at once.
+            try? store.releasePayment(charge.intent.paymentID, now: now())
             outcomes.append((charge.attempt.index, .failure(failure)))
             return true
         }
 
-        // 3. Confirm the charged payments and settle the declined ones.
+        // 3. Confirm the charged payments and settle the others.
         let settledAt = now()
-        let settled = VenueBatch.run(charges, in: store, now: settledAt) { try settle($0, now: settledAt) }
+        let settled = VenueBatch.run(charges, in: store, now: settledAt) { charge in
+            try conclude(charge.intent, try charge.outcome.get(), in: store, replies: charge.attempt.order.replies, now: settledAt)
+        }
         var confirmed = false
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt
-            switch result {
-            case .success(let answer):
+            switch (result, try? charge.outcome.get()) {
+            case (.success(let answer), _):
                 if !confirmed { bookingsConfirmed(attempt.order.venueID) }  // once per venue
                 confirmed = true
                 outcomes.append((attempt.index, .success(answer)))
-            case .failure(let error) where charge.reference == nil:
-                outcomes.append((attempt.index, .failure(error)))  // declined (or its record failed)
-            case .failure(let error):
-                outcomes.append((attempt.index, .failure(refundUnconfirmed(charge, error: error))))
+            case (.failure(let error), .charged):
+                let answer = refundUnconfirmed(
+                    charge.intent, error: error, in: store, replies: attempt.order.replies, requestID: attempt.order.requestID)
+                outcomes.append((attempt.index, .failure(answer)))
+            case (.failure(let error), _):
+                outcomes.append((attempt.index, .failure(error)))  // declined or refunded (or its record failed)
             }
         }
         return outcomes
@@ -191,37 +192,41 @@ package final class Checkout {
         }
     }
 
-    /// Step 3: confirms a charged payment (the booking's answer), or records a decline and
-    /// throws it.
-    private func settle(_ charge: Charge, now: Int) throws -> StoredResponse {
-        let order = charge.attempt.order
-        guard let reference = charge.reference else {
-            let decline = CheckoutError.paymentDeclined(reason: charge.decline?.reason ?? "the card was declined")
-            try order.store.settleFailedPayment(
-                charge.intent, state: .declined, releaseHold: order.isOneCall, window: Self.paymentWindow,
-                now: now, idempotency: order.idempotency, response: order.replies.refused(decline))
+    /// Step 3: confirms a charged payment (the booking's answer), or records a decline or an
+    /// earlier refund and throws it. The key's answer is stored with the payment's end.
+    func conclude(_ intent: PaymentIntent, _ outcome: PaymentOutcome, in store: VenueStore, replies: Replies, now: Int) throws -> StoredResponse {
+        switch outcome {
+        case .charged(let reference):
+            return try store.confirmPayment(intent, providerReference: reference, now: now, render: replies.booked)
+        case .declined(let reason):
+            let decline = CheckoutError.paymentDeclined(reason: reason)
+            try store.settleFailedPayment(intent, state: .declined, window: Self.paymentWindow, now: now, response: replies.refused(decline))
             throw decline
+        case .refunded:
+            // Refunded by a process that died before recording it: the money is back, nothing
+            // was booked, so the key is forgotten and the customer may simply try again.
+            try store.settleFailedPayment(intent, state: .refunded, window: Self.paymentWindow, now: now, response: nil)
+            throw CheckoutError.notSaved(underlying: "the payment was refunded before its booking was confirmed")
         }
-        return try order.store.confirmPayment(
-            charge.intent, providerReference: reference, now: now, idempotency: order.idempotency,
-            render: order.replies.booked)
     }
 
     /// Charged but not confirmed (the hold expired meanwhile, or the write failed): gives the
-    /// money back and returns the answer, stored for repeats.
-    private func refundUnconfirmed(_ charge: Charge, error: any Error) -> any Error {
-        let (order, intent) = (charge.attempt.order, charge.intent)
-        refund(paymentID: intent.paymentID, in: order.store, amount: intent.amount, currency: intent.currency, reference: charge.reference)
+    /// money back and returns the answer. An expired hold's answer is stored for repeats; a
+    /// failed write's is not (nothing was kept, so a retry with the key runs afresh).
+    func refundUnconfirmed(
+        _ intent: PaymentIntent, error: any Error, in store: VenueStore, replies: Replies, requestID: String
+    ) -> any Error {
+        refund(paymentID: intent.paymentID, in: store, amount: intent.amount, currency: intent.currency)
         var answer = error
         if !(error is BookingError) {
             // The write failed (a full disk, an I/O error): the hold is still there, so is the
             // customer's money now; they may try again.
-            log.error("confirmation failed", ["error": String(describing: error), "requestId": order.requestID])
+            log.error("confirmation failed", ["error": String(describing: error), "requestId": requestID])
             answer = CheckoutError.notSaved(underlying: String(describing: error))
         }
-        try? order.store.settleFailedPayment(
-            intent, state: .refunded, releaseHold: order.isOneCall, window: Self.paymentWindow,
-            now: now(), idempotency: order.idempotency, response: order.replies.refused(answer))
+        try? store.settleFailedPayment(
+            intent, state: .refunded, window: Self.paymentWindow, now: now(),
+            response: answer is BookingError ? replies.refused(answer) : nil)
         return answer
     }
 }

@@ -1,3 +1,4 @@
+import Booking
 import Common
 import FoundationEssentials
 import Glibc
@@ -9,15 +10,22 @@ nonisolated(unsafe) private var notifierStopRequested: sig_atomic_t = 0
 /// `booking-fcgi notifier`: what happens after a commit. Each round, for every venue, it
 /// sweeps expired holds (announcing the freed seats live), matches the waiting list, brings
 /// the catalog up to date and delivers due outbox messages by email, at least once, with
-/// back-off and a bounded number of attempts. Stranded payments are reconciled every minute.
+/// back-off and a bounded number of attempts. Every few seconds the reconciler finishes the
+/// requests abandoned between payment and confirmation (every ten seconds).
 package struct Notifier {
     let services: Services
     let mailer: Mailer
     let composer: EmailComposer
+    /// Writes the answers of the booking requests the reconciler finishes (the API's).
+    let replies: (VenueID) -> Checkout.Replies
     var log: Logger { services.log }
 
-    package init(services: Services) {
+    /// Seconds after which a payment nobody carries on is finished by the reconciler.
+    package static let abandonedRequestAge = 60
+
+    package init(services: Services, replies: @escaping (VenueID) -> Checkout.Replies) {
         self.services = services
+        self.replies = replies
         let configuration = services.configuration
         mailer = Mailer(sendmailPath: configuration.sendmailPath, sender: configuration.mailFrom)
         composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
@@ -31,9 +39,11 @@ package struct Notifier {
         var lastCheckpoint = services.now()
         while notifierStopRequested == 0 {
             round()
-            if services.now() - lastReconcile >= 60 {
+            if services.now() - lastReconcile >= 10 {
                 lastReconcile = services.now()
-                do { _ = try services.checkout.refundStrandedPayments(in: services.venues, olderThan: 600) } catch {
+                do {
+                    _ = try services.checkout.finishAbandonedRequests(in: services.venues, olderThan: Self.abandonedRequestAge, replies: replies)
+                } catch {
                     log.error("reconcile failed", ["error": "\(error)"])
                 }
                 services.finishDeferredWork()

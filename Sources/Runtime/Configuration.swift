@@ -87,6 +87,8 @@ package struct Configuration: Sendable {
     /// Venues with recent bookings (see RecentVenueWrites), beside the socket too.
     package var recentVenuesPath: String { socketPath + ".recent-venues" }
     package var venuesDirectory: String { dataDirectory + "/venues" }
+    /// The simulated payment provider's books (its side of every charge, not ours to back up).
+    package var simulatedPaymentsPath: String { dataDirectory + "/simulated-payments.sqlite" }
 }
 
 private struct EnvironmentReader {

@@ -46,7 +46,9 @@ package final class Services {
 
     /// The purchase lifecycle, with the configured payment provider.
     package private(set) lazy var checkout = Checkout(
-        payments: SimulatedPaymentProvider(declineRate: configuration.paymentDeclineRate, latencyMilliseconds: configuration.paymentLatencyMs),
+        payments: SimulatedPaymentProvider(
+            ledgerPath: configuration.simulatedPaymentsPath, declineRate: configuration.paymentDeclineRate,
+            latencyMilliseconds: configuration.paymentLatencyMs, now: { [unowned self] in now() }),
         holdTTL: configuration.holdTTL, log: log, now: { [unowned self] in now() },
         bookingsConfirmed: { [unowned self] venue in recentWrites.record(venue, at: now()) })
 

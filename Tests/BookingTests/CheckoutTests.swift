@@ -5,24 +5,47 @@ import Testing
 @testable import Booking
 @testable import Storage
 
-/// A provider that records what it was asked and declines the tokens it is told to.
+/// A provider that keeps books per payment id as a real one does (a repeat charges nothing and
+/// answers the first outcome), records every call, and declines the tokens it is told to.
 final class RecordingProvider: PaymentProvider {
-    var charges: [String] = []
+    /// Each payment id's outcome, as the provider's books hold it.
+    var books: [String: PaymentOutcome] = [:]
+    /// Every charge call's payment id, repeats included.
+    var calls: [String] = []
     var refunds: [String] = []
     var isInstant = true
+    /// When set, the provider does not answer (a network failure).
+    var unreachable = false
     /// Runs during a charge, between the two transactions (e.g. to let a hold expire).
     var duringCharge: () -> Void = {}
 
-    func charge(amount: Int, currency: String, token: String?, reference: String) throws -> String {
-        charges.append(reference)
+    struct Unreachable: Error {}
+
+    func charge(_ payments: [PaymentRequest]) -> [Result<PaymentOutcome, any Error>] {
         duringCharge()
-        if token == "tok_decline" { throw PaymentDeclined(reason: "the card was declined") }
-        return "ref_" + reference
+        return payments.map { payment in
+            calls.append(payment.paymentID)
+            if unreachable { return .failure(Unreachable()) }
+            if let first = books[payment.paymentID] { return .success(first) }
+            let outcome: PaymentOutcome =
+                payment.token == "tok_decline" ? .declined(reason: "the card was declined") : .charged(reference: "ref_" + payment.paymentID)
+            books[payment.paymentID] = outcome
+            return .success(outcome)
+        }
     }
 
-    func refund(providerReference: String?, paymentID: String, amount: Int, currency: String) throws {
-        refunds.append(paymentID)
+    func outcome(of paymentID: String) throws -> PaymentOutcome? {
+        if unreachable { throw Unreachable() }
+        return books[paymentID]
     }
+
+    func refund(paymentID: String, amount: Int, currency: String) throws {
+        refunds.append(paymentID)
+        if case .charged = books[paymentID] { books[paymentID] = .refunded }
+    }
+
+    /// Payment ids charged (money taken and kept).
+    var charged: [String] { books.filter { if case .charged = $0.value { true } else { false } }.keys.sorted() }
 }
 
 /// A venue with one seated row of 4 and an event on sale, and a checkout over it.
@@ -33,6 +56,8 @@ final class CheckoutFixture {
     let venueID = VenueID("hall")!
     let provider = RecordingProvider()
     var time = 1_800_000_000
+    /// Owner names of the processes that still run; this one is `ProcessIdentity.current`.
+    var running: Set<String> = [ProcessIdentity.current]
     lazy var checkout = Checkout(payments: provider, holdTTL: 600, log: Logger(component: "test"), now: { [unowned self] in time })
 
     init() throws {
@@ -47,6 +72,7 @@ final class CheckoutFixture {
         _ = try store.createEvent(
             id: "e_1", draft: EventDraft(title: "Show", startsAt: now + 86400, currency: "EUR", prices: ["stalls": 4500]),
             now: now)
+        store.isRunning = { [unowned self] in running.contains($0) }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
@@ -93,7 +119,7 @@ struct CheckoutTests {
         let booking = try #require(try fixture.store.booking(String(decoding: answer.body, as: UTF8.self)))
         #expect(booking.tickets.map(\.seatID) == ["stalls-A-1", "stalls-A-2"])
         #expect(try fixture.state("stalls-A-1") == .sold)
-        #expect(fixture.provider.charges.count == 1 && fixture.provider.refunds.isEmpty)
+        #expect(fixture.provider.charged.count == 1 && fixture.provider.refunds.isEmpty)
     }
 
     @Test func aDeclineInOneCallLeavesNoBookingAndFreesTheSeats() throws {
@@ -120,7 +146,7 @@ struct CheckoutTests {
         #expect(throws: CheckoutError.self) { try first.get() }
         let again = try fixture.checkout.book([fixture.order("u_a", fixture.seats("stalls-A-1"), token: "tok_decline", key: "k1")])[0].get()
         #expect(again.status == 402, "the stored refusal")
-        #expect(fixture.provider.charges.count == 1)
+        #expect(fixture.provider.calls.count == 1)
     }
 
     @Test func aChargeWhoseHoldExpiredMeanwhileIsRefunded() throws {
@@ -130,7 +156,7 @@ struct CheckoutTests {
         fixture.provider.duringCharge = { fixture.time += 600 + Checkout.paymentWindow + 1 }
         let result = fixture.checkout.book([fixture.order("u_a", .hold(id: holdID), key: "k1")])[0]
         #expect(throws: BookingError.holdExpired) { try result.get() }
-        #expect(fixture.provider.refunds == fixture.provider.charges)
+        #expect(fixture.provider.refunds == fixture.provider.calls)
         #expect(try fixture.payments() == ["refunded"])
         #expect(try fixture.store.bookings(customerID: "u_a").isEmpty)
     }
@@ -160,16 +186,105 @@ struct CheckoutTests {
         #expect(try fixture.payments() == ["refunded"])
     }
 
-    @Test func strandedPaymentsAreRefundedByTheReconciler() throws {
+}
+
+/// A request whose process died mid-payment is finished by its retry or by the reconciler,
+/// and ends as it would have ended, with no payment charged twice (DESIGN.md, "Resumable
+/// requests").
+@Suite("The checkout after a crash")
+struct CheckoutRecoveryTests {
+    /// Plays a worker that recorded the payment of `order`, maybe reached the provider, and
+    /// was killed before settling it. Returns the payment id.
+    func crashMidPayment(_ fixture: CheckoutFixture, _ order: Checkout.Order, chargeReachedProvider: Bool) throws -> String {
+        fixture.store.requestOwner = "killed-worker"
+        defer { fixture.store.requestOwner = ProcessIdentity.current }
+        guard case .seats(let eventID, let request) = order.items,
+            case .charge(let intent) = try fixture.store.holdForPayment(
+                eventID: eventID, customerID: order.customerID, request: request, ttl: 600, window: Checkout.paymentWindow,
+                now: fixture.time, idempotency: order.idempotency)
+        else { throw BookingError.requestInProgress }
+        if chargeReachedProvider {
+            _ = fixture.provider.charge([PaymentRequest(paymentID: intent.paymentID, amount: intent.amount, currency: intent.currency, token: nil)])
+        }
+        return intent.paymentID
+    }
+
+    @Test func aRetryAfterTheChargeGetsTheBookingWithoutChargingAgain() throws {
         let fixture = try CheckoutFixture()
-        // A crash after the first transaction: the payment stays `charging`.
-        _ = try fixture.store.holdForPayment(
-            eventID: "e_1", customerID: "u_a", request: HoldRequest(seats: ["stalls-A-1"], ga: []),
-            ttl: 600, window: Checkout.paymentWindow, now: fixture.time, idempotency: nil)
-        #expect(try fixture.checkout.refundStrandedPayments(in: fixture.venues, olderThan: 600) == 0, "too recent")
-        fixture.time += 601
-        #expect(try fixture.checkout.refundStrandedPayments(in: fixture.venues, olderThan: 600) == 1)
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        let paymentID = try crashMidPayment(fixture, order, chargeReachedProvider: true)
+        let answer = try fixture.checkout.book([order])[0].get()
+        #expect(answer.status == 201)
+        #expect(fixture.provider.calls == [paymentID, paymentID], "asked again by its payment id")
+        #expect(fixture.provider.charged == [paymentID] && fixture.provider.refunds.isEmpty)
+        #expect(try fixture.state("stalls-A-1") == .sold)
+        #expect(try fixture.checkout.book([order])[0].get() == answer, "a later repeat gets the same answer")
+    }
+
+    @Test func aRetryBeforeTheChargeChargesItOnceNow() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        let paymentID = try crashMidPayment(fixture, order, chargeReachedProvider: false)
+        #expect(try fixture.checkout.book([order])[0].get().status == 201)
+        #expect(fixture.provider.calls == [paymentID] && fixture.provider.charged == [paymentID])
+    }
+
+    @Test func aRetryWhileTheFirstProcessRunsIsToldToWait() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        _ = try crashMidPayment(fixture, order, chargeReachedProvider: false)
+        fixture.running.insert("killed-worker")  // it did not die after all
+        #expect(throws: BookingError.requestInProgress) { try fixture.checkout.book([order])[0].get() }
+    }
+
+    @Test func aProviderThatDoesNotAnswerLeavesThePaymentToTheNextRetry() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        fixture.provider.unreachable = true
+        #expect(throws: RecordingProvider.Unreachable.self) { try fixture.checkout.book([order])[0].get() }
+        fixture.provider.unreachable = false
+        fixture.store.requestOwner = "another-worker"  // the retry lands elsewhere, at once
+        fixture.running.insert("another-worker")
+        #expect(try fixture.checkout.book([order])[0].get().status == 201)
+        #expect(fixture.provider.charged.count == 1)
+    }
+
+    @Test func theReconcilerBooksAChargedRequestNobodyRetried() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        let paymentID = try crashMidPayment(fixture, order, chargeReachedProvider: true)
+        #expect(try fixture.checkout.finishAbandonedRequests(in: fixture.venues, olderThan: 60) { _ in fixture.replies } == 0, "too recent")
+        fixture.time += 61
+        #expect(try fixture.checkout.finishAbandonedRequests(in: fixture.venues, olderThan: 60) { _ in fixture.replies } == 1)
+        #expect(try fixture.payments() == ["captured"])
+        #expect(try fixture.state("stalls-A-1") == .sold)
+        #expect(fixture.provider.charged == [paymentID] && fixture.provider.refunds.isEmpty)
+        let late = try fixture.checkout.book([order])[0].get()
+        #expect(late.status == 201, "a late retry gets the booking the reconciler made")
+        #expect(try fixture.store.bookings(customerID: "u_a").map(\.id) == [String(decoding: late.body, as: UTF8.self)])
+    }
+
+    @Test func theReconcilerDropsARequestWhoseChargeNeverArrived() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        _ = try crashMidPayment(fixture, order, chargeReachedProvider: false)
+        fixture.time += 61
+        #expect(try fixture.checkout.finishAbandonedRequests(in: fixture.venues, olderThan: 60) { _ in fixture.replies } == 1)
+        #expect(try fixture.payments() == ["abandoned"])
+        #expect(try fixture.state("stalls-A-1") == .available, "the seats of the one-call hold are free")
+        #expect(fixture.provider.calls.isEmpty, "nothing is charged without the customer")
+        #expect(try fixture.checkout.book([order])[0].get().status == 201, "the key is forgotten: a retry runs afresh")
+    }
+
+    @Test func theReconcilerRefundsAChargeWhoseHoldExpired() throws {
+        let fixture = try CheckoutFixture()
+        let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
+        let paymentID = try crashMidPayment(fixture, order, chargeReachedProvider: true)
+        fixture.time += 600 + Checkout.paymentWindow + 1
+        #expect(try fixture.checkout.finishAbandonedRequests(in: fixture.venues, olderThan: 60) { _ in fixture.replies } == 1)
         #expect(try fixture.payments() == ["refunded"])
+        #expect(fixture.provider.refunds == [paymentID] && fixture.provider.charged.isEmpty)
+        #expect(try fixture.store.bookings(customerID: "u_a").isEmpty)
     }
 }
 

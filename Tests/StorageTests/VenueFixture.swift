@@ -59,7 +59,7 @@ struct VenueFixture {
                 now: time ?? now, idempotency: nil)
         else { fatalError("replay") }
         var made: BookingRecord?
-        _ = try store.confirmPayment(intent, providerReference: "ref", now: time ?? now, idempotency: nil) { booking in
+        _ = try store.confirmPayment(intent, providerReference: "ref", now: time ?? now) { booking in
             made = booking
             return StoredResponse(status: 201, body: [])
         }

@@ -153,7 +153,7 @@ struct BookingTests {
                 now: venue.now, idempotency: nil)
         else { return }
         #expect(throws: BookingError.holdExpired) {
-            _ = try venue.store.confirmPayment(intent, providerReference: "r", now: venue.now + 91, idempotency: nil) { _ in
+            _ = try venue.store.confirmPayment(intent, providerReference: "r", now: venue.now + 91) { _ in
                 StoredResponse(status: 201, body: [])
             }
         }
@@ -167,9 +167,7 @@ struct BookingTests {
                 holdID: hold.id, customerID: "alice", window: 60,
                 now: venue.now, idempotency: nil)
         else { return }
-        try venue.store.settleFailedPayment(
-            intent, state: .declined, releaseHold: false, window: 60, now: venue.now,
-            idempotency: nil, response: StoredResponse(status: 402, body: []))
+        try venue.store.settleFailedPayment(intent, state: .declined, window: 60, now: venue.now, response: StoredResponse(status: 402, body: []))
         #expect(try venue.store.bookings(customerID: "alice").isEmpty)
         let again = try venue.store.hold(hold.id, customerID: "alice", now: venue.now)
         #expect(again?.state == .active)
@@ -250,15 +248,100 @@ struct IdempotencyTests {
             _ = try attempt(IdempotencyKey(customerID: "alice", key: "k1", requestHash: "h2"), seats: ["stalls-A-2"])
         }
     }
+}
 
-    @Test func aKeyWhosePaymentIsRunningIsInProgress() throws {
-        let venue = try VenueFixture()
+/// Requests whose process died between recording their payment and settling it (DESIGN.md,
+/// "Resumable requests"). Processes are played by owner names and a set of the running ones.
+@Suite("Requests taken over after a crash")
+final class ResumableRequestTests {
+    let venue: VenueFixture
+    var running: Set<String> = []
+    let key = IdempotencyKey(customerID: "alice", key: "pay-1", requestHash: "h")
+
+    init() throws {
+        venue = try VenueFixture()
+        venue.store.isRunning = { [unowned self] in running.contains($0) }
+    }
+
+    /// Starts paying for a new hold of alice's as `owner`, with the key.
+    func startPayment(as owner: String, at time: Int? = nil) throws -> PaymentIntent {
         let hold = try venue.hold("alice", seats: ["stalls-A-1"])
-        let key = IdempotencyKey(customerID: "alice", key: "pay-1", requestHash: "h")
-        _ = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60, now: venue.now, idempotency: key)
-        #expect(throws: BookingError.requestInProgress) {
-            _ = try venue.store.beginPayment(holdID: hold.id, customerID: "alice", window: 60, now: venue.now, idempotency: key)
+        running.insert(owner)
+        venue.store.requestOwner = owner
+        guard
+            case .charge(let intent) = try venue.store.beginPayment(
+                holdID: hold.id, customerID: "alice", window: 60, now: time ?? venue.now, idempotency: key)
+        else { throw BookingError.requestInProgress }
+        return intent
+    }
+
+    func retry(as owner: String, at time: Int) throws -> PaymentStart {
+        running.insert(owner)
+        venue.store.requestOwner = owner
+        let holdID = try startedHoldID()
+        return try venue.store.beginPayment(holdID: holdID, customerID: "alice", window: 60, now: time, idempotency: key)
+    }
+
+    func startedHoldID() throws -> String {
+        try venue.store.connection.prepare("SELECT hold_id FROM payment").first { $0.string(0) }!
+    }
+
+    @Test func aRetryWhileTheFirstProcessStillRunsItIsInProgress() throws {
+        _ = try startPayment(as: "worker-1")
+        #expect(throws: BookingError.requestInProgress) { _ = try self.retry(as: "worker-2", at: self.venue.now + 1) }
+    }
+
+    @Test func aRetryAfterTheProcessDiedTakesThePaymentOverWithItsID() throws {
+        let first = try startPayment(as: "worker-1")
+        running.remove("worker-1")  // SIGKILL
+        guard case .charge(let resumed) = try retry(as: "worker-2", at: venue.now + 1) else {
+            Issue.record("expected the payment to be taken over")
+            return
         }
+        #expect(resumed == first, "the same payment id, so the provider charges it at most once")
+        #expect(throws: BookingError.requestInProgress, "the new owner runs it now") {
+            _ = try self.retry(as: "worker-3", at: self.venue.now + 2)
+        }
+    }
+
+    @Test func aProcessThatHoldsAPaymentPastItsWindowLosesIt() throws {
+        _ = try startPayment(as: "worker-1")
+        guard case .charge = try retry(as: "worker-2", at: venue.now + 61) else {
+            Issue.record("expected the payment to be taken over")
+            return
+        }
+    }
+
+    @Test func theSameProcessFindingItsOwnUnsettledPaymentTakesItOver() throws {
+        // A worker answers one request at a time: its own earlier claim is over.
+        _ = try startPayment(as: "worker-1")
+        guard case .charge = try retry(as: "worker-1", at: venue.now + 1) else {
+            Issue.record("expected the payment to be taken over")
+            return
+        }
+    }
+
+    @Test func aKeyWhoseRequestEndedWithNothingDoneRunsAfreshOnARetry() throws {
+        let intent = try startPayment(as: "worker-1")
+        try venue.store.settleFailedPayment(intent, state: .abandoned, window: 60, now: venue.now + 1, response: nil)
+        guard case .charge(let fresh) = try retry(as: "worker-2", at: venue.now + 2) else {
+            Issue.record("expected a new payment")
+            return
+        }
+        #expect(fresh.paymentID != intent.paymentID)
+    }
+
+    @Test func theReconcilerFindsPaymentsWhoseProcessIsGoneAndTakesEachOverOnce() throws {
+        let intent = try startPayment(as: "worker-1")
+        #expect(try venue.store.abandonedPayments(olderThan: venue.now + 100).isEmpty, "its process still runs")
+        running.remove("worker-1")
+        #expect(try venue.store.abandonedPayments(olderThan: venue.now).isEmpty, "too recent")
+        #expect(try venue.store.abandonedPayments(olderThan: venue.now + 100) == [intent])
+        venue.store.requestOwner = "notifier"
+        running.insert("notifier")
+        #expect(try venue.store.takeOver(intent, olderThan: venue.now + 100, now: venue.now + 100))
+        #expect(try !venue.store.takeOver(intent, olderThan: venue.now + 100, now: venue.now + 100), "taken already")
+        #expect(try venue.store.abandonedPayments(olderThan: venue.now + 100).isEmpty)
     }
 }
 
@@ -290,24 +373,6 @@ struct VenueDirectoryTests {
         }
         #expect(try venue.venues.allIDs() == [VenueID("hall")!])
         #expect(try FileManager.default.contentsOfDirectory(atPath: venue.venues.path).allSatisfy { !$0.contains("broken") })
-    }
-}
-
-@Suite("Payments stranded by a crash")
-struct StrandedPaymentTests {
-    @Test func aChargeThatWasNeverConfirmedIsFoundForTheReconciler() throws {
-        let venue = try VenueFixture()
-        let hold = try venue.hold("alice", seats: ["stalls-A-1"])
-        guard
-            case .charge(let intent) = try venue.store.beginPayment(
-                holdID: hold.id, customerID: "alice", window: 60,
-                now: venue.now, idempotency: nil)
-        else { return }
-        // The worker died here: no confirmation, no decline.
-        #expect(try venue.store.strandedPayments(olderThan: venue.now).isEmpty, "too young to be stranded")
-        #expect(try venue.store.strandedPayments(olderThan: venue.now + 1).map(\.paymentID) == [intent.paymentID])
-        try venue.store.markRefunded(paymentID: intent.paymentID, now: venue.now + 1)
-        #expect(try venue.store.strandedPayments(olderThan: venue.now + 1000).isEmpty)
     }
 }
 

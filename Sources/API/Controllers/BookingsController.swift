@@ -60,14 +60,7 @@ enum BookingsController {
         } else {
             throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
         }
-        let application = context.application
-        let replies = Checkout.Replies(
-            booked: { booking in
-                StoredResponse(Response.json(bytes: HandWrittenJSON.booking(BookingView(booking, venueID: id.value)), status: .created))
-            },
-            refused: { error in
-                StoredResponse(application.errorResponse(for: error, requestID: request.requestID))
-            })
+        let replies = BookingReplies.replies(venueID: id, requestID: request.requestID, log: context.services.log)
         return Checkout.Order(
             venueID: id, store: store, customerID: user.id, items: items, paymentToken: body.payment.token,
             idempotency: idempotency, replies: replies, requestID: request.requestID)

@@ -102,6 +102,6 @@ enum DemoData {
                 eventID: event, customerID: customer, request: HoldRequest(seats: seats, ga: []),
                 ttl: 600, window: 60, now: now, idempotency: nil)
         else { return }
-        _ = try store.confirmPayment(intent, providerReference: "demo", now: now, idempotency: nil) { _ in StoredResponse(status: 201, body: []) }
+        _ = try store.confirmPayment(intent, providerReference: "demo", now: now) { _ in StoredResponse(status: 201, body: []) }
     }
 }

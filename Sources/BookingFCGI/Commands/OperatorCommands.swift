@@ -3,6 +3,7 @@ import ArgumentParser
 import Auth
 import Common
 import FoundationEssentials
+import Notifier
 import Runtime
 import Storage
 
@@ -129,23 +130,25 @@ struct RebuildIndex: ParsableCommand {
     }
 }
 
-/// `reconcile`: refunds payments stranded between charge and confirmation.
+/// `reconcile`: finishes requests abandoned between their payment and its confirmation.
 struct Reconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Refund payments stranded between charge and confirmation (the notifier does it every minute).")
+        abstract: "Finish requests abandoned between payment and confirmation (the notifier does it every minute).")
 
     @OptionGroup var options: DataDirectoryOption
-    @Option(help: "Only payments older than this many seconds.") var olderThan = 600
+    @Option(help: "Only payments started more than this many seconds ago.") var olderThan = Notifier.abandonedRequestAge
 
     func validate() throws {
         guard olderThan >= 0 else { throw ValidationError("--older-than takes seconds (0 or more)") }
     }
 
     func run() throws {
-        let services = try options.services("reconciler")
-        let refunded = try services.checkout.refundStrandedPayments(in: services.venues, olderThan: olderThan)
+        let services = try options.servicesForWriting("reconciler")
+        let finished = try services.checkout.finishAbandonedRequests(in: services.venues, olderThan: olderThan) { venue in
+            BookingReplies.replies(venueID: venue, requestID: "reconcile", log: services.log)
+        }
         services.finishDeferredWork()
-        print("refunded \(refunded) stranded payments")
+        print("finished \(finished) abandoned requests")
     }
 }
 

@@ -55,7 +55,8 @@ struct NotifierCommand: ParsableCommand {
     @OptionGroup var options: DataDirectoryOption
 
     func run() throws {
-        Notifier(services: try options.services("booking-notifier")).run()
+        let services = try options.services("booking-notifier")
+        Notifier(services: services) { venue in BookingReplies.replies(venueID: venue, requestID: "reconciler", log: services.log) }.run()
     }
 }
 

@@ -23,28 +23,75 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
+/// What a claim of an idempotency key found.
+enum Claim {
+    /// No earlier request with this key: this one runs (and records the key as it writes).
+    case first
+    /// An earlier request finished: its answer.
+    case replay(StoredResponse)
+    /// An earlier request started a payment and its process is gone: this request takes the
+    /// payment over where it stopped.
+    case resume(PaymentIntent)
+}
+
 extension VenueTransaction {
-    /// Claims `key` inside this transaction. Returns the stored response of a finished
-    /// earlier request, nil when this request is the first (the key is then "in progress"
-    /// until `finish`), or throws for a different body or a request still running.
-    func claim(_ key: IdempotencyKey?) throws -> StoredResponse? {
-        guard let key else { return nil }
-        let existing = try prepare("SELECT request_hash, status, response FROM idempotency WHERE customer_id = ? AND key = ?")
-            .bind(key.customerID, key.key).first { ($0.string(0), $0.optionalInt(1), $0.string(2)) }
-        guard let (hash, status, body) = existing else {
-            try prepare("INSERT INTO idempotency (customer_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)")
-                .bind(key.customerID, key.key, key.requestHash, now).run()
-            return nil
-        }
+    /// Looks `key` up inside this transaction. Throws for a different body, or while the
+    /// earlier request's process still runs it (within the payment window; after that the
+    /// request is taken over even from a live process that lost it).
+    func claim(_ key: IdempotencyKey?, window: Int) throws -> Claim {
+        guard let key else { return .first }
+        let existing = try prepare("SELECT request_hash, status, response, payment_id FROM idempotency WHERE customer_id = ? AND key = ?")
+            .bind(key.customerID, key.key).first { ($0.string(0), $0.optionalInt(1), $0.string(2), $0.optionalString(3)) }
+        guard let (hash, status, body, paymentID) = existing else { return .first }
         guard hash == key.requestHash else { throw BookingError.idempotencyMismatch }
-        guard let status else { throw BookingError.requestInProgress }
-        return StoredResponse(status: status, body: Array(body.utf8))
+        if let status { return .replay(StoredResponse(status: status, body: Array(body.utf8))) }
+        // A payment's state and its key's answer are written in one transaction, so an
+        // unanswered key has a payment still `charging`; anything else ran no further.
+        guard let paymentID, let payment = try store.payment(paymentID, in: connection), payment.state == .charging else {
+            try release(customerID: key.customerID, key: key.key)
+            return .first
+        }
+        if let owner = payment.owner, owner != store.requestOwner, store.isRunning(owner), payment.updatedAt > now - window {
+            throw BookingError.requestInProgress
+        }
+        try takeOver(paymentID)
+        return .resume(payment.intent)
     }
 
-    /// Stores `response` as the answer to `key`'s request.
+    /// Makes this process the owner of a payment in flight (a retry or the reconciler).
+    func takeOver(_ paymentID: String) throws {
+        try prepare("UPDATE payment SET owner = ?, updated_at = ? WHERE id = ?").bind(store.requestOwner, now, paymentID).run()
+    }
+
+    /// Records `key` as in progress with the payment its request started.
+    func recordClaim(_ key: IdempotencyKey, paymentID: String) throws {
+        try prepare("INSERT INTO idempotency (customer_id, key, request_hash, payment_id, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(key.customerID, key.key, key.requestHash, paymentID, now).run()
+    }
+
+    /// Stores `response` as the answer to `key`'s request (recorded earlier or not).
     func finish(_ key: IdempotencyKey?, with response: StoredResponse) throws {
         guard let key else { return }
+        try prepare(
+            """
+            INSERT INTO idempotency (customer_id, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (customer_id, key) DO UPDATE SET status = excluded.status, response = excluded.response
+            """
+        ).bind(key.customerID, key.key, key.requestHash, response.status, String(decoding: response.body, as: UTF8.self), now).run()
+    }
+
+    /// Stores the answer of a payment's request under its key, if it came with one (the
+    /// reconciler finishes requests it knows only by their payment).
+    func finish(_ payment: PaymentIntent, with response: StoredResponse) throws {
+        guard let key = payment.idempotencyKey else { return }
         try prepare("UPDATE idempotency SET status = ?, response = ? WHERE customer_id = ? AND key = ?")
-            .bind(response.status, String(decoding: response.body, as: UTF8.self), key.customerID, key.key).run()
+            .bind(response.status, String(decoding: response.body, as: UTF8.self), payment.customerID, key).run()
+    }
+
+    /// Forgets a key whose request ended with nothing done (no money kept, nothing booked):
+    /// a retry with it runs as a new request instead of being told "try again" forever.
+    func release(customerID: String, key: String?) throws {
+        guard let key else { return }
+        try prepare("DELETE FROM idempotency WHERE customer_id = ? AND key = ?").bind(customerID, key).run()
     }
 }

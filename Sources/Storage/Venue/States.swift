@@ -15,9 +15,10 @@ public enum BookingStatus: String, Sendable, CaseIterable, SQLColumnValue {
     case confirmed, cancelled
 }
 
-/// A payment's state: `charging` from before the provider is called until it answers.
+/// A payment's state: `charging` from before the provider is called until it answers;
+/// `abandoned` when its request ended before the charge reached the provider (no money moved).
 public enum PaymentState: String, Sendable, CaseIterable, SQLColumnValue {
-    case charging, declined, captured, refunded
+    case charging, declined, captured, refunded, abandoned
 }
 
 /// An event's status.

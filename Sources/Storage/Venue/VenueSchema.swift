@@ -190,5 +190,33 @@ enum VenueSchema {
         DROP INDEX booking_by_customer;
         CREATE INDEX booking_by_customer ON booking(customer_id, event_id, status);
         """,
+        // 4: resumable requests. A payment records the process that runs its request (a
+        // retry or the reconciler takes over a payment whose process is gone), whether it
+        // came with its hold in one call (a payment that never happens then frees the seats),
+        // and its idempotency key; `abandoned` is a payment that never reached the provider.
+        // The key records its payment. SQLite cannot change a CHECK, so the table is rebuilt.
+        """
+        CREATE TABLE payment_v4 (
+            id              TEXT PRIMARY KEY,
+            hold_id         TEXT NOT NULL,
+            booking_id      TEXT,
+            customer_id     TEXT NOT NULL,
+            amount          INTEGER NOT NULL,
+            currency        TEXT NOT NULL,
+            provider_ref    TEXT,
+            state           TEXT NOT NULL CHECK (state IN ('charging', 'declined', 'captured', 'refunded', 'abandoned')),
+            created_at      INTEGER NOT NULL,
+            updated_at      INTEGER NOT NULL,
+            owner           TEXT,
+            one_call        INTEGER NOT NULL DEFAULT 0,
+            idempotency_key TEXT
+        ) WITHOUT ROWID;
+        INSERT INTO payment_v4 (id, hold_id, booking_id, customer_id, amount, currency, provider_ref, state, created_at, updated_at)
+            SELECT id, hold_id, booking_id, customer_id, amount, currency, provider_ref, state, created_at, updated_at FROM payment;
+        DROP TABLE payment;
+        ALTER TABLE payment_v4 RENAME TO payment;
+        CREATE INDEX payment_by_state ON payment(state, updated_at);
+        ALTER TABLE idempotency ADD COLUMN payment_id TEXT;
+        """,
     ])
 }

@@ -1,90 +1,10 @@
 internal import SQLite
 
-/// A charge about to be made for a hold: recorded before the provider is called, so that a
-/// crash between charge and confirmation leaves a record for the reconciler to refund.
-public struct PaymentIntent: Sendable, Equatable {
-    public let paymentID: String
-    public let holdID: String
-    public let eventID: String
-    public let customerID: String
-    public let amount: Int
-    public let currency: String
-}
-
-extension PaymentIntent {
-    /// Columns: payment id, hold_id, event_id, customer_id, amount, currency.
-    init(row: Row) {
-        self.init(
-            paymentID: row.string(0), holdID: row.string(1), eventID: row.string(2), customerID: row.string(3),
-            amount: row.int(4), currency: row.string(5))
-    }
-}
-
-/// The first step of paying: either a charge to make, or the stored answer of a repeat.
-public enum PaymentStart: Sendable {
-    case charge(PaymentIntent)
-    case replay(StoredResponse)
-}
-
 extension VenueStore {
-    /// Marks the customer's hold `paying` (extending it by `window` seconds for the charge),
-    /// records the payment as `charging` and claims the idempotency key, in one short
-    /// transaction. The charge itself happens after this returns, outside any transaction.
-    public func beginPayment(
-        holdID: String, customerID: String, window: Int, now: Int,
-        idempotency: IdempotencyKey?
-    ) throws -> PaymentStart {
-        try write(now: now) { transaction in
-            if let replay = try transaction.claim(idempotency) { return .replay(replay) }
-            guard let hold = try loadHold(holdID, in: transaction.connection), hold.customerID == customerID else {
-                let swept = try transaction.prepare("SELECT 1 FROM expired_hold WHERE id = ? AND customer_id = ?").bind(holdID, customerID).queryInt()
-                throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
-            }
-            guard hold.expiresAt > now else { throw BookingError.holdExpired }
-            guard hold.state == .active else { throw BookingError.requestInProgress }
-            try checkOnSale(try event(hold.eventID), now: now)
-            try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID)
-                .run()
-            return .charge(try recordCharging(hold, in: transaction))
-        }
-    }
-
-    /// The one-call form: holds the seats already `paying` and records the payment, in one
-    /// transaction.
-    public func holdForPayment(
-        eventID: String, customerID: String, request: HoldRequest, ttl: Int, window: Int, now: Int,
-        idempotency: IdempotencyKey?
-    ) throws -> PaymentStart {
-        try write(now: now) { transaction in
-            if let replay = try transaction.claim(idempotency) { return .replay(replay) }
-            let hold = try transaction.insertHold(
-                eventID: eventID, customerID: customerID, request: request, state: .paying,
-                expiresAt: now + ttl + window)
-            return .charge(try recordCharging(hold, in: transaction))
-        }
-    }
-
-    private func recordCharging(_ hold: HoldRecord, in transaction: VenueTransaction) throws -> PaymentIntent {
-        let intent = PaymentIntent(
-            paymentID: Identifier.makeTimeOrdered("p_"), holdID: hold.id, eventID: hold.eventID, customerID: hold.customerID,
-            amount: hold.total, currency: hold.currency)
-        try transaction.prepare(
-            """
-            INSERT INTO payment (id, hold_id, customer_id, amount, currency, state, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        ).bind(
-            intent.paymentID, hold.id, hold.customerID, hold.total, hold.currency, PaymentState.charging,
-            transaction.now, transaction.now
-        ).run()
-        return intent
-    }
-
     /// After a successful charge: turns the hold into a confirmed booking with tickets. Throws
     /// `holdExpired` when the hold is gone (the caller then refunds the charge).
     public func confirmPayment(
-        _ intent: PaymentIntent, providerReference: String, now: Int, idempotency: IdempotencyKey?,
-        render: (BookingRecord) throws -> StoredResponse
+        _ intent: PaymentIntent, providerReference: String, now: Int, render: (BookingRecord) throws -> StoredResponse
     ) throws -> StoredResponse {
         var made: BookingRecord?
         let stored: StoredResponse? = try write(now: now) { transaction in
@@ -124,7 +44,7 @@ extension VenueStore {
                 }.sorted { $0.code < $1.code }
             }
             try transaction.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
-            try transaction.prepare("UPDATE payment SET state = ?, booking_id = ?, provider_ref = ?, updated_at = ? WHERE id = ?")
+            try transaction.prepare("UPDATE payment SET state = ?, booking_id = ?, provider_ref = ?, owner = NULL, updated_at = ? WHERE id = ?")
                 .bind(PaymentState.captured, bookingID, providerReference, now, intent.paymentID).run()
             transaction.touch(hold.eventID, seats: hold.seats, ga: hold.ga.map(\.sectionID))
             try transaction.appendOutbox(kind: .bookingConfirmed, eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID)
@@ -132,56 +52,15 @@ extension VenueStore {
                 id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
                 total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
             // Only a response that must be stored with the key is rendered under the lock.
-            guard idempotency != nil else {
+            guard intent.idempotencyKey != nil else {
                 made = booking
                 return nil
             }
             let response = try render(booking)
-            try transaction.finish(idempotency, with: response)
+            try transaction.finish(intent, with: response)
             return response
         }
         return try stored ?? render(made!)
-    }
-
-    /// After a decline (or a refunded charge whose confirmation failed): records the payment's
-    /// end, stores `response` for repeats, and either gives the hold back to the customer
-    /// (`releaseHold == false`, they may retry) or frees its seats (the one-call form).
-    public func settleFailedPayment(
-        _ intent: PaymentIntent, state: PaymentState, releaseHold: Bool, window: Int, now: Int,
-        idempotency: IdempotencyKey?, response: StoredResponse
-    ) throws {
-        try write(now: now) { transaction in
-            try transaction.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(state, now, intent.paymentID).run()
-            if let hold = try loadHold(intent.holdID, in: transaction.connection) {
-                if releaseHold {
-                    try transaction.deleteHold(hold.id, eventID: hold.eventID)
-                } else {
-                    try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at - ? WHERE id = ?")
-                        .bind(HoldState.active, window, hold.id).run()
-                    // The earlier expiry is part of the seat map's tag (and of cached event pages).
-                    transaction.touch(hold.eventID)
-                }
-            }
-            try transaction.finish(idempotency, with: response)
-        }
-    }
-
-    /// Records that a captured or charging payment was refunded.
-    public func markRefunded(paymentID: String, now: Int) throws {
-        try write(now: now) { transaction in
-            try transaction.prepare("UPDATE payment SET state = ?, updated_at = ? WHERE id = ?").bind(PaymentState.refunded, now, paymentID).run()
-        }
-    }
-
-    /// Payments still `charging` since before `olderThan`: a crash between charge and
-    /// confirmation. The reconciler refunds them.
-    public func strandedPayments(olderThan: Int) throws -> [PaymentIntent] {
-        try connection.prepare(
-            """
-            SELECT p.id, p.hold_id, coalesce(h.event_id, ''), p.customer_id, p.amount, p.currency
-            FROM payment p LEFT JOIN hold h ON h.id = p.hold_id WHERE p.state = ? AND p.updated_at < ?
-            """
-        ).bind(PaymentState.charging, olderThan).map(PaymentIntent.init)
     }
 
     private func insertTicket(

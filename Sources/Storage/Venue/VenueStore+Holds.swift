@@ -24,7 +24,8 @@ extension VenueStore {
     ) throws -> StoredResponse {
         var made: HoldRecord?
         let stored: StoredResponse? = try write(now: now) { transaction in
-            if let replay = try transaction.claim(idempotency) { return replay }
+            // A hold's key is answered in the transaction that claims it: it has no payment to resume.
+            if case .replay(let stored) = try transaction.claim(idempotency, window: 0) { return stored }
             let hold = try transaction.insertHold(
                 eventID: eventID, customerID: customerID, request: request, state: .active,
                 expiresAt: now + ttl)

@@ -9,6 +9,10 @@ public final class VenueStore {
     let database: Database
     /// Makes ticket codes; injected so that Storage need not know their format.
     public var makeTicketCode: () -> String = { Identifier.make("t").uppercased() }
+    /// Who runs the requests of this process, recorded with each payment in flight, and how to
+    /// tell whether a recorded owner still runs (replaceable in tests).
+    public var requestOwner = ProcessIdentity.current
+    public var isRunning: (String) -> Bool = ProcessIdentity.isRunning
     /// Called after each commit that changed seat maps (outside the write lock), e.g. to
     /// publish live updates.
     public var onChange: (([LiveChange]) -> Void)?
