@@ -34,6 +34,18 @@ public enum PaymentStart: Sendable {
     case replay(StoredResponse)
 }
 
+extension VenueTransaction {
+    /// What an earlier request with `idempotency` leaves this one: its answer, or its payment
+    /// to take over; nil when there was none.
+    fileprivate func earlierStart(_ idempotency: IdempotencyKey?, window: Int) throws -> PaymentStart? {
+        switch try claim(idempotency, window: window) {
+        case .replay(let stored): .replay(stored)
+        case .resume(let intent): .charge(intent)
+        case .first: nil
+        }
+    }
+}
+
 extension VenueStore {
     /// Marks the customer's hold `paying` (extending it by `window` seconds for the charge),
     /// records the payment as `charging` and claims the idempotency key, in one short
@@ -43,11 +55,7 @@ extension VenueStore {
         idempotency: IdempotencyKey?
     ) throws -> PaymentStart {
         try write(now: now) { transaction in
-            switch try transaction.claim(idempotency, window: window) {
-            case .replay(let stored): return .replay(stored)
-            case .resume(let intent): return .charge(intent)
-            case .first: break
-            }
+            if let earlier = try transaction.earlierStart(idempotency, window: window) { return earlier }
             guard let hold = try loadHold(holdID, in: transaction.connection), hold.customerID == customerID else {
                 let swept = try transaction.prepare("SELECT 1 FROM expired_hold WHERE id = ? AND customer_id = ?").bind(holdID, customerID).queryInt()
                 throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
@@ -68,11 +76,7 @@ extension VenueStore {
         idempotency: IdempotencyKey?
     ) throws -> PaymentStart {
         try write(now: now) { transaction in
-            switch try transaction.claim(idempotency, window: window) {
-            case .replay(let stored): return .replay(stored)
-            case .resume(let intent): return .charge(intent)
-            case .first: break
-            }
+            if let earlier = try transaction.earlierStart(idempotency, window: window) { return earlier }
             let hold = try transaction.insertHold(
                 eventID: eventID, customerID: customerID, request: request, state: .paying,
                 expiresAt: now + ttl + window)
