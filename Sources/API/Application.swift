@@ -140,6 +140,7 @@ package struct Application: Responder {
             metrics.add(.writeLockWaitsOver10ms, waits.over10ms)
         }
         if response.status == .serviceUnavailable { metrics.add(.busyAnswers) }
+        guard services.log.logs(.info) else { return }
         services.log.info(
             "request",
             [

@@ -42,6 +42,8 @@ package struct Configuration: Sendable {
     package var notifierIntervalMs = 500
     package var mailMaxAttempts = 8
     package var waitlistHoldTTL = 900
+    /// The least important log lines written: error, warning, info (each request) or debug.
+    package var logLevel = Logger.Level.info
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
@@ -79,6 +81,12 @@ package struct Configuration: Sendable {
         mailMaxAttempts = try reader.int("BOOKING_MAIL_MAX_ATTEMPTS", in: 1...100) ?? mailMaxAttempts
         waitlistHoldTTL = try reader.int("BOOKING_WAITLIST_HOLD_TTL", in: 30...86400) ?? waitlistHoldTTL
         publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
+        if let level = reader.string("BOOKING_LOG_LEVEL") {
+            guard let parsed = Logger.Level(name: level) else {
+                throw ConfigurationError("BOOKING_LOG_LEVEL must be error, warning, info or debug, not \(level)")
+            }
+            logLevel = parsed
+        }
     }
 
     package var authDatabasePath: String { dataDirectory + "/auth.sqlite" }

@@ -20,6 +20,7 @@ struct ConfigurationTests {
         ["BOOKING_PAYMENT_DECLINE_RATE": "2"],
         ["BOOKING_SOCKET_MODE": "999"],
         ["BOOKING_HOLD_TTL": "-1"],
+        ["BOOKING_LOG_LEVEL": "verbose"],
     ])
     func aBadValueIsAClearErrorNamingTheSetting(environment: [String: String]) {
         do {
@@ -35,5 +36,7 @@ struct ConfigurationTests {
         #expect(configuration.synchronous == .normal)
         #expect(configuration.holdTTL == 30)
         #expect(configuration.workers == 3)
+        #expect(try Configuration(environment: ["BOOKING_LOG_LEVEL": "Error"]).logLevel == .error)
+        #expect(try Configuration(environment: [:]).logLevel == .info)
     }
 }

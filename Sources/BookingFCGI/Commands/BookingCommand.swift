@@ -38,7 +38,9 @@ struct DataDirectoryOption: ParsableArguments {
 
     /// What a command opens: the stores, with the pool's metric rows.
     func services(_ component: String) throws -> Services {
-        try Services(configuration: configuration(), log: Logger(component: component), routes: API.Routes.names)
+        let configuration = try configuration()
+        return try Services(
+            configuration: configuration, log: Logger(component: component, threshold: configuration.logLevel), routes: API.Routes.names)
     }
 
     /// The stores, for a command that writes into the data directory: refused as root when the

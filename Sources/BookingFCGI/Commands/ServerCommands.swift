@@ -20,7 +20,7 @@ struct Serve: ParsableCommand {
         if let directory = options.dataDirectory { setenv("BOOKING_DATA_DIR", directory, 1) }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        try pool(configuration, executable: resolved, log: Logger(component: "booking-fcgi")).run()
+        try pool(configuration, executable: resolved, log: Logger(component: "booking-fcgi", threshold: configuration.logLevel)).run()
     }
 }
 
