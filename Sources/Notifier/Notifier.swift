@@ -37,6 +37,7 @@ package struct Notifier {
         log.info("notifier started", ["pid": "\(getpid())"])
         var lastReconcile = 0
         var lastCheckpoint = services.now()
+        var lastPrune = 0
         while notifierStopRequested == 0 {
             round()
             if services.now() - lastReconcile >= 10 {
@@ -48,6 +49,10 @@ package struct Notifier {
                 }
                 services.finishDeferredWork()
             }
+            if services.now() - lastPrune >= 3600 {
+                lastPrune = services.now()
+                pruneAnsweredKeys()
+            }
             if services.now() - lastCheckpoint >= 60 {
                 lastCheckpoint = services.now()
                 checkpointAll()
@@ -56,6 +61,15 @@ package struct Notifier {
         }
         log.info("notifier stopped", [:])
         exit(0)
+    }
+
+    /// Forgets the idempotency keys answered more than a day ago, once an hour.
+    private func pruneAnsweredKeys() {
+        for id in (try? services.venues.allIDs()) ?? [] {
+            do { try services.venues.store(id)?.pruneAnsweredKeys(now: services.now()) } catch {
+                log.error("pruning idempotency keys failed", ["venue": id.value, "error": "\(error)"])
+            }
+        }
     }
 
     /// Truncates every venue's WAL once a minute: under constant readers SQLite's automatic

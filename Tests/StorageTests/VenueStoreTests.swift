@@ -250,6 +250,25 @@ struct IdempotencyTests {
     }
 }
 
+@Suite("Keeping idempotency keys")
+struct IdempotencyRetentionTests {
+    @Test func answeredKeysAreForgottenAfterADayAndUnansweredOnesWaitForTheirPayment() throws {
+        let venue = try VenueFixture()
+        _ = try venue.store.createHold(
+            eventID: venue.eventID, customerID: "alice", request: HoldRequest(seats: ["stalls-A-1"], ga: []), ttl: 600,
+            now: venue.now, idempotency: IdempotencyKey(customerID: "alice", key: "answered", requestHash: "h")
+        ) { StoredResponse(status: 201, body: Array($0.id.utf8)) }
+        let hold = try venue.hold("bob", seats: ["stalls-A-2"])
+        _ = try venue.store.beginPayment(
+            holdID: hold.id, customerID: "bob", window: 60, now: venue.now,
+            idempotency: IdempotencyKey(customerID: "bob", key: "running", requestHash: "h"))
+        #expect(try venue.store.pruneAnsweredKeys(now: venue.now + VenueStore.idempotencyRetention) == 0, "a day old, not more")
+        #expect(try venue.store.pruneAnsweredKeys(now: venue.now + VenueStore.idempotencyRetention + 1) == 1)
+        let left = try venue.store.connection.prepare("SELECT key FROM idempotency").map { $0.string(0) }
+        #expect(left == ["running"])
+    }
+}
+
 /// Requests whose process died between recording their payment and settling it (DESIGN.md,
 /// "Resumable requests"). Processes are played by owner names and a set of the running ones.
 @Suite("Requests taken over after a crash")

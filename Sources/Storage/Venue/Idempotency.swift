@@ -95,3 +95,21 @@ extension VenueTransaction {
         try prepare("DELETE FROM idempotency WHERE customer_id = ? AND key = ?").bind(customerID, key).run()
     }
 }
+
+extension VenueStore {
+    /// How long an answered key is kept: a repeat within a day gets the first answer (as with
+    /// the payment providers' own keys); after that the key is new again.
+    public static let idempotencyRetention = 86400
+
+    /// Deletes the answered keys older than `idempotencyRetention` (a key still unanswered
+    /// waits for its payment to end). Returns how many went. A scan of the table, run hourly
+    /// by the notifier rather than indexed on every booking's insert.
+    @discardableResult
+    public func pruneAnsweredKeys(now: Int) throws -> Int {
+        try write(now: now) { transaction in
+            try transaction.prepare("DELETE FROM idempotency WHERE status IS NOT NULL AND created_at < ?")
+                .bind(now - Self.idempotencyRetention).run()
+            return transaction.changes
+        }
+    }
+}
