@@ -80,8 +80,8 @@ enum ErrorMapping {
         case .ticketCancelled: return APIError(.conflict, "ticket_cancelled", "this ticket belongs to a cancelled booking")
         case .idempotencyMismatch:
             return APIError(.unprocessable, "idempotency_mismatch", "this Idempotency-Key was used with a different request")
-        case .requestInProgress:
-            return APIError(.conflict, "request_in_progress", "the same request is still being processed").retryingAfter(1)
+        case .requestInProgress(let seconds):
+            return APIError(.conflict, "request_in_progress", "the same request is still being processed").retryingAfter(seconds)
         case .placesAvailable(let count):
             return APIError(
                 .conflict, "places_available", "there are free places to book now; the waiting list is for sold-out events",

@@ -20,9 +20,6 @@ package struct Notifier {
     let replies: (VenueID) -> Checkout.Replies
     var log: Logger { services.log }
 
-    /// Seconds after which a payment nobody carries on is finished by the reconciler.
-    package static let abandonedRequestAge = 60
-
     package init(services: Services, replies: @escaping (VenueID) -> Checkout.Replies) {
         self.services = services
         self.replies = replies
@@ -40,10 +37,10 @@ package struct Notifier {
         var lastPrune = 0
         while notifierStopRequested == 0 {
             round()
-            if services.now() - lastReconcile >= 10 {
+            if services.now() - lastReconcile >= VenueStore.reconcilerInterval {
                 lastReconcile = services.now()
                 do {
-                    _ = try services.checkout.finishAbandonedRequests(in: services.venues, olderThan: Self.abandonedRequestAge, replies: replies)
+                    _ = try services.checkout.finishAbandonedRequests(in: services.venues, olderThan: VenueStore.abandonedAge, replies: replies)
                 } catch {
                     log.error("reconcile failed", ["error": "\(error)"])
                 }

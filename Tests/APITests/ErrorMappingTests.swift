@@ -40,7 +40,7 @@ struct ErrorMappingTests {
         .invalid("bad", field: "seats"), .layoutLocked, .seatUnavailable(["A-1"]), .soldOut(section: "floor", available: 2),
         .overCustomerLimit(limit: 4, alreadyHas: 3), .notOnSale("sales have ended"), .eventCancelled, .eventStarted, .holdExpired,
         .holdBusy, .alreadyCancelled, .alreadyCheckedIn(at: 1_800_000_000), .ticketCancelled, .idempotencyMismatch,
-        .requestInProgress, .tooManyHolds(limit: 5), .placesAvailable(3),
+        .requestInProgress(retryAfter: 1), .tooManyHolds(limit: 5), .placesAvailable(3),
     ]
 
     static func expected(_ error: AuthError) -> (Int, String) {
@@ -104,7 +104,7 @@ struct ErrorMappingTests {
     }
 
     @Test func answersThatAskToRetryCarryRetryAfter() {
-        for error: any Error in [BookingError.requestInProgress, AuthError.busy, CheckoutError.notSaved(underlying: "x")] {
+        for error: any Error in [BookingError.requestInProgress(retryAfter: 1), AuthError.busy, CheckoutError.notSaved(underlying: "x")] {
             #expect(answer(error).response.header("Retry-After") == "1")
         }
     }

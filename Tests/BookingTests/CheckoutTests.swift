@@ -202,7 +202,7 @@ struct CheckoutRecoveryTests {
             case .charge(let intent) = try fixture.store.holdForPayment(
                 eventID: eventID, customerID: order.customerID, request: request, ttl: 600, window: Checkout.paymentWindow,
                 now: fixture.time, idempotency: order.idempotency)
-        else { throw BookingError.requestInProgress }
+        else { throw BookingError.requestInProgress(retryAfter: 1) }
         if chargeReachedProvider {
             _ = fixture.provider.charge([PaymentRequest(paymentID: intent.paymentID, amount: intent.amount, currency: intent.currency, token: nil)])
         }
@@ -234,7 +234,7 @@ struct CheckoutRecoveryTests {
         let order = fixture.order("u_a", fixture.seats("stalls-A-1"), key: "k1")
         _ = try crashMidPayment(fixture, order, chargeReachedProvider: false)
         fixture.running.insert("killed-worker")  // it did not die after all
-        #expect(throws: BookingError.requestInProgress) { try fixture.checkout.book([order])[0].get() }
+        #expect(throws: BookingError.requestInProgress(retryAfter: 1)) { try fixture.checkout.book([order])[0].get() }
     }
 
     @Test func aProviderThatDoesNotAnswerLeavesThePaymentToTheNextRetry() throws {

@@ -290,7 +290,7 @@ final class ResumableRequestTests {
         guard
             case .charge(let intent) = try venue.store.beginPayment(
                 holdID: hold.id, customerID: "alice", window: 60, now: time ?? venue.now, idempotency: key)
-        else { throw BookingError.requestInProgress }
+        else { throw BookingError.requestInProgress(retryAfter: 1) }
         return intent
     }
 
@@ -307,7 +307,7 @@ final class ResumableRequestTests {
 
     @Test func aRetryWhileTheFirstProcessStillRunsItIsInProgress() throws {
         _ = try startPayment(as: "worker-1")
-        #expect(throws: BookingError.requestInProgress) { _ = try self.retry(as: "worker-2", at: self.venue.now + 1) }
+        #expect(throws: BookingError.requestInProgress(retryAfter: 1)) { _ = try self.retry(as: "worker-2", at: self.venue.now + 1) }
     }
 
     @Test func aRetryAfterTheProcessDiedTakesThePaymentOverWithItsID() throws {
@@ -318,9 +318,23 @@ final class ResumableRequestTests {
             return
         }
         #expect(resumed == first, "the same payment id, so the provider charges it at most once")
-        #expect(throws: BookingError.requestInProgress, "the new owner runs it now") {
+        #expect(throws: BookingError.requestInProgress(retryAfter: 1), "the new owner runs it now") {
             _ = try self.retry(as: "worker-3", at: self.venue.now + 2)
         }
+    }
+
+    @Test func anotherRequestForTheHoldIsToldHonestlyWhenToComeBack() throws {
+        _ = try startPayment(as: "worker-1")
+        let holdID = try startedHoldID()
+        func payWithoutTheKey(at time: Int) throws {
+            venue.store.requestOwner = "worker-2"
+            _ = try venue.store.beginPayment(holdID: holdID, customerID: "alice", window: 60, now: time, idempotency: nil)
+        }
+        #expect(throws: BookingError.requestInProgress(retryAfter: 1), "its process still runs") { try payWithoutTheKey(at: self.venue.now + 5) }
+        running.remove("worker-1")
+        // Nobody can resume it without its key: the reconciler finishes it, 60 s after it
+        // started, on a round every 10 s.
+        #expect(throws: BookingError.requestInProgress(retryAfter: 65)) { try payWithoutTheKey(at: self.venue.now + 5) }
     }
 
     @Test func aProcessThatHoldsAPaymentPastItsWindowLosesIt() throws {

@@ -3,7 +3,6 @@ import ArgumentParser
 import Auth
 import Common
 import FoundationEssentials
-import Notifier
 import Runtime
 import Storage
 
@@ -136,7 +135,7 @@ struct Reconcile: ParsableCommand {
         abstract: "Finish requests abandoned between payment and confirmation (the notifier does it every minute).")
 
     @OptionGroup var options: DataDirectoryOption
-    @Option(help: "Only payments started more than this many seconds ago.") var olderThan = Notifier.abandonedRequestAge
+    @Option(help: "Only payments started more than this many seconds ago.") var olderThan = VenueStore.abandonedAge
 
     func validate() throws {
         guard olderThan >= 0 else { throw ValidationError("--older-than takes seconds (0 or more)") }

@@ -23,7 +23,9 @@ public enum BookingError: Error, Equatable, Sendable {
     case alreadyCheckedIn(at: Int)
     case ticketCancelled
     case idempotencyMismatch
-    case requestInProgress
+    /// The same payment is being run by another request; `retryAfter` is when to ask again:
+    /// a second while its process runs, until the reconciler finishes it once that is gone.
+    case requestInProgress(retryAfter: Int)
     case tooManyHolds(limit: Int)
     /// Joining a waiting list while places are free: book them instead.
     case placesAvailable(Int)

@@ -51,9 +51,7 @@ extension VenueTransaction {
             try release(customerID: key.customerID, key: key.key)
             return .first
         }
-        if let owner = payment.owner, owner != store.requestOwner, store.isRunning(owner), payment.updatedAt > now - window {
-            throw BookingError.requestInProgress
-        }
+        if store.isRunByAnother(payment, now: now, window: window) { throw BookingError.requestInProgress(retryAfter: 1) }
         try takeOver(paymentID)
         return .resume(payment.intent)
     }

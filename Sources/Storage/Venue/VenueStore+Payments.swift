@@ -61,7 +61,9 @@ extension VenueStore {
                 throw swept == nil ? BookingError.holdNotFound : BookingError.holdExpired
             }
             guard hold.expiresAt > now else { throw BookingError.holdExpired }
-            guard hold.state == .active else { throw BookingError.requestInProgress }
+            guard hold.state == .active else {
+                throw BookingError.requestInProgress(retryAfter: try retryAfter(payingHold: holdID, now: now, window: window))
+            }
             try checkOnSale(try event(hold.eventID), now: now)
             try transaction.prepare("UPDATE hold SET state = ?, expires_at = expires_at + ? WHERE id = ?").bind(HoldState.paying, window, holdID)
                 .run()
@@ -165,6 +167,27 @@ extension VenueStore {
             return true
         }
     }
+
+    /// Whether another process runs `payment` now (within the payment window).
+    func isRunByAnother(_ payment: PaymentRecord, now: Int, window: Int) -> Bool {
+        guard let owner = payment.owner, owner != requestOwner else { return false }
+        return isRunning(owner) && payment.updatedAt > now - window
+    }
+
+    /// How long a request for a hold that another request is paying for should wait: a second
+    /// while that request runs; once its process is gone, until the reconciler has finished it
+    /// (`abandonedAge` seconds after it started, on a round every `reconcilerInterval`).
+    private func retryAfter(payingHold holdID: String, now: Int, window: Int) throws -> Int {
+        let running = try connection.prepare("SELECT id FROM payment WHERE hold_id = ? AND state = ?").bind(holdID, PaymentState.charging)
+            .first { $0.string(0) }.flatMap { try payment($0, in: connection) }
+        guard let running, !isRunByAnother(running, now: now, window: window) else { return 1 }
+        return max(1, running.updatedAt + Self.abandonedAge + Self.reconcilerInterval - now)
+    }
+
+    /// Seconds after which the reconciler finishes a payment whose process is gone.
+    public static let abandonedAge = 60
+    /// Seconds between the reconciler's rounds.
+    public static let reconcilerInterval = 10
 
     func payment(_ id: String, in connection: Connection) throws -> PaymentRecord? {
         try connection.prepare(
