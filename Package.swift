@@ -77,7 +77,8 @@ let package = Package(
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Common"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
-        .testTarget(name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CZlib"]),
+        .testTarget(
+            name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "SQLite", "Auth", "Common", "CZlib"]),
         .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Runtime", "Storage", "Common"]),
     ]
 )

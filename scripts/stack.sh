@@ -50,7 +50,8 @@ http {
 }
 CONF
 
-export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_NCHAN_SOCKET="$RUN_DIR/nchan.sock"
+# BOOKING_NCHAN_SOCKET may name another publisher socket (the fault tests give a dead one).
+export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_NCHAN_SOCKET="${BOOKING_NCHAN_SOCKET:-$RUN_DIR/nchan.sock}"
 [ -n "${WORKERS:-}" ] && export BOOKING_WORKERS="$WORKERS"
 [ -n "${SYNCHRONOUS:-}" ] && export BOOKING_SYNCHRONOUS="$SYNCHRONOUS"
 [ -n "${HOLD_TTL:-}" ] && export BOOKING_HOLD_TTL="$HOLD_TTL"

@@ -26,6 +26,9 @@ enum ErrorMapping {
         case let error as SQLiteError where error.isBusy:
             log.error("database busy", ["error": error.description, "requestId": requestID])
             return APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly").retryingAfter(1)
+        case let error as SQLiteError where error.isFull:
+            log.error("disk full", ["error": error.description, "requestId": requestID])
+            return APIError(.serviceUnavailable, "unavailable", "changes cannot be saved right now, retry later").retryingAfter(10)
         default:
             log.error("unhandled error", ["error": String(describing: error), "requestId": requestID])
             return APIError(.internalError, "internal_error", "something went wrong on our side")

@@ -10,7 +10,17 @@ import Runtime
 /// headers), so nothing in a message can add a recipient. sendmail is started with
 /// `posix_spawn` (Foundation's `Process` would bring all of Foundation into every worker).
 struct Mailer {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        /// The message itself was refused (an unsafe address, or sendmail exited with a status
+        /// other than EX_TEMPFAIL), so retrying it may never help. Anything else (the mail
+        /// server unreachable, which msmtp and Postfix report as EX_TEMPFAIL, a hung or
+        /// missing sendmail) passes once the server or the configuration is back.
+        var permanent = false
+    }
+
+    /// sysexits.h: a temporary failure, "try again later".
+    static let exitTemporaryFailure: Int32 = 75
 
     let sendmailPath: String
     let sender: String
@@ -21,7 +31,7 @@ struct Mailer {
         guard !recipient.hasPrefix("-"), recipient.contains("@"),
             recipient.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
         else {
-            throw Failure(description: "refusing an unsafe recipient address")
+            throw Failure(description: "refusing an unsafe recipient address", permanent: true)
         }
         // The message is read from a file, not a pipe: if the notifier dies mid-message,
         // sendmail still reads all of it (through a pipe it would send a truncated mail).
@@ -48,7 +58,9 @@ struct Mailer {
         let exitCode = (status >> 8) & 0xFF
         guard exitedNormally, exitCode == 0 else {
             let reason = exitedNormally ? "exited with \(exitCode)" : "was killed by signal \(status & 0x7F)"
-            throw Failure(description: "sendmail \(reason): " + String(decoding: detail.prefix(300), as: UTF8.self).trimmingWhitespace)
+            throw Failure(
+                description: "sendmail \(reason): " + String(decoding: detail.prefix(300), as: UTF8.self).trimmingWhitespace,
+                permanent: exitedNormally && exitCode != Self.exitTemporaryFailure)
         }
     }
 

@@ -120,11 +120,11 @@ package struct Notifier {
             }
             do {
                 try mailer.send(to: message.to, message: message.bytes)
-                try store.recordDelivery(row.id, status: .delivered)
-                log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
             } catch {
+                // Only a message refused for itself is given up: a mail server that is down
+                // for longer than the attempts last must not lose the mail queued meanwhile.
                 let attempts = try store.attempts(ofMessage: row.id) + 1
-                if attempts >= services.configuration.mailMaxAttempts {
+                if error.permanent && attempts >= services.configuration.mailMaxAttempts {
                     try store.recordDelivery(row.id, status: .failed, error: "\(error)")
                     log.error("email given up", ["venue": venue.value, "outbox": "\(row.id)", "attempts": "\(attempts)", "error": "\(error)"])
                 } else {
@@ -133,7 +133,12 @@ package struct Notifier {
                     try store.recordDelivery(row.id, status: .pending, error: "\(error)", retryAt: now + delay)
                     log.error("email failed, will retry", ["venue": venue.value, "outbox": "\(row.id)", "retryIn": "\(delay)", "error": "\(error)"])
                 }
+                continue
             }
+            // Not recorded (the notifier killed now, a full disk): sent again, at least once,
+            // with the same Message-ID.
+            try store.recordDelivery(row.id, status: .delivered)
+            log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
         }
     }
 

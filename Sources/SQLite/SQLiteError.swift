@@ -25,6 +25,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isConstraintViolation: Bool { code ~= .constraint }
     /// Another connection held a lock for longer than the busy timeout.
     public var isBusy: Bool { code ~= .busy || code ~= .locked }
+    /// The disk is full (SQLite rolled the write back): it can succeed once there is space.
+    public var isFull: Bool { code ~= .full }
 
     public var description: String {
         "SQLite error \(code.rawValue): \(message)" + (sql.map { " in «\($0)»" } ?? "")

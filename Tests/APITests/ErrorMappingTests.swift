@@ -6,6 +6,7 @@ import Testing
 
 @testable import API
 @testable import FastCGIServer
+@testable import SQLite
 
 /// Every refusal of the domain has one status and one code (API.md). The switches below are
 /// exhaustive, so a new case does not compile here until its answer is written down.
@@ -107,6 +108,14 @@ struct ErrorMappingTests {
         for error: any Error in [BookingError.requestInProgress(retryAfter: 1), AuthError.busy, CheckoutError.notSaved(underlying: "x")] {
             #expect(answer(error).response.header("Retry-After") == "1")
         }
+    }
+
+    @Test func aFullDiskIsA503ThatAsksToRetryLater() {
+        let full = answer(SQLiteError(code: .full, message: "database or disk is full", sql: "COMMIT"))
+        #expect(full.status.code == 503)
+        #expect(full.code == "unavailable")
+        #expect(full.response.header("Retry-After") == "10")
+        #expect(!String(decoding: full.response.body, as: UTF8.self).contains("COMMIT"))
     }
 
     @Test func anUnexpectedErrorIsA500WithoutItsDetails() {

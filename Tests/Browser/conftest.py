@@ -53,6 +53,22 @@ def short_hold_stack():
     s.stop()
 
 
+@pytest.fixture
+def dead_nchan_stack():
+    """A stack of its own whose workers publish to a socket nobody listens on (nchan down
+    for publishing, while nginx still accepts subscribers)."""
+    if os.environ.get("BOOKING_URL"):
+        pytest.skip("needs a stack started with a dead BOOKING_NCHAN_SOCKET")
+    import socket
+    from stack import Stack
+    dead = os.path.join(tempfile.mkdtemp(prefix="booking-nchan-"), "nchan.sock")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(dead)
+    s = Stack(BOOKING_NCHAN_SOCKET=dead)
+    yield s
+    s.stop()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -170,6 +170,19 @@ def test_without_the_live_channel_the_map_falls_back_to_polling(stack, browsers,
     wait_seat_state(driver, "stalls-B-6", "sold")
 
 
+def test_an_open_live_channel_that_hears_nothing_still_shows_changes(dead_nchan_stack, browsers):
+    stack = dead_nchan_stack
+    organizer = register(stack, "organizer")
+    venue = make_venue(organizer)
+    event_id = make_event(organizer, venue)["id"]
+    driver = browsers()
+    open_event(driver, stack, venue, event_id)
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-test="live-status"]').get_attribute("data-mode") == "live")
+    book(register(stack, "customer"), venue, event_id, ["stalls-A-2"])
+    # No message comes through nchan; the page's check of the seat map (every 30 s) shows it.
+    wait_seat_state(driver, "stalls-A-2", "sold", timeout=45)
+
+
 def test_event_list_filters_and_pages(stack, browsers):
     organizer = register(stack, "organizer")
     venue_id = make_venue(organizer, name="Filter Hall")

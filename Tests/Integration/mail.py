@@ -37,8 +37,7 @@ class MailServer:
     def __init__(self):
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        self.start()
         self.dir = tempfile.mkdtemp(prefix="booking-mail-")
         rc = os.path.join(self.dir, "msmtprc")
         with open(rc, "w") as f:
@@ -48,6 +47,11 @@ class MailServer:
         with open(self.sendmail, "w") as f:
             f.write(f'#!/bin/sh\nexec msmtp -C {rc} "$@"\n')
         os.chmod(self.sendmail, 0o755)
+
+    def start(self):
+        """Starts (or starts again, on the same port) the SMTP server."""
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
 
     def stop(self):
         self.controller.stop()

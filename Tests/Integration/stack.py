@@ -12,6 +12,16 @@ import requests
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def wait_for(predicate, timeout=20, message="condition"):
+    """Polls `predicate` until it holds; fails naming `message` after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for " + message)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -21,14 +31,17 @@ def free_port():
 class Stack:
     """One running stack. `url(path)` builds request URLs; `stop()` sends SIGTERM."""
 
-    def __init__(self, **settings):
+    def __init__(self, data_dir=None, **settings):
+        """`data_dir`: an existing directory for the databases (e.g. a small mount); the
+        runtime files and the log then stay in a temporary directory of their own."""
         self.port = free_port()
-        self.data_dir = tempfile.mkdtemp(prefix="booking-it-")
-        self.run_dir = os.path.join(self.data_dir, "run")
+        home = tempfile.mkdtemp(prefix="booking-it-")
+        self.data_dir = data_dir or home
+        self.run_dir = os.path.join(home, "run")
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, PORT=str(self.port), DATA_DIR=self.data_dir, WORKERS="3")
+        env = dict(os.environ, PORT=str(self.port), DATA_DIR=self.data_dir, RUN_DIR=self.run_dir, WORKERS="3")
         env.update({k: str(v) for k, v in settings.items()})
-        self.log_path = os.path.join(self.data_dir, "stack.log")
+        self.log_path = os.path.join(home, "stack.log")
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "scripts", "stack.sh")], env=env,

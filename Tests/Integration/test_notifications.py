@@ -1,23 +1,12 @@
-"""Emails through msmtp to a real SMTP server, the waiting list, and the notifier crash test."""
-import collections
-import os
-import signal
+"""Emails through msmtp to a real SMTP server and the waiting list (faults of mail: test_faults.py)."""
 import time
 
 import pytest
 
 from api import make_event, make_venue, register
 from mail import MailServer, text_of
-from stack import Stack
+from stack import Stack, wait_for
 
-
-def wait_for(predicate, timeout=20, message="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + message)
 
 
 @pytest.fixture(scope="module")
@@ -106,36 +95,3 @@ def test_joining_the_waitlist_of_an_event_with_free_places_is_refused(mailed):
     event = make_event(organizer, venue)
     r = register(stack).post(f"/api/venues/{venue}/events/{event}/waitlist", json={"quantity": 2})
     assert r.status_code == 409 and r.json()["error"]["code"] == "places_available"
-
-
-def test_a_notifier_killed_mid_batch_loses_no_message():
-    server = MailServer()
-    # A slow MTA makes the batch long enough to kill the notifier in the middle of it.
-    with open(server.sendmail, "a") as f:
-        pass
-    slow = os.path.join(server.dir, "slow-sendmail")
-    with open(slow, "w") as f:
-        f.write(f'#!/bin/sh\nsleep 0.05\nexec {server.sendmail} "$@"\n')
-    os.chmod(slow, 0o755)
-    stack = Stack(SENDMAIL=slow, BOOKING_NOTIFIER_INTERVAL_MS="100")
-    try:
-        organizer = register(stack, role="organizer")
-        venue = make_venue(organizer, rows=4, seats=10, ga=0)
-        event = make_event(organizer, venue, prices={"stalls": 100})
-        customers = [register(stack) for _ in range(40)]
-        for i, customer in enumerate(customers):
-            seat = f"stalls-{'ABCD'[i // 10]}-{i % 10 + 1}"
-            assert customer.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": [seat], "payment": {"method": "test"}}).status_code == 201
-        wait_for(lambda: len(server.inbox.messages) >= 5, message="the first emails")
-        victim = stack.notifier_pid
-        os.kill(victim, signal.SIGKILL)
-        wait_for(lambda: stack.notifier_pid != victim, message="the notifier to be restarted")
-        addresses = {c.user["email"] for c in customers}
-        wait_for(lambda: {a for m in server.inbox.messages for a in m["to"]} >= addresses, timeout=60, message="every email")
-        ids = collections.Counter(str(m["message"]["Message-ID"]) for m in server.inbox.messages)
-        duplicates = sum(n - 1 for n in ids.values())
-        print(f"\n{len(ids)} distinct emails, {duplicates} duplicates after the kill")
-        assert len(ids) == 40 and duplicates <= 2, "at least once, and at most the message in flight again"
-    finally:
-        stack.stop()
-        server.stop()

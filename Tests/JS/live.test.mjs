@@ -52,3 +52,32 @@ test('an old or repeated message is ignored', () => {
   assert.equal(applied.length, 0);
   assert.equal(fetches.length, 0);
 });
+
+test('an open channel that stays silent is checked against the seat map every 30 s', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  class FakeEventSource {
+    static OPEN = 1;
+    static CLOSED = 2;
+    constructor(url) { this.url = url; this.readyState = 0; FakeEventSource.last = this; }
+    close() { this.readyState = FakeEventSource.CLOSED; }
+  }
+  globalThis.EventSource = FakeEventSource;
+  t.after(() => { delete globalThis.EventSource; });
+  fetches.length = 0;
+  const { live, snapshots } = makeLive(4);
+  live.start();
+  const es = FakeEventSource.last;
+  es.readyState = FakeEventSource.OPEN;
+  es.onopen();
+  await live.inflight;
+  assert.equal(fetches.length, 1, 'one catch-up read when the channel opens');
+  t.mock.timers.tick(29000);
+  assert.equal(fetches.length, 1);
+  t.mock.timers.tick(1000);
+  await live.inflight;
+  assert.equal(fetches.length, 2, 'a silent channel cannot leave the map stale for long');
+  assert.equal(snapshots.at(-1).version, 10);
+  live.stop();
+  t.mock.timers.tick(60000);
+  assert.equal(fetches.length, 2, 'nothing after the page is left');
+});

@@ -55,6 +55,17 @@ struct MailerTests {
         }
     }
 
+    /// Only a refusal of the message is permanent; a mail server that is down (EX_TEMPFAIL,
+    /// as msmtp answers when it cannot connect) or a hung sendmail is retried until it is back.
+    @Test(arguments: [("exit 75", false), ("exit 67", true), ("exit 1", true), ("kill -9 $$", false)])
+    func tellsATemporaryFailureFromARefusal(script: String, permanent: Bool) throws {
+        try withSendmail("cat > /dev/null; \(script)") { mailer, _ in
+            #expect { try mailer.send(to: "ann@example.org", message: [65]) } throws: { error in
+                (error as? Mailer.Failure)?.permanent == permanent
+            }
+        }
+    }
+
     @Test func stopsASendmailThatHangs() throws {
         try withSendmail("exec sleep 30") { mailer, _ in
             var quick = mailer

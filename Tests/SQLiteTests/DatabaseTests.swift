@@ -44,6 +44,25 @@ struct DatabaseTests {
         #expect(database.walFlushes == before + 1)
     }
 
+    @Test func aWriteOnAFullDiskFailsAsFullWritesNothingAndWorksOnceThereIsSpace() throws {
+        let database = try makeDatabase()
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES ('kept')").run() }
+        // A page limit is SQLite's own "disk full": the same SQLITE_FULL as ENOSPC.
+        let pages = try #require(try database.connection.prepare("PRAGMA page_count").queryInt())
+        try database.connection.execute("PRAGMA max_page_count = \(pages)")
+        let big = String(repeating: "x", count: 64 * 1024)
+        let error = try #require(throws: SQLiteError.self) {
+            try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind(big).run() }
+        }
+        #expect(error.isFull)
+        #expect(!error.isBusy)
+        #expect(!database.connection.isInTransaction)
+        #expect(try database.connection.prepare("SELECT group_concat(name) FROM item").first { $0.string(0) } == "kept")
+        try database.connection.execute("PRAGMA max_page_count = 1073741823")
+        try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind(big).run() }
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 2)
+    }
+
     @Test func refusesToCreateAMissingFileUnlessAsked() {
         #expect(throws: SQLiteError.self) {
             _ = try Database(path: directory.file("missing.sqlite"), create: false, synchronous: .full)

@@ -2,13 +2,16 @@
 // its version is exactly the next one, anything else (a gap, a reconnect) re-reads
 // /seats. When SSE cannot connect (e.g. the live endpoint is not deployed and the URL
 // answers 404 or HTML), it polls /seats every 2 s with If-None-Match (304 = unchanged)
-// and keeps retrying SSE with a growing delay.
+// and keeps retrying SSE with a growing delay. An open channel is not trusted blindly:
+// when nothing reaches nchan (its publisher socket unreachable) subscribers stay connected
+// and hear nothing, so while live the map is also re-read every 30 s (304 when unchanged).
 
 import { request, path } from '../api.js';
 
 const POLL_MS = 2000;
 const HIDDEN_POLL_MS = 10000;
 const OPEN_TIMEOUT_MS = 4000;
+const LIVE_CHECK_MS = 30000;
 
 export class LiveSeats {
   /**
@@ -42,6 +45,7 @@ export class LiveSeats {
     clearTimeout(this.pollTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.openTimer);
+    clearInterval(this.checkTimer);
     if (this.es) this.es.close();
     this.es = null;
   }
@@ -62,9 +66,12 @@ export class LiveSeats {
       this.onStatus('live');
       // Whatever happened while we were not connected: catch up once.
       this.resync();
+      clearInterval(this.checkTimer);
+      this.checkTimer = setInterval(() => { if (!document.hidden) this.resync(); }, LIVE_CHECK_MS);
     };
     es.onmessage = (e) => this.message(e.data);
     es.onerror = () => {
+      clearInterval(this.checkTimer);
       this.startPolling();
       if (es.readyState === EventSource.CLOSED) {
         // Fatal (404, not text/event-stream): the browser will not retry; we will, later.
