@@ -42,6 +42,8 @@ package struct Configuration: Sendable {
     package var notifierIntervalMs = 500
     package var mailMaxAttempts = 8
     package var waitlistHoldTTL = 900
+    /// Continuous replication with Litestream (`BOOKING_REPLICA`); nil: none.
+    package var replica: ReplicaTarget? = nil
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
@@ -79,7 +81,12 @@ package struct Configuration: Sendable {
         mailMaxAttempts = try reader.int("BOOKING_MAIL_MAX_ATTEMPTS", in: 1...100) ?? mailMaxAttempts
         waitlistHoldTTL = try reader.int("BOOKING_WAITLIST_HOLD_TTL", in: 30...86400) ?? waitlistHoldTTL
         publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
+        replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try ReplicaTarget(text) }
     }
+
+    /// Whether the app's checkpoints may truncate the WAL: not when Litestream replicates
+    /// it, since Litestream then owns truncation (see `Database.truncatesWAL`).
+    package var truncatesWAL: Bool { replica == nil }
 
     package var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
     /// The pool's shared counters, beside the socket in the runtime directory.
