@@ -6,7 +6,9 @@
 # Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, WORKERS, SYNCHRONOUS, HOLD_TTL,
 # AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, PAYMENT_DECLINE_RATE,
 # PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, BIND (default 127.0.0.1),
-# SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail).
+# SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail),
+# REPLICA (a directory or a file://, sftp:// or s3:// URL: Litestream replicates every
+# database there, its log in $RUN_DIR/litestream.log).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -58,6 +60,12 @@ export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_
 [ -n "${PAYMENT_LATENCY_MS:-}" ] && export BOOKING_PAYMENT_LATENCY_MS="$PAYMENT_LATENCY_MS"
 [ -n "${ARGON2_MEMORY_KIB:-}" ] && export BOOKING_ARGON2_MEMORY_KIB="$ARGON2_MEMORY_KIB"
 [ -n "${ARGON2_ITERATIONS:-}" ] && export BOOKING_ARGON2_ITERATIONS="$ARGON2_ITERATIONS"
+if [ -n "${REPLICA:-}" ]; then
+    case $REPLICA in
+        *://*) export BOOKING_REPLICA="$REPLICA" ;;
+        *) export BOOKING_REPLICA=$(mkdir -p "$REPLICA" && cd "$REPLICA" && pwd) ;;
+    esac
+fi
 export BOOKING_DRAIN_TIMEOUT=${BOOKING_DRAIN_TIMEOUT:-10}
 export BOOKING_PUBLIC_URL=${BOOKING_PUBLIC_URL:-http://127.0.0.1:$PORT}
 # Mail: a real sendmail when SENDMAIL is given, else a development mailbox of .eml files.
@@ -79,6 +87,14 @@ nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
 pids+=($!)
 echo $! > "$RUN_DIR/pool.pid"
 for _ in $(seq 200); do [ -S "$RUN_DIR/fcgi.sock" ] && break; sleep 0.05; done
+if [ -n "${BOOKING_REPLICA:-}" ]; then
+    # Once the pool has made the databases, before nginx lets the first request in: every
+    # write is replicated, and a venue made later joins the watched directory.
+    "$BIN" replication-config --output "$RUN_DIR/litestream.yml"
+    litestream replicate -no-expand-env -config "$RUN_DIR/litestream.yml" >> "$RUN_DIR/litestream.log" 2>&1 &
+    pids+=($!)
+    echo $! > "$RUN_DIR/litestream.pid"
+fi
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 start_notifier() {
@@ -92,7 +108,7 @@ for _ in $(seq 200); do
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/health" 2>/dev/null && break
     sleep 0.05
 done
-echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR; Ctrl-C stops it)"
+echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR${BOOKING_REPLICA:+, replicated to $BOOKING_REPLICA}; Ctrl-C stops it)"
 # The notifier is restarted when it dies (as systemd does in production); if nginx or the
 # pool exits, everything stops.
 while true; do
