@@ -74,9 +74,14 @@ export BOOKING_MAIL_DIR=${BOOKING_MAIL_DIR:-$DATA_DIR/mail}
 
 pids=()
 notifier=""
+litestream=""
 stop() {
     trap - INT TERM EXIT
     for pid in "${pids[@]}" $notifier; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait "${pids[@]}" $notifier 2>/dev/null || true
+    # Last, once nothing writes: Litestream ships what is left on one SIGTERM (a second one,
+    # as Ctrl-C to the whole group would send, makes it skip that last sync).
+    if [ -n "$litestream" ]; then kill -TERM "$litestream" 2>/dev/null || true; fi
     wait 2>/dev/null || true
 }
 trap stop EXIT
@@ -91,9 +96,10 @@ if [ -n "${BOOKING_REPLICA:-}" ]; then
     # Once the pool has made the databases, before nginx lets the first request in: every
     # write is replicated, and a venue made later joins the watched directory.
     "$BIN" replication-config --output "$RUN_DIR/litestream.yml"
-    litestream replicate -no-expand-env -config "$RUN_DIR/litestream.yml" >> "$RUN_DIR/litestream.log" 2>&1 &
-    pids+=($!)
-    echo $! > "$RUN_DIR/litestream.pid"
+    # Its own session, so that only stop() signals it.
+    setsid litestream replicate -no-expand-env -config "$RUN_DIR/litestream.yml" >> "$RUN_DIR/litestream.log" 2>&1 &
+    litestream=$!
+    echo $litestream > "$RUN_DIR/litestream.pid"
 fi
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g 'daemon off;' &
 pids+=($!)
@@ -114,7 +120,7 @@ echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR${BOOKING
 while true; do
     exited=""
     status=0
-    wait -n -p exited "${pids[@]}" "$notifier" 2>/dev/null || status=$?
+    wait -n -p exited "${pids[@]}" "$notifier" $litestream 2>/dev/null || status=$?
     # Ctrl-C reaches every process of the stack at once, and one may stop before this script
     # hears of the signal: a process that stopped as asked (0, or the status of SIGINT or
     # SIGTERM) means the stack is being stopped, not that it broke.

@@ -45,6 +45,8 @@ def confirmed(data_dir, venue):
 
 def lose_the_machine(stack):
     """SIGKILL of every process of the stack (Litestream gets no last sync), then the data is gone."""
+    with open(os.path.join(stack.run_dir, "litestream.pid")) as f:
+        os.kill(int(f.read()), signal.SIGKILL)  # in a session of its own (scripts/stack.sh)
     os.killpg(stack.process.pid, signal.SIGKILL)
     stack.process.wait(timeout=20)
     stack.log.close()
@@ -161,3 +163,7 @@ def test_a_venue_created_while_running_is_replicated_and_its_lag_is_a_metric():
         assert db.execute("SELECT count(*) FROM event WHERE id = ?", (event,)).fetchone() == (1,)
     finally:
         stack.stop()
+    # Stopped last and signalled once, Litestream made its last sync.
+    with open(os.path.join(stack.run_dir, "litestream.log")) as f:
+        log = f.read()
+    assert "litestream shut down" in log and "level=WARN" not in log, log
