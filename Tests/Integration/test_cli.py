@@ -115,6 +115,14 @@ def test_a_restore_from_a_missing_replica_says_so_and_changes_nothing(demo, scop
     assert fingerprint(data) == before
 
 
+def test_an_unreachable_remote_replica_fails_the_restore_and_changes_nothing(demo):
+    data, _ = demo
+    before = fingerprint(data)
+    result = cli(data, "restore", "--from-replica", "sftp://nobody@127.0.0.1:1/replica", "--venue", "grand-theatre")
+    assert result.returncode == 1 and "connection refused" in result.stderr and "failed (exit 1" in result.stderr, result.stderr
+    assert fingerprint(data) == before
+
+
 def test_replication_config_needs_a_replica():
     result = cli(tempfile.mkdtemp(), "replication-config")
     assert result.returncode == 1 and "BOOKING_REPLICA is not set" in result.stderr

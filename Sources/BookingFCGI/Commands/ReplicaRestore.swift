@@ -113,6 +113,8 @@ enum ReplicaRestore {
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        guard status == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")) failed (status \(status))") }
+        // waitpid's status: the exit code in bits 8-15 when the low 7 bits (the signal) are 0.
+        let outcome = status & 0x7F == 0 ? "exit \((status >> 8) & 0xFF)" : "signal \(status & 0x7F)"
+        guard status == 0 else { throw Failure(description: "\(arguments.joined(separator: " ")) failed (\(outcome); its reason is above)") }
     }
 }
