@@ -25,8 +25,18 @@ Contention runs on a stack of its own whose accounts are hashed with cheap Argon
 (registering 10,000 accounts at the production cost would take minutes; the booking path
 does not hash), so the other scenarios keep production hashing and worker RSS.
 
+With --replica the booking scenarios run twice at each setting, in the same run: without
+replication, then with Litestream replicating to a temporary directory (sync "FULL+R"); the
+notes give the replication lag the app reports (booking_replication_lag_seconds of the
+venues the scenario books, sampled every 100 ms from 1.5 s into it: a venue idle before
+reads, until its first new LTX lands, the age of its previous one) as p50/p99/max, the
+largest WAL, and what
+Litestream's log says (warnings, errors, snapshots per database: more than one means its
+WAL stream broke and it started over).
+
     make bench                                   # everything, both synchronous settings
     python3 bench/bench.py --seconds 5 --sync FULL --only book-seated,contention
+    python3 bench/bench.py --seconds 4 --sync FULL --only book-1-venue,book-seated --replica
 """
 import argparse
 import asyncio
@@ -40,6 +50,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -475,25 +486,100 @@ def check(stack):
     return r.returncode == 0, r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr
 
 
-def run(sync, seconds, scenarios, rows, notes):
-    """One stack at `sync` for the wrk scenarios; returns whether its database check passed."""
-    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED)
+def run(sync, seconds, scenarios, rows, notes, replicate=False, sample=False):
+    """One stack at `sync` for the wrk scenarios (replicated by Litestream with `replicate`,
+    its metrics sampled with `sample`); returns whether its database check passed."""
+    replica = tempfile.mkdtemp(prefix="booking-bench-replica-") if replicate else None
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED, **({"REPLICA": replica} if replica else {}))
+    label = sync + ("+R" if replicate else "")
+    sampler = None
     try:
         world = setup(stack, seconds)
         workers = len(stack.worker_pids())
         before = WorkerMemory(stack)
+        sampler = MetricsSampler(stack) if sample or replicate else None
         for name in scenarios:
             scenario = read_scenario if name in READS else booking_scenario
-            rows.append((name, sync, scenario(stack, world, name, seconds)))
+            if sampler:
+                sampler.watch(BOOKED_VENUES.get(name, []))
+            rows.append((name, label, scenario(stack, world, name, seconds)))
+        if sampler:
+            sampler.stop()
         after = WorkerMemory(stack)
         batching = batch_summary(stack)
         ok, summary = check(stack)
     finally:
+        if sampler:
+            sampler.stop()
         stack.stop()
+        litestream = litestream_summary(stack) if replicate else ""
         shutil.rmtree(stack.data_dir, ignore_errors=True)  # a bench's WALs and databases run to GBs
-    notes.append(f"synchronous={sync}: {workers} workers; worker RSS (largest) {before} before, {after} after; {batching}; "
+        if replica:
+            shutil.rmtree(replica, ignore_errors=True)
+    notes.append(f"synchronous={label}: {workers} workers; worker RSS (largest) {before} before, {after} after; {batching}; "
                  f"database check: {'OK' if ok else 'FAILED'} ({summary})")
+    if sampler:
+        lag = f"replication lag of the booked venues {sampler.lag_summary()}; " if replicate else ""
+        notes.append(f"synchronous={label}: {lag}largest venue WAL {sampler.wal_max / 2**20:.1f} MiB"
+                     + (f"; Litestream: {litestream}" if replicate else ""))
     return ok
+
+
+# The venues each booking scenario writes (setup and booking_scenario).
+BOOKED_VENUES = {"book-1-venue": ["festival-1"], "book-4-venues": [f"festival-{v}" for v in range(1, GA_VENUES + 1)],
+                 "book-seated": ["arena"], "hold-then-book": ["festival-1"]}
+
+
+class MetricsSampler:
+    """Polls /api/metrics every 100 ms: the replication lag of the venues being booked, from
+    1.5 s into their scenario, and the largest WAL of any venue."""
+
+    def __init__(self, stack):
+        self.stack, self.lags, self.wal_max = stack, [], 0
+        self.venues, self.since = [], time.time()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def watch(self, venues):
+        self.venues, self.since = [f"venue:{v}" for v in venues], time.time() + 1.5
+
+    def loop(self):
+        while not self.done.wait(0.1):
+            try:
+                text = requests.get(self.stack.url("/api/metrics"), timeout=5).text
+            except requests.RequestException:
+                continue
+            wal = re.findall(r'^booking_sqlite_wal_bytes\{database="venue:[^"]+"\} (\S+)$', text, re.M)
+            self.wal_max = max([self.wal_max, *map(float, wal)])
+            if time.time() < self.since:
+                continue
+            for database, lag in re.findall(r'^booking_replication_lag_seconds\{database="(venue:[^"]+)"\} (\S+)$', text, re.M):
+                if database in self.venues:
+                    self.lags.append(float(lag))
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+
+    def lag_summary(self):
+        if not self.lags:
+            return "not sampled"
+        lags = sorted(self.lags)
+        pick = lambda q: lags[min(len(lags) - 1, int(q * len(lags)))]  # noqa: E731
+        return f"p50 {pick(0.5):.2f} s, p99 {pick(0.99):.2f} s, max {lags[-1]:.2f} s ({len(lags)} samples)"
+
+
+def litestream_summary(stack):
+    try:
+        with open(os.path.join(stack.run_dir, "litestream.log")) as f:
+            log = f.read()
+    except OSError:
+        return "no log"
+    snapshots = collections.Counter(re.findall(r'msg="snapshot complete".*? db=(\S+)', log))
+    warnings = len(re.findall(r"level=(WARN|ERROR)", log))
+    return (f"{warnings} warnings or errors, {sum(snapshots.values())} snapshots over {len(snapshots)} databases "
+            f"(at most {max(snapshots.values(), default=0)} per database)")
 
 
 def selected(only):
@@ -506,9 +592,9 @@ def selected(only):
 
 
 def print_table(rows, notes, seconds):
-    print(f"\n{'scenario':36} {'sync':6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
+    print(f"\n{'scenario':36} {'sync':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
     for name, sync, r in rows:
-        print(f"{LABELS[name]:36} {sync:6} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
+        print(f"{LABELS[name]:36} {sync:8} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
     for note in notes:
         print(note)
     print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {seconds} s per wrk scenario, "
@@ -523,6 +609,8 @@ def main():
     parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these scenarios (or groups)")
     parser.add_argument("--connections", type=int, default=CONNECTIONS,
                         help=f"wrk connections per scenario (default {CONNECTIONS}; more waiting clients make larger write batches)")
+    parser.add_argument("--replica", action="store_true",
+                        help="run the booking scenarios again with Litestream replicating (see above)")
     args = parser.parse_args()
     CONNECTIONS = args.connections
     scenarios = selected(args.only)
@@ -532,7 +620,11 @@ def main():
         once = [s for s in scenarios if s in READS] if i == 0 else []
         wrk_scenarios = once + [s for s in scenarios if s in BOOKINGS]
         if wrk_scenarios:
-            ok &= run(sync, args.seconds, wrk_scenarios, rows, notes)
+            # With --replica, sampled like the replicated run, so that the scrapes cost both the same.
+            ok &= run(sync, args.seconds, wrk_scenarios, rows, notes, sample=args.replica)
+        replicated = [s for s in scenarios if s in BOOKINGS]
+        if args.replica and replicated:
+            ok &= run(sync, args.seconds, replicated, rows, notes, replicate=True)
         if i == 0 and "contention" in scenarios:
             ok &= contention(sync, rows, notes)
     print_table(rows, notes, args.seconds)

@@ -9,8 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
 if [ "${1:-}" = "--uninstall" ]; then
-    systemctl disable --now booking-notifier.service booking-fcgi.service 2>/dev/null || true
-    rm -f /etc/systemd/system/booking-fcgi.service /etc/systemd/system/booking-notifier.service
+    systemctl disable --now booking-litestream.service booking-notifier.service booking-fcgi.service 2>/dev/null || true
+    rm -f /etc/systemd/system/booking-fcgi.service /etc/systemd/system/booking-notifier.service /etc/systemd/system/booking-litestream.service
     rm -f /etc/nginx/sites-enabled/booking /etc/nginx/sites-available/booking /etc/tmpfiles.d/booking.conf
     rm -f /usr/local/bin/booking-fcgi
     rm -rf /usr/share/booking
@@ -34,7 +34,10 @@ install -d -m 0755 /etc/booking
 # nchan's publisher socket: nginx (root) creates it; only the booking group may reach it.
 echo "d /run/booking-live 0750 www-data booking -" > /etc/tmpfiles.d/booking.conf
 systemd-tmpfiles --create /etc/tmpfiles.d/booking.conf
-install -m 0644 "$root/deploy/systemd/booking-fcgi.service" "$root/deploy/systemd/booking-notifier.service" /etc/systemd/system/
+install -m 0644 "$root/deploy/systemd/booking-fcgi.service" "$root/deploy/systemd/booking-notifier.service" \
+    "$root/deploy/systemd/booking-litestream.service" /etc/systemd/system/
+# install-deps.sh put Litestream where pip puts scripts; the unit runs /usr/local/bin/litestream.
+[ -x /usr/local/bin/litestream ] || ln -sf "$(command -v litestream)" /usr/local/bin/litestream
 "$root/deploy/render-nginx.sh" > /etc/nginx/sites-available/booking
 ln -sf /etc/nginx/sites-available/booking /etc/nginx/sites-enabled/booking
 rm -f /etc/nginx/sites-enabled/default
@@ -42,4 +45,10 @@ systemctl daemon-reload
 systemctl enable --now booking-fcgi.service
 nginx -t && systemctl reload nginx
 systemctl enable --now booking-notifier.service
+# Replication runs once a replica is named (BOOKING_REPLICA in booking.env).
+if grep -q '^BOOKING_REPLICA=.' /etc/booking/booking.env; then
+    systemctl enable booking-litestream.service && systemctl restart booking-litestream.service
+else
+    echo "replication is off: set BOOKING_REPLICA in /etc/booking/booking.env, then systemctl enable --now booking-litestream"
+fi
 echo "installed: http://$(hostname -f)/  (settings: /etc/booking/booking.env; admin: booking-fcgi create-admin)"

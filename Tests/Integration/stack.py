@@ -94,4 +94,17 @@ class Stack:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        self._stop_litestream()
         self.log.close()
+
+    def _stop_litestream(self):
+        """Litestream runs in a session of its own (scripts/stack.sh stops it last): kill it
+        if the script could not."""
+        try:
+            with open(os.path.join(self.run_dir, "litestream.pid")) as f:
+                pid = int(f.read())
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"litestream" in f.read():
+                    os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass

@@ -12,7 +12,7 @@ from stack import ROOT
 
 BINARY = os.path.join(ROOT, ".build", "release", "booking-fcgi")
 COMMANDS = ["serve", "notifier", "create-admin", "create-venue", "list-venues", "demo", "check", "backup", "restore",
-            "rebuild-index", "reconcile", "routes"]
+            "rebuild-index", "reconcile", "routes", "replication-config"]
 CHEAP_ARGON2 = {"BOOKING_ARGON2_MEMORY_KIB": "8", "BOOKING_ARGON2_ITERATIONS": "1"}
 
 
@@ -65,6 +65,16 @@ def test_the_version_is_printed():
     (["restore", "--from", "BACKUP", "--all", "extra"], "Unexpected argument 'extra'"),
     (["backup", "--to", "NEW", "--venu", "grand-theatre"], "--venu"),
     (["backup", "--to", "NEW"], "--venue ID or --all"),
+    (["restore", "--all"], "--from DIR or --from-replica URL"),
+    (["restore", "--from", "BACKUP", "--from-replica", "REPLICA", "--all"], "exclude each other"),
+    (["restore", "--from", "BACKUP", "--at", "2026-11-23T18:30:00Z", "--all"], "--at goes with --from-replica"),
+    (["restore", "--from-replica", "relative/replica", "--all"], "absolute directory"),
+    (["restore", "--from-replica", "ftp://host/replica", "--all"], "absolute directory"),
+    (["restore", "--from-replica", "sftp://host", "--all"], "needs a host and a path"),
+    (["restore", "--from-replica", "REPLICA", "--at", "yesterday", "--all"], "--at needs an RFC 3339 time"),
+    (["restore", "--from-replica", "REPLICA", "--at", "2026-02-30T10:00:00Z", "--venue", "grand-theatre"], "RFC 3339"),
+    (["restore", "--from-replica", "REPLICA", "--at"], "Missing value for '--at"),
+    (["restore", "--from-replica", "REPLICA"], "--venue ID or --all"),
     (["reconcile", "--older-than", "soon"], "older-than"),
     (["frobnicate"], "Unexpected argument 'frobnicate'"),
     (["check", "--verbose"], "Unknown option '--verbose'"),
@@ -73,7 +83,8 @@ def test_a_mistake_is_a_usage_error_that_changes_nothing(demo, args, says):
     data, backup = demo
     before = fingerprint(data)
     new = os.path.join(tempfile.mkdtemp(), "new")
-    args = [backup if a == "BACKUP" else new if a == "NEW" else a for a in args]
+    replica = tempfile.mkdtemp(prefix="booking-cli-replica-")
+    args = [backup if a == "BACKUP" else new if a == "NEW" else replica if a == "REPLICA" else a for a in args]
     result = cli(data, *args)
     assert result.returncode == 64, (result.returncode, result.stderr)
     assert says in result.stderr and "Usage: booking-fcgi" in result.stderr
@@ -89,6 +100,32 @@ def test_a_restore_of_one_venue_leaves_the_others_and_the_accounts_alone(demo):
     after = fingerprint(data)
     changed = {name for name in before if before[name] != after.get(name)}
     assert changed <= {"venues/blue-note-club.sqlite", "catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"}, changed
+
+
+@pytest.mark.parametrize("scope, says", [
+    (["--all"], "is not a replica of this system"),
+    (["--venue", "grand-theatre"], "has no replica of venue grand-theatre"),
+])
+def test_a_restore_from_a_missing_replica_says_so_and_changes_nothing(demo, scope, says):
+    data, _ = demo
+    before = fingerprint(data)
+    result = cli(data, "restore", "--from-replica", tempfile.mkdtemp(prefix="booking-cli-empty-"), *scope)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert says in result.stderr
+    assert fingerprint(data) == before
+
+
+def test_an_unreachable_remote_replica_fails_the_restore_and_changes_nothing(demo):
+    data, _ = demo
+    before = fingerprint(data)
+    result = cli(data, "restore", "--from-replica", "sftp://nobody@127.0.0.1:1/replica", "--venue", "grand-theatre")
+    assert result.returncode == 1 and "connection refused" in result.stderr and "failed (exit 1" in result.stderr, result.stderr
+    assert fingerprint(data) == before
+
+
+def test_replication_config_needs_a_replica():
+    result = cli(tempfile.mkdtemp(), "replication-config")
+    assert result.returncode == 1 and "BOOKING_REPLICA is not set" in result.stderr
 
 
 def test_create_admin_will_not_change_an_existing_account_without_reset_password(demo):
@@ -119,7 +156,9 @@ def test_create_admin_refuses_a_weak_password_and_creates_nothing(demo):
 def test_root_is_told_to_run_as_the_owner_of_the_data_directory():
     data = tempfile.mkdtemp(prefix="booking-cli-owned-")
     os.chown(data, 65534, 65534)  # nobody: the service user in production
-    for args in (["demo"], ["rebuild-index"], ["create-admin", "--email", "a@example.com", "--name", "A"]):
+    replica = tempfile.mkdtemp(prefix="booking-cli-replica-")
+    for args in (["demo"], ["rebuild-index"], ["create-admin", "--email", "a@example.com", "--name", "A"],
+                 ["restore", "--from-replica", replica, "--all"]):
         result = cli(data, *args, stdin="a long admin password\n")
         assert result.returncode == 77, (args, result.stderr)
         assert "runuser -u nobody -- booking-fcgi" in result.stderr

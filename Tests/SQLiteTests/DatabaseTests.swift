@@ -245,6 +245,19 @@ struct DatabaseTests {
         #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == row)
     }
 
+    @Test(arguments: [true, false])
+    func checkpointTruncatesTheWALOnlyWhenNoReplicatorOwnsIt(truncatesWAL: Bool) throws {
+        let path = directory.file("owned-\(truncatesWAL).sqlite")
+        let database = try Database(path: path, create: true, synchronous: .normal, truncatesWAL: truncatesWAL)
+        try Migrations(["CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"]).apply(to: database)
+        for n in 0..<50 { try database.write { try $0.prepare("INSERT INTO item (name) VALUES (?)").bind("row-\(n)").run() } }
+        let before = Connection.walSize(ofDatabaseAt: path)
+        try database.checkpoint()
+        // Under Litestream the frames are copied but the file is left for it to truncate.
+        #expect(Connection.walSize(ofDatabaseAt: path) == (truncatesWAL ? 0 : before))
+        #expect(try database.connection.prepare("SELECT count(*) FROM item").queryInt() == 50)
+    }
+
     @Test func theWALStaysBoundedWhileAnotherProcessKeepsWriting() throws {
         // Two connections with their own write locks, as two workers have: one writes without
         // pause on a thread while this one writes and checkpoints when due. A checkpoint run

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Common
+import FoundationEssentials
 import Runtime
 import Storage
 
@@ -37,19 +39,45 @@ struct BackupCommand: ParsableCommand {
     }
 }
 
-/// `restore`: a backup put in place, with the services stopped.
+/// `restore`: a backup, or a replica as of now or of a point in time, put in place with the
+/// services stopped.
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restore", abstract: "Put a backup in place (services stopped): check it, swap the files, rebuild the catalog.")
+        commandName: "restore",
+        abstract: "Put a backup or a replica in place (services stopped): check it, swap the files, rebuild the catalog.")
 
     @OptionGroup var options: DataDirectoryOption
-    @Option(help: "The backup directory.") var from: String
+    @Option(help: "The backup directory.") var from: String?
+    @Option(help: "The replica (as BOOKING_REPLICA: a directory, file://, sftp:// or s3:// URL).") var fromReplica: String?
+    @Option(help: "With --from-replica: the state as of this RFC 3339 time (default: the latest).") var at: String?
     @OptionGroup var scope: Scope
 
     func run() throws {
         let venue = try scope.venueID()
-        let services = try options.servicesForWriting("restore --from \(from) ...")
-        for path in try Backup.restore(services: services, from: from, venue: venue) { print("restored \(path)") }
+        switch (from, fromReplica) {
+        case (let from?, nil):
+            guard at == nil else { throw ValidationError("--at goes with --from-replica; a backup has one time") }
+            let services = try options.servicesForWriting("restore --from \(from) ...")
+            for path in try Backup.restore(services: services, from: from, venue: venue) { print("restored \(path)") }
+            try rebuildCatalog(services)
+        case (nil, let url?):
+            let replica: ReplicaTarget
+            do { replica = try ReplicaTarget(url) } catch { throw ValidationError("--from-replica: \(error)") }
+            let time = try at.map { text in
+                guard let date = RFC3339.date(from: text) else {
+                    throw ValidationError("--at needs an RFC 3339 time such as 2026-11-23T18:30:00Z, not \(text)")
+                }
+                return date
+            }
+            let services = try options.servicesForWriting("restore --from-replica \(url) ...")
+            for path in try ReplicaRestore.restore(services: services, replica: replica, at: time, venue: venue) { print("restored \(path)") }
+            try rebuildCatalog(services)
+        case (nil, nil): throw ValidationError("name what to restore from: --from DIR or --from-replica URL")
+        case (.some, .some): throw ValidationError("--from and --from-replica exclude each other")
+        }
+    }
+
+    private func rebuildCatalog(_ services: Services) throws {
         try services.catalog.rebuild(from: services.venues)
         print("rebuilt the catalog")
     }

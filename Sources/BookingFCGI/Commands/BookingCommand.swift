@@ -18,6 +18,7 @@ struct BookingCommand: ParsableCommand {
             Serve.self, WorkerCommand.self, NotifierCommand.self,
             CreateAdmin.self, CreateVenue.self, ListVenues.self, Demo.self,
             Check.self, BackupCommand.self, RestoreCommand.self, RebuildIndex.self, Reconcile.self, ListRoutes.self,
+            ReplicationConfig.self,
         ])
 }
 

@@ -99,7 +99,7 @@ struct Demo: ParsableCommand {
 /// `check`: integrity and the booking invariants of every database.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run integrity_check and the booking invariants on every database; exit 1 when any fails.")
+        abstract: "Run integrity_check and the booking invariants on every database (exit 1 when any fails); show the replication lag.")
 
     @OptionGroup var options: DataDirectoryOption
 
@@ -110,6 +110,7 @@ struct Check: ParsableCommand {
         for id in try services.venues.allIDs() {
             problems += try Checker.check(path: services.venues.filePath(id), venue: true).map { "\(id.value): \($0)" }
         }
+        for line in ReplicationReport.lines(configuration: configuration, venueIDs: try services.venues.allIDs().map(\.value)) { print(line) }
         for problem in problems { print("PROBLEM \(problem)") }
         print(problems.isEmpty ? "ok: every database passed integrity_check and the booking invariants" : "\(problems.count) problems")
         if !problems.isEmpty { throw ExitCode.failure }

@@ -11,15 +11,18 @@ public import SQLite
 public final class VenueDirectory {
     public let path: String
     let synchronous: SynchronousMode
+    /// False when a replicator owns the WAL's truncation (see `Database.truncatesWAL`).
+    let truncatesWAL: Bool
     private let capacity: Int
     private var open: [VenueID: VenueStore] = [:]
     /// Called once for every store this directory opens (to wire publishing, ticket codes).
     public var onOpen: ((VenueID, VenueStore) -> Void)?
     private var recency: [VenueID] = []
 
-    public init(path: String, synchronous: SynchronousMode, maxOpen: Int) throws {
+    public init(path: String, synchronous: SynchronousMode, maxOpen: Int, truncatesWAL: Bool = true) throws {
         self.path = path
         self.synchronous = synchronous
+        self.truncatesWAL = truncatesWAL
         self.capacity = maxOpen
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -40,7 +43,7 @@ public final class VenueDirectory {
         guard access(filePath(id), F_OK) == 0 else { return nil }
         let store: VenueStore
         do {
-            store = try VenueStore(database: Database(path: filePath(id), create: false, synchronous: synchronous))
+            store = try VenueStore(database: Database(path: filePath(id), create: false, synchronous: synchronous, truncatesWAL: truncatesWAL))
         } catch let error as SQLiteError where error.code ~= .cantOpen {  // removed meanwhile
             return nil
         }

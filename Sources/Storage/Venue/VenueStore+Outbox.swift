@@ -34,7 +34,7 @@ extension VenueStore {
         try connection.prepare("SELECT attempts FROM outbox WHERE id = ?").bind(id).queryInt() ?? 0
     }
 
-    /// Checkpoints and truncates this venue's WAL (see `Database.checkpoint`).
+    /// Checkpoints this venue's WAL, truncating it unless a replicator owns that (see `Database.checkpoint`).
     public func checkpoint() throws { try database.checkpoint() }
 
     /// Counts of outbox messages by status (for metrics and operators).
