@@ -77,7 +77,10 @@ pids=()
 notifier=""
 litestream=""
 stop() {
-    trap - INT TERM EXIT
+    # Ignored, not reset: a second Ctrl-C (or the group's SIGTERM arriving again) must not cut
+    # the orderly stop short and leave Litestream without its last sync.
+    trap '' INT TERM
+    trap - EXIT
     for pid in "${pids[@]}" $notifier; do kill -TERM "$pid" 2>/dev/null || true; done
     wait "${pids[@]}" $notifier 2>/dev/null || true
     # Last, once nothing writes: Litestream ships what is left on one SIGTERM (a second one,

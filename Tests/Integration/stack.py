@@ -98,13 +98,29 @@ class Stack:
         self.log.close()
 
     def _stop_litestream(self):
-        """Litestream runs in a session of its own (scripts/stack.sh stops it last): kill it
-        if the script could not."""
+        """Litestream runs in a session of its own (scripts/stack.sh stops it last): stop it
+        (one SIGTERM, then SIGKILL after 10 s) if the script could not."""
         try:
             with open(os.path.join(self.run_dir, "litestream.pid")) as f:
                 pid = int(f.read())
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"litestream" in f.read():
-                    os.kill(pid, signal.SIGKILL)
         except (OSError, ValueError):
+            return
+        def running():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    stat = f.read()
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    return b"litestream" in f.read() and stat.rsplit(")", 1)[1].split()[0] != "Z"
+            except OSError:
+                return False
+        if not running():
+            return
+        try:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.time() + 10
+            while running() and time.time() < deadline:
+                time.sleep(0.05)
+            if running():
+                os.kill(pid, signal.SIGKILL)
+        except OSError:
             pass
