@@ -44,6 +44,9 @@ package struct Configuration: Sendable {
     package var waitlistHoldTTL = 900
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
+    /// `BOOKING_*` variables of the environment that no setting reads: most likely typos
+    /// (`BOOKING_HOLD_TTLL`), which would otherwise pass silently. Reported at start.
+    package private(set) var unknownSettings: [String] = []
     /// Continuous replication with Litestream (`BOOKING_REPLICA`); nil: none.
     package var replica: ReplicaTarget? = nil
 
@@ -90,6 +93,15 @@ package struct Configuration: Sendable {
             logLevel = parsed
         }
         replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try ReplicaTarget(text) }
+        unknownSettings = environment.keys.filter { $0.hasPrefix("BOOKING_") && !reader.read.contains($0) && !Self.passedOn.contains($0) }.sorted()
+    }
+
+    /// Variables for the programs the services start, not for the services themselves.
+    static let passedOn: Set<String> = ["BOOKING_MAIL_DIR"]  // the development sendmail's mailbox (scripts/dev-sendmail.sh)
+
+    /// Says each unknown `BOOKING_*` variable once, as a warning naming it.
+    package func reportUnknownSettings(to log: Logger) {
+        for name in unknownSettings { log.warning("unknown setting (a typo?), ignored", ["variable": name]) }
     }
 
     /// Whether the app's checkpoints may truncate the WAL: not when Litestream replicates
@@ -106,10 +118,15 @@ package struct Configuration: Sendable {
     package var simulatedPaymentsPath: String { dataDirectory + "/simulated-payments.sqlite" }
 }
 
-private struct EnvironmentReader {
+/// Reads settings and remembers which names it was asked for.
+private final class EnvironmentReader {
     let environment: [String: String]
+    private(set) var read: Set<String> = []
+
+    init(environment: [String: String]) { self.environment = environment }
 
     func string(_ name: String) -> String? {
+        read.insert(name)
         guard let value = environment[name], !value.isEmpty else { return nil }
         return value
     }

@@ -7,6 +7,8 @@ import time
 
 import requests
 
+from stack import Stack
+
 
 def test_health_is_ok_and_json(stack):
     r = requests.get(stack.url("/api/health"))
@@ -174,3 +176,17 @@ def is_zombie(pid):
             return f.read().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:
         return True
+
+
+def test_a_mistyped_setting_is_reported_at_start_by_name():
+    """A typo in booking.env (BOOKING_HOLD_TTLL) would otherwise pass silently, leaving the
+    default in force: the pool and the notifier each say which variable they ignored."""
+    stack = Stack(BOOKING_HOLD_TTLL="30")
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline and stack.log_text().count('"variable":"BOOKING_HOLD_TTLL"') < 2:
+            time.sleep(0.1)
+        warnings = [line for line in stack.log_text().splitlines() if "unknown setting" in line]
+        assert len(warnings) == 2 and all('"level":"warning"' in w and "BOOKING_HOLD_TTLL" in w for w in warnings), warnings
+    finally:
+        stack.stop()

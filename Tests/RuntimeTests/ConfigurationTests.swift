@@ -39,4 +39,12 @@ struct ConfigurationTests {
         #expect(try Configuration(environment: ["BOOKING_LOG_LEVEL": "Error"]).logLevel == .error)
         #expect(try Configuration(environment: [:]).logLevel == .info)
     }
+
+    @Test func aBookingVariableThatNoSettingReadsIsReportedAsUnknown() throws {
+        let configuration = try Configuration(environment: [
+            "BOOKING_HOLD_TTLL": "30", "BOOKING_HOLD_TTL": "30", "BOOKING_MAIL_DIR": "/tmp/mail", "HOME": "/root", "BOOKING_WORKER": "2",
+        ])
+        #expect(configuration.unknownSettings == ["BOOKING_HOLD_TTLL", "BOOKING_WORKER"])
+        #expect(try Configuration(environment: ["BOOKING_REPLICA": "/srv/replica", "BOOKING_LOG_LEVEL": "info"]).unknownSettings.isEmpty)
+    }
 }

@@ -20,7 +20,9 @@ struct Serve: ParsableCommand {
         if let directory = options.dataDirectory { setenv("BOOKING_DATA_DIR", directory, 1) }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        try pool(configuration, executable: resolved, log: Logger(component: "booking-fcgi", threshold: configuration.logLevel)).run()
+        let log = Logger(component: "booking-fcgi", threshold: configuration.logLevel)
+        configuration.reportUnknownSettings(to: log)
+        try pool(configuration, executable: resolved, log: log).run()
     }
 }
 
@@ -56,6 +58,7 @@ struct NotifierCommand: ParsableCommand {
 
     func run() throws {
         let services = try options.services("booking-notifier")
+        services.configuration.reportUnknownSettings(to: services.log)
         Notifier(services: services) { venue in BookingReplies.replies(venueID: venue, requestID: "reconciler", log: services.log) }.run()
     }
 }
