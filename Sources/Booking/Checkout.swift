@@ -118,7 +118,7 @@ package final class Checkout {
     private struct Charge {
         let attempt: Attempt
         let intent: PaymentIntent
-        var outcome: Result<PaymentOutcome, any Error> = .failure(CheckoutError.notSaved(underlying: "not charged"))
+        let outcome: PaymentOutcome
     }
 
     /// The lifecycle of one venue's orders: each step for all of them at once.
@@ -128,10 +128,10 @@ package final class Checkout {
         // the payment of an earlier request with the same key whose process is gone.
         let beganAt = now()
         let began = VenueBatch.run(attempts, in: store, now: beganAt) { try begin($0.order, now: beganAt) }
-        var charges: [Charge] = []
+        var toCharge: [(attempt: Attempt, intent: PaymentIntent)] = []
         for (attempt, start) in zip(attempts, began) {
             switch start {
-            case .success(.charge(let intent)): charges.append(Charge(attempt: attempt, intent: intent))
+            case .success(.charge(let intent)): toCharge.append((attempt, intent))
             case .success(.replay(let stored)): outcomes.append((attempt.index, .success(stored)))
             case .failure(let error): outcomes.append((attempt.index, .failure(error)))
             }
@@ -139,30 +139,29 @@ package final class Checkout {
 
         // 2. Charge, outside any transaction. A payment taken over is charged again with its
         // id: the provider answers what it did the first time, or charges it now.
-        let requests = charges.map { charge in
-            PaymentRequest(
-                paymentID: charge.intent.paymentID, amount: charge.intent.amount, currency: charge.intent.currency,
-                token: charge.attempt.order.paymentToken)
+        let requests = toCharge.map { attempt, intent in
+            PaymentRequest(paymentID: intent.paymentID, amount: intent.amount, currency: intent.currency, token: attempt.order.paymentToken)
         }
-        let answers = requests.isEmpty ? [] : payments.charge(requests)
-        for (index, answer) in answers.enumerated() { charges[index].outcome = answer }
-        charges.removeAll { charge in
-            guard case .failure(let failure) = charge.outcome else { return false }
-            // Nothing is known of the charge: let go of it, so a retry asks again at once.
-            try? store.releasePayment(charge.intent.paymentID, now: now())
-            outcomes.append((charge.attempt.index, .failure(failure)))
-            return true
+        var charges: [Charge] = []
+        for ((attempt, intent), answer) in zip(toCharge, requests.isEmpty ? [] : payments.charge(requests)) {
+            switch answer {
+            case .success(let outcome): charges.append(Charge(attempt: attempt, intent: intent, outcome: outcome))
+            case .failure(let error):
+                // Nothing is known of the charge: let go of it, so a retry asks again at once.
+                try? store.releasePayment(intent.paymentID, now: now())
+                outcomes.append((attempt.index, .failure(error)))
+            }
         }
 
         // 3. Confirm the charged payments and settle the others.
         let settledAt = now()
         let settled = VenueBatch.run(charges, in: store, now: settledAt) { charge in
-            try conclude(charge.intent, try charge.outcome.get(), in: store, replies: charge.attempt.order.replies, now: settledAt)
+            try conclude(charge.intent, charge.outcome, in: store, replies: charge.attempt.order.replies, now: settledAt)
         }
         var confirmed = false
         for (charge, result) in zip(charges, settled) {
             let attempt = charge.attempt
-            switch (result, try? charge.outcome.get()) {
+            switch (result, charge.outcome) {
             case (.success(let answer), _):
                 if !confirmed { bookingsConfirmed(attempt.order.venueID) }  // once per venue
                 confirmed = true

@@ -152,8 +152,7 @@ extension VenueStore {
     /// ended between the charge and its confirmation and that nobody retried.
     public func abandonedPayments(olderThan: Int) throws -> [PaymentIntent] {
         try connection.prepare("SELECT id FROM payment WHERE state = ? AND updated_at < ?").bind(PaymentState.charging, olderThan)
-            .map { $0.string(0) }.compactMap { try payment($0, in: connection) }
-            .filter { $0.owner.map { !isRunning($0) } ?? true }.map(\.intent)
+            .map { $0.string(0) }.compactMap { try payment($0, in: connection) }.filter(isOwnerless).map(\.intent)
     }
 
     /// Makes this process the owner of an abandoned payment, unless someone took it over or
@@ -161,11 +160,16 @@ extension VenueStore {
     public func takeOver(_ intent: PaymentIntent, olderThan: Int, now: Int) throws -> Bool {
         try write(now: now) { transaction in
             guard let payment = try payment(intent.paymentID, in: transaction.connection), payment.state == .charging,
-                payment.updatedAt < olderThan, payment.owner.map({ !isRunning($0) }) ?? true
+                payment.updatedAt < olderThan, isOwnerless(payment)
             else { return false }
             try transaction.takeOver(intent.paymentID)
             return true
         }
+    }
+
+    /// Whether no process runs `payment` any more (an old program's payment has no owner).
+    func isOwnerless(_ payment: PaymentRecord) -> Bool {
+        payment.owner.map { !isRunning($0) } ?? true
     }
 
     /// Whether another process runs `payment` now (within the payment window).
