@@ -20,6 +20,7 @@ from test_concurrency import assert_database_is_sound, venue_db
 CLIENTS = 32
 KILL_SECONDS = 6
 FINAL_ANSWER_WITHIN = 10
+MAX_PER_CUSTOMER = 100
 
 
 def book_until_answered(customer, path, body, key, deadline):
@@ -44,7 +45,7 @@ def test_killed_workers_strand_no_request_and_charge_no_payment_twice():
     try:
         organizer = register(stack, role="organizer")
         venue = make_venue(organizer, rows=26, seats=80, ga=0)
-        event = make_event(organizer, venue, max_per_customer=100, prices={"stalls": 1000})
+        event = make_event(organizer, venue, max_per_customer=MAX_PER_CUSTOMER, prices={"stalls": 1000})
         customers = [register(stack) for _ in range(CLIENTS)]
         seats = [f"stalls-{chr(65 + r)}-{n}" for r in range(26) for n in range(1, 81)]
         random.shuffle(seats)
@@ -55,8 +56,9 @@ def test_killed_workers_strand_no_request_and_charge_no_payment_twice():
 
         def client(index):
             customer = customers[index]
-            # Two buyers per seat, so that some answers are a refusal, not a booking.
-            for seat in seats[index % (CLIENTS // 2)::CLIENTS // 2]:
+            # Two buyers per seat, so that some answers are a refusal, not a booking; no more
+            # seats than one customer may buy, so that every refusal is a seat taken.
+            for seat in seats[index % (CLIENTS // 2)::CLIENTS // 2][:MAX_PER_CUSTOMER]:
                 if time.time() > stop_at:
                     return
                 key = uuid.uuid4().hex
