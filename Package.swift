@@ -5,7 +5,7 @@ import PackageDescription
 /// pool of Swift workers; each venue lives in its own SQLite file (see ../shared/DESIGN.md
 /// and docs/architecture.md). The targets, from the bottom up:
 ///
-///     Common          logging, the JSON configuration, RFC 3339 times, signals
+///     Common          logging, the JSON configuration, RFC 3339 times, currencies, signals
 ///     SQLite          the wrapper over libsqlite3: statements, write transactions, migrations
 ///     Storage, Auth   the databases (the only SQL); passwords and tokens
 ///     Booking         the purchase rules: checkout, payments, refunds
@@ -32,11 +32,13 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Currencies and their minor units from CLDR, the data browsers' Intl formats money with.
+        .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
         // What Swift's Glibc module lacks: atomics on shared memory, epoll, prctl, posix_spawn's closefrom.
         .systemLibrary(name: "CSystem"),
 
-        // Logging, the one JSON configuration, RFC 3339 times, signal handlers: used by every layer.
-        .target(name: "Common"),
+        // Logging, the one JSON configuration, RFC 3339 times, money, signal handlers: used by every layer.
+        .target(name: "Common", dependencies: ["CICU"]),
         // The SQLite wrapper: connections, prepared statements, write transactions, migrations.
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         // The venue, auth and catalog databases; only invariant-preserving operations are public.

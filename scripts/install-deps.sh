@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   # plus the test tools (Python packages, chromium, ...)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev tzdata curl python3 python3-pip sqlite3)
+packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libicu-dev tzdata curl python3 python3-pip sqlite3)
 if [ "${1:-}" = "--test" ]; then
     packages+=(msmtp wrk systemd chromium chromium-driver)
     command -v node >/dev/null || packages+=(nodejs)

@@ -31,9 +31,9 @@ struct EmailComposer {
             guard let booking = context.booking else { return nil }
             subject = "Your tickets for \(event.title)"
             lines += ["Your booking \(booking.id) is confirmed.", "", "\(event.title)", "\(when) at \(place)", "", "Tickets:"]
-            lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Self.money($0.price, booking.currency))" }
+            lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Currency.format($0.price, code: booking.currency))" }
             lines += [
-                "", "Total: \(Self.money(booking.total, booking.currency))", "Show the codes (or their QR codes) at the door.",
+                "", "Total: \(Currency.format(booking.total, code: booking.currency))", "Show the codes (or their QR codes) at the door.",
                 "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)",
             ]
         case .bookingCancelled:
@@ -41,7 +41,7 @@ struct EmailComposer {
             subject = "Booking cancelled: \(event.title)"
             lines += [
                 "Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
-                "\(Self.money(booking.total, booking.currency)) will be refunded to your payment method.",
+                "\(Currency.format(booking.total, code: booking.currency)) will be refunded to your payment method.",
             ]
         case .eventMoved:
             let old = Int(Self.payloadValue(row.payload, "oldStartsAt") ?? "").map { Self.format($0, zone: venue.timezone) } ?? "its old time"
@@ -81,15 +81,6 @@ struct EmailComposer {
     /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone.
     static func format(_ seconds: Int, zone: String) -> String {
         TimeZoneDatabase.format(seconds, zone: zone, "%A %-d %B %Y, %H:%M %Z")
-    }
-
-    static func money(_ minor: Int, _ currency: String) -> String {
-        let digits = ["JPY": 0, "KRW": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3][currency] ?? 2
-        guard digits > 0 else { return "\(minor) \(currency)" }
-        var scale = 1
-        for _ in 0..<digits { scale *= 10 }
-        let fraction = String(abs(minor) % scale)
-        return "\(minor / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction) \(currency)"
     }
 
     static func escape(_ text: String) -> String {

@@ -58,9 +58,9 @@ def make_venue(organizer, venue_id=None, rows=2, seats=5, ga=3):
     return venue_id
 
 
-def make_event(organizer, venue_id, title="Show", max_per_customer=10, prices=None):
+def make_event(organizer, venue_id, title="Show", max_per_customer=10, prices=None, currency="EUR"):
     r = organizer.post(f"/api/venues/{venue_id}/events", json={
-        "title": title, "startsAt": "2030-06-01T19:00:00Z", "currency": "EUR",
+        "title": title, "startsAt": "2030-06-01T19:00:00Z", "currency": currency,
         "prices": prices or {"stalls": 4500, "floor": 2000}, "maxTicketsPerCustomer": max_per_customer})
     assert r.status_code == 201, r.text
     return r.json()["event"]["id"]

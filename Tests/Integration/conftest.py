@@ -1,5 +1,6 @@
 import pytest
 
+from mail import MailServer
 from stack import Stack
 
 
@@ -17,3 +18,13 @@ def private_stack():
     s = Stack()
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def mailed():
+    """A stack of the module's own whose notifier mails a real SMTP server: (stack, inbox)."""
+    server = MailServer()
+    s = Stack(SENDMAIL=server.sendmail, BOOKING_NOTIFIER_INTERVAL_MS="100", BOOKING_MAIL_FROM="bookings@test.example")
+    yield s, server.inbox
+    s.stop()
+    server.stop()

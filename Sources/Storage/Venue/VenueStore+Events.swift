@@ -1,3 +1,4 @@
+import Common
 import FoundationEssentials
 internal import SQLite
 
@@ -46,6 +47,10 @@ extension VenueStore {
 
     public func createEvent(id: String, draft: EventDraft, now: Int) throws -> EventRecord {
         let sections = try sections()
+        // Checked at creation only: an event created before codes were checked stays editable.
+        guard Currency(code: draft.currency) != nil else {
+            throw BookingError.invalid("currency is an ISO 4217 code in circulation, such as EUR, JPY or KWD", field: "currency")
+        }
         try validate(draft, sections: sections)
         try write(now: now) { transaction in
             try transaction.prepare(
@@ -128,9 +133,6 @@ extension VenueStore {
     private func validate(_ draft: EventDraft, sections: [SectionRecord]) throws(BookingError) {
         try TextRules.name(draft.title, field: "title")
         try TextRules.description(draft.description, field: "description")
-        guard draft.currency.utf8.count == 3, draft.currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
-            throw .invalid("currency is an ISO 4217 code such as EUR", field: "currency")
-        }
         if let endsAt = draft.endsAt, endsAt <= draft.startsAt { throw .invalid("endsAt must be after startsAt", field: "endsAt") }
         if let start = draft.salesStartAt, let end = draft.salesEndAt, end <= start {
             throw .invalid("salesEndAt must be after salesStartAt", field: "salesEndAt")
