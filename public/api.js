@@ -12,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-// Kept in memory only (from /api/me or login); a reload fetches it again.
+// Kept in memory only (from /api/session or login); a reload fetches it again.
 let csrfToken = null;
 let csrfRefresher = null;
 

@@ -2,6 +2,7 @@ import Auth
 import Booking
 import Common
 import FastCGIServer
+import Runtime
 import Storage
 
 /// The one place where failures become HTTP answers. Domain errors get their status here;
@@ -23,6 +24,10 @@ enum ErrorMapping {
             return map(error)
         case let error as AuthError:
             return map(error)
+        case AccountDeletionError.ownsVenues(let count):
+            return APIError(
+                .conflict, "owns_venues", "an organizer who owns venues cannot delete the account; \(count) venues still need an owner",
+                details: ["venues": .int(count)])
         case let error as SQLiteError where error.isBusy:
             log.error("database busy", ["error": error.description, "requestId": requestID])
             return APIError(.serviceUnavailable, "busy", "the service is busy, retry shortly").retryingAfter(1)

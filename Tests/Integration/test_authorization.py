@@ -37,6 +37,11 @@ MATRIX = {
                                   {"email": w["customer"].user["email"], "password": PASSWORD})),
     ("POST", "/api/auth/logout"): (SIGNED_IN, lambda w, a: ("POST", "/api/auth/logout", None)),
     ("GET", "/api/me"): (SIGNED_IN, lambda w, a: ("GET", "/api/me", None)),
+    ("GET", "/api/session"): (EVERYONE, lambda w, a: ("GET", "/api/session", None)),
+    ("GET", "/api/me/export"): (SIGNED_IN, lambda w, a: ("GET", "/api/me/export", None)),
+    # Each actor but the organizer deletes an account of its own kind made for the cell; the
+    # organizer owns the world's venue, so its deletion is refused (409) and nothing changes.
+    ("DELETE", "/api/me"): (expect(401, OK, OK, 409, OK, OK), lambda w, a: ("DELETE", "/api/me", {"password": PASSWORD})),
     ("POST", "/api/venues"): (expect(401, 403, 403, OK, OK, OK), lambda w, a: ("POST", "/api/venues", {
         "id": "m-" + uuid.uuid4().hex[:12], "name": "Hall", "timezone": "Europe/Paris",
         "layout": {"sections": [{"id": "floor", "name": "Floor", "kind": "ga", "capacity": 5}]}})),
@@ -101,6 +106,22 @@ def fresh_booking(w):
     return r.json()["booking"]
 
 
+def disposable_account(stack, actor):
+    """A new account with the actor's role, for a cell that deletes its caller."""
+    if actor != "admin":
+        return register(stack, role="organizer" if actor == "other_organizer" else "customer")
+    return make_admin(stack)
+
+
+def make_admin(stack):
+    email = unique_email("admin")
+    subprocess.run([os.path.join(ROOT, ".build", "release", "booking-fcgi"), "create-admin", "--email", email, "--name", "Root"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+                   env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir))
+    login = Client(stack).post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()
+    return Client(stack, login["token"], login["user"])
+
+
 def server_routes(stack):
     binary = os.path.join(ROOT, ".build", "release", "booking-fcgi")
     out = subprocess.run([binary, "routes"], capture_output=True, text=True, check=True,
@@ -113,12 +134,7 @@ def world(stack):
     organizer = register(stack, role="organizer")
     venue = make_venue(organizer, ga=10000)
     event = make_event(organizer, venue, max_per_customer=100)
-    admin_email = unique_email("admin")
-    subprocess.run([os.path.join(ROOT, ".build", "release", "booking-fcgi"), "create-admin", "--email", admin_email, "--name", "Root"],
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True,
-                   env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir))
-    admin_login = Client(stack).post("/api/auth/login", json={"email": admin_email, "password": PASSWORD}).json()
-    admin = Client(stack, admin_login["token"], admin_login["user"])
+    admin = make_admin(stack)
     w = {"organizer": organizer, "venue": venue, "event": event, "customer": register(stack), "holds": []}
     w["booking"] = fresh_booking(w)
     # An event whose seats are all sold, for the waiting list.
@@ -152,6 +168,8 @@ def test_authorization(stack, world, route):
             email = client.user["email"] if client.user else None
             if email:
                 client = Client(stack, Client(stack).post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()["token"])
+        if route == ("DELETE", "/api/me") and actor not in ("anonymous", "organizer"):
+            client = disposable_account(stack, actor)
         method, path, body = make_request(world, actor)
         status = client.call(method, path, json=body).status_code
         # Release what the cell left held, so the customer stays under the per-event hold limit.

@@ -381,6 +381,17 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert contract.check(browser.post(stack.url("/api/auth/logout"), headers={"X-CSRF-Token": me.json()["csrfToken"]},
                                        timeout=30)).status_code == 204
 
+    # Own data: who is signed in (for anyone), the export, and deleting an account.
+    assert anonymous.get("/api/session").json() == {"signedIn": False}
+    assert customer.get("/api/session").json()["signedIn"] is True
+    exported = customer.get("/api/me/export")
+    assert exported.status_code == 200 and exported.json()["account"]["id"] == customer.user["id"]
+    leaving = signed_up(stack, contract)
+    assert code(leaving.delete("/api/me", json={"password": "not the password"})) == "wrong_password"
+    assert code(organizer.delete("/api/me", json={"password": PASSWORD})) == "owns_venues"
+    assert leaving.delete("/api/me", json={"password": PASSWORD}).status_code == 204
+    assert leaving.get("/api/me").status_code == 401
+
     # Methods, sizes and signing out.
     wrong = contract.check(requests.delete(stack.url("/api/health"), timeout=10))
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET"

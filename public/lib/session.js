@@ -2,7 +2,7 @@
 // remembers the user and the CSRF token in memory. The bearer token that register/login
 // also return is deliberately dropped.
 
-import { api, ApiError, setCsrfToken, onCsrfRefresh, onUnauthorized } from '../api.js';
+import { api, setCsrfToken, onCsrfRefresh, onUnauthorized } from '../api.js';
 
 let user = null;
 const listeners = new Set();
@@ -24,15 +24,11 @@ function set(newUser, csrf) {
   for (const fn of listeners) fn(user);
 }
 
-/** Asks the server who we are (a reload keeps the cookie, not the memory). */
+/** Asks the server who we are (a reload keeps the cookie, not the memory). /api/session
+ * answers signed-out visitors 200 too, so their pages make no failing request. */
 export async function loadSession() {
-  try {
-    const me = await api('/api/me');
-    set(me.user, me.csrfToken);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) set(null, null);
-    else throw e;
-  }
+  const session = await api('/api/session');
+  set(session.signedIn ? session.user : null, session.signedIn ? session.csrfToken : null);
   return user;
 }
 

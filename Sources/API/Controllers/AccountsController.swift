@@ -91,6 +91,24 @@ enum AccountsController {
         return try .json(Body(user: UserView(user), csrfToken: SessionToken.csrfToken(for: request.sessionToken ?? "")))
     }
 
+    /// Who is signed in, for pages that work either way: 200 for anyone, so a signed-out
+    /// visitor's page makes no failing request (`/api/me` answers them 401).
+    static func session(_ request: Request, _ context: inout RequestContext) throws -> Response {
+        struct Body: Encodable {
+            let signedIn: Bool
+            let user: UserView?
+            let csrfToken: String?
+        }
+        var response: Response
+        if let user = try context.user(request) {
+            response = try .json(Body(signedIn: true, user: UserView(user), csrfToken: SessionToken.csrfToken(for: request.sessionToken ?? "")))
+        } else {
+            response = try .json(Body(signedIn: false, user: nil, csrfToken: nil))
+        }
+        response.setHeader("Cache-Control", "no-store")
+        return response
+    }
+
     // MARK: Helpers
 
     private static func startSession(for user: UserRecord, request: Request, services: Services, status: Status) throws -> Response {
@@ -107,7 +125,7 @@ enum AccountsController {
     }
 
     /// 429 with `Retry-After` while the account or the address is backing off.
-    private static func throttle(keys: [String], services: Services, now: Int) throws {
+    static func throttle(keys: [String], services: Services, now: Int) throws {
         var wait = 0
         for key in keys {
             guard let (count, last) = try services.auth.loginFailures(key: key) else { continue }

@@ -11,14 +11,6 @@ enum WaitlistController {
         let quantity: Int
     }
 
-    struct EntryView: Encodable {
-        let id: String
-        let eventId: String
-        let section: String?
-        let quantity: Int
-        let createdAt: Date
-    }
-
     static func join(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireRole(request, .customer)
         let (_, store) = try context.venue()
@@ -26,12 +18,7 @@ enum WaitlistController {
         let entry = try store.joinWaitlist(
             eventID: context.parameter("eventId"), customerID: user.id, sectionID: body.section,
             quantity: body.quantity, now: context.services.now())
-        return try .json(
-            [
-                "entry": EntryView(
-                    id: entry.id, eventId: entry.eventID, section: entry.sectionID, quantity: entry.quantity,
-                    createdAt: Date(timeIntervalSince1970: Double(entry.createdAt)))
-            ], status: .created)
+        return try .json(["entry": WaitlistEntryView(entry)], status: .created)
     }
 
     static func leave(_ request: Request, _ context: inout RequestContext) throws -> Response {

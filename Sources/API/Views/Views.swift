@@ -190,3 +190,18 @@ struct BookingView: Encodable {
         cancelledAt = booking.cancelledAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
+
+struct WaitlistEntryView: Encodable {
+    let id: String
+    let eventId: String
+    let section: String?
+    let quantity: Int
+    let createdAt: Date
+    init(_ entry: WaitlistEntry) {
+        id = entry.id
+        eventId = entry.eventID
+        section = entry.sectionID
+        quantity = entry.quantity
+        createdAt = Date(timeIntervalSince1970: TimeInterval(entry.createdAt))
+    }
+}
