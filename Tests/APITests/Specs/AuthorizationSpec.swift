@@ -162,12 +162,25 @@ final class World {
             var caller = try account(kind)
             // Logging out ends the token: the caller logs out of a session of its own.
             if row.route == "POST /api/auth/logout", let signedIn = caller { caller = try t.login(signedIn) }
+            // Deleting the account ends it: the caller deletes a new account of its kind, one
+            // that owns no venue.
+            if row.route == "DELETE /api/me", caller != nil { caller = try disposable(kind) }
             let (path, json) = try row.make()
             let response = t.request(row.method, path, json: json, as: caller)
             for hold in holds { _ = t.request("DELETE", show.hold(hold), as: customer) }
             holds.removeAll()
             let answer = try #require(row.answers[kind])
             #expect(answer.matches(response), "\(row.route) as \(kind): expected \(answer), got \(response)")
+        }
+    }
+
+    /// A new account of the kind, for a request that uses the account up.
+    private func disposable(_ kind: Caller) throws -> Account? {
+        switch kind {
+        case .anonymous: nil
+        case .customer, .otherCustomer: try t.register()
+        case .organizer, .otherOrganizer: try t.register(role: "organizer")
+        case .admin: try t.admin()
         }
     }
 
@@ -229,6 +242,9 @@ final class World {
             },
             MatrixRow(route: "POST /api/auth/logout", answers: Self.signedIn) { ("/api/auth/logout", nil) },
             MatrixRow(route: "GET /api/me", answers: Self.signedIn) { ("/api/me", nil) },
+            MatrixRow(route: "GET /api/session", answers: Self.everyone) { ("/api/session", nil) },
+            MatrixRow(route: "GET /api/me/export", answers: Self.signedIn) { ("/api/me/export", nil) },
+            MatrixRow(route: "DELETE /api/me", answers: Self.signedIn) { ("/api/me", ["password": TestApp.password]) },
             MatrixRow(
                 route: "POST /api/venues",
                 answers: Self.answers(.refused(401), .refused(403), .refused(403), .allowed, .allowed, .allowed)

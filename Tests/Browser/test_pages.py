@@ -1,0 +1,43 @@
+"""Every page, signed out and signed in as each role, loads without a console error: no
+failing request (a signed-out visitor's page does not ask for /api/me and get 401), no
+uncaught error, no CSP violation."""
+import time
+
+from helpers import book, find, make_event, make_venue, register, sign_in
+
+
+def severe(driver):
+    return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def visit_all(driver, stack, routes):
+    """Opens each route in turn; answers the console errors each one logged."""
+    problems = {}
+    for route in routes:
+        driver.get(stack.url("/#" + route))
+        find(driver, "#main h1")
+        time.sleep(0.5)  # what the page asks for after its first paint
+        if errors := severe(driver):
+            problems[route] = errors
+    return problems
+
+
+def test_no_page_logs_a_console_error_signed_out_or_signed_in(stack, browsers):
+    organizer = register(stack, "organizer")
+    venue = make_venue(organizer)
+    event = make_event(organizer, venue)["id"]
+    customer = register(stack)
+    booking = book(customer, venue, event, ["stalls-A-1"])
+    public = ["/", f"/events/{venue}/{event}", "/signin", "/signup", "/no-such-page"]
+    private = ["/bookings", f"/bookings/{venue}/{booking['id']}"]
+    organizing = ["/organizer", "/organizer/venues/new", f"/organizer/venues/{venue}/events/new",
+                  f"/organizer/venues/{venue}/events/{event}", f"/organizer/venues/{venue}/events/{event}/edit",
+                  f"/organizer/venues/{venue}/events/{event}/checkin"]
+
+    driver = browsers()
+    assert visit_all(driver, stack, public + private + organizing) == {}, "signed out"
+    sign_in(driver, stack, customer.email)
+    assert visit_all(driver, stack, public + private) == {}, "signed in as a customer"
+    other = browsers()
+    sign_in(other, stack, organizer.email)
+    assert visit_all(other, stack, public + ["/bookings"] + organizing) == {}, "signed in as the organizer"
