@@ -14,10 +14,13 @@ package enum Routes {
         router.add("POST", "/api/auth/register", AccountsController.register)
         router.add("POST", "/api/auth/login", AccountsController.login)
         router.add("POST", "/api/auth/logout", AccountsController.logout)
+        router.add("POST", "/api/auth/password-reset", PasswordResetController.request)
+        router.add("POST", "/api/auth/password-reset/confirm", PasswordResetController.confirm)
         router.add("GET", "/api/me", AccountsController.me)
         router.add("GET", "/api/session", AccountsController.session)
         router.add("GET", "/api/me/export", OwnDataController.export)
         router.add("DELETE", "/api/me", OwnDataController.delete)
+        router.add("PATCH", "/api/me", ProfileController.update)
 
         router.add("POST", "/api/venues", VenuesController.create)
         router.add("GET", "/api/venues", VenuesController.list)

@@ -11,14 +11,18 @@ nonisolated(unsafe) private var notifierStopRequested: sig_atomic_t = 0
 /// sweeps expired holds (announcing the freed seats live), matches the waiting list, brings
 /// the catalog up to date and delivers due outbox messages by email, at least once, with
 /// back-off and a bounded number of attempts. Every few seconds the reconciler finishes the
-/// requests abandoned between payment and confirmation (every ten seconds).
+/// requests abandoned between payment and confirmation (every ten seconds). Email about
+/// accounts (reset links, notices of changes) goes out first each round.
 package struct Notifier {
     let services: Services
     let mailer: Mailer
     let composer: EmailComposer
+    let accountComposer: AccountEmailComposer
     /// Writes the answers of the booking requests the reconciler finishes (the API's).
     let replies: (VenueID) -> Checkout.Replies
     var log: Logger { services.log }
+    /// SIGTERM or SIGINT arrived: finish the message at hand and stop.
+    var stopRequested: Bool { notifierStopRequested != 0 }
 
     package init(services: Services, replies: @escaping (VenueID) -> Checkout.Replies) {
         self.services = services
@@ -26,6 +30,7 @@ package struct Notifier {
         let configuration = services.configuration
         mailer = Mailer(sendmailPath: configuration.sendmailPath, sender: configuration.mailFrom)
         composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
+        accountComposer = AccountEmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
     }
 
     package func run() -> Never {
@@ -101,6 +106,7 @@ package struct Notifier {
         }
         // Seats the sweeps freed go out live now, not after the mail.
         services.finishDeferredWork()
+        deliverAccountMail(now: services.now())
         // Stores are looked up again: holding every one would defeat the directory's LRU.
         for id in ids where notifierStopRequested == 0 {
             do {
@@ -121,15 +127,12 @@ package struct Notifier {
             do {
                 try mailer.send(to: message.to, message: message.bytes)
             } catch {
-                // Only a message refused for itself is given up: a mail server that is down
-                // for longer than the attempts last must not lose the mail queued meanwhile.
                 let attempts = try store.attempts(ofMessage: row.id) + 1
-                if error.permanent && attempts >= services.configuration.mailMaxAttempts {
+                switch redelivery(after: error, attempts: attempts) {
+                case .giveUp:
                     try store.recordDelivery(row.id, status: .failed, error: "\(error)")
                     log.error("email given up", ["venue": venue.value, "outbox": "\(row.id)", "attempts": "\(attempts)", "error": "\(error)"])
-                } else {
-                    // 2, 4, 8 … seconds, at most 15 minutes.
-                    let delay = min(1 << min(attempts, 20), 900)
+                case .retry(let delay):
                     try store.recordDelivery(row.id, status: .pending, error: "\(error)", retryAt: now + delay)
                     log.error("email failed, will retry", ["venue": venue.value, "outbox": "\(row.id)", "retryIn": "\(delay)", "error": "\(error)"])
                 }
@@ -140,6 +143,19 @@ package struct Notifier {
             try store.recordDelivery(row.id, status: .delivered)
             log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
         }
+    }
+
+    /// After a failed send: only a message refused for itself is given up, after the attempts;
+    /// a mail server that is down for longer than they last must not lose the mail queued
+    /// meanwhile. Retries wait 2, 4, 8 … seconds, at most 15 minutes.
+    enum Redelivery {
+        case giveUp
+        case retry(afterSeconds: Int)
+    }
+
+    func redelivery(after error: Mailer.Failure, attempts: Int) -> Redelivery {
+        if error.permanent && attempts >= services.configuration.mailMaxAttempts { return .giveUp }
+        return .retry(afterSeconds: min(1 << min(attempts, 20), 900))
     }
 
     private func email(for row: VenueStore.OutboxRow, store: VenueStore) throws -> EmailMessage? {

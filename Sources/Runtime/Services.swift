@@ -15,6 +15,7 @@ package final class Services {
     package let venues: VenueDirectory
     package let catalog: CatalogStore
     package let loginThrottle = LoginThrottle()
+    package let passwordReset = PasswordResetPolicy()
     package let livePublisher: LivePublisher?
     package let metrics: SharedMetrics
     /// Venues with recent bookings (see `catchUpCatalogWithRecentBookings`).

@@ -3,8 +3,12 @@
 The table must name every route the server has (`booking-fcgi routes`), so a new endpoint
 without a row fails this test. Destructive cells get fresh objects of their own.
 """
+import base64
+import hashlib
 import os
+import sqlite3
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -36,6 +40,10 @@ MATRIX = {
     ("POST", "/api/auth/login"): (EVERYONE, lambda w, a: ("POST", "/api/auth/login",
                                   {"email": w["customer"].user["email"], "password": PASSWORD})),
     ("POST", "/api/auth/logout"): (SIGNED_IN, lambda w, a: ("POST", "/api/auth/logout", None)),
+    ("POST", "/api/auth/password-reset"): (EVERYONE, lambda w, a: ("POST", "/api/auth/password-reset", {"email": unique_email()})),
+    ("POST", "/api/auth/password-reset/confirm"): (EVERYONE, lambda w, a: (
+        "POST", "/api/auth/password-reset/confirm", {"token": reset_token(w), "password": PASSWORD})),
+    ("PATCH", "/api/me"): (SIGNED_IN, lambda w, a: ("PATCH", "/api/me", {"name": "Renamed"})),
     ("GET", "/api/me"): (SIGNED_IN, lambda w, a: ("GET", "/api/me", None)),
     ("GET", "/api/session"): (EVERYONE, lambda w, a: ("GET", "/api/session", None)),
     ("GET", "/api/me/export"): (SIGNED_IN, lambda w, a: ("GET", "/api/me/export", None)),
@@ -106,6 +114,17 @@ def fresh_booking(w):
     return r.json()["booking"]
 
 
+def reset_token(w):
+    """A reset link's token for a new account, stored as the notifier stores the one it emails
+    (the whole flow through real email is test_password_reset.py)."""
+    token = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    user = register(w["stack"]).user["id"]
+    with sqlite3.connect(os.path.join(w["stack"].data_dir, "auth.sqlite")) as db:
+        db.execute("INSERT INTO password_reset (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                   (hashlib.sha256(token.encode()).hexdigest(), user, int(time.time()) + 600))
+    return token
+
+
 def disposable_account(stack, actor):
     """A new account with the actor's role, for a cell that deletes its caller."""
     if actor != "admin":
@@ -135,7 +154,7 @@ def world(stack):
     venue = make_venue(organizer, ga=10000)
     event = make_event(organizer, venue, max_per_customer=100)
     admin = make_admin(stack)
-    w = {"organizer": organizer, "venue": venue, "event": event, "customer": register(stack), "holds": []}
+    w = {"stack": stack, "organizer": organizer, "venue": venue, "event": event, "customer": register(stack), "holds": []}
     w["booking"] = fresh_booking(w)
     # An event whose seats are all sold, for the waiting list.
     w["sold_out"] = make_event(organizer, venue, max_per_customer=100, prices={"stalls": 100, "floor": 50})

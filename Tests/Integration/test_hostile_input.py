@@ -862,7 +862,9 @@ def test_json_media_type_parameters_and_case_are_accepted(stack, world):
 METHOD_ROUTES = [
     ("/api/health", "GET"),
     ("/api/auth/register", "POST"),
-    ("/api/me", "GET, DELETE"),
+    ("/api/me", "GET, DELETE, PATCH"),
+    ("/api/auth/password-reset", "POST"),
+    ("/api/auth/password-reset/confirm", "POST"),
     ("/api/me/export", "GET"),
     ("/api/session", "GET"),
     ("/api/venues", "POST, GET"),
@@ -912,7 +914,7 @@ def test_trace_on_the_api_is_the_routers_json_405(stack, world):
     assert r.headers.get("allow") == "GET"
     r = http(stack, "TRACE", "/api/me", token=world["customer"].token)
     assert_error(r, 405, "method_not_allowed")
-    assert r.headers.get("allow") == "GET, DELETE"
+    assert r.headers.get("allow") == "GET, DELETE, PATCH"
     assert world["customer"].user["email"].encode() not in r.body
 
 

@@ -10,11 +10,15 @@
 
 The fuzzer (Tests/Fuzz/run_fuzz.py) covers the same ground with generated requests.
 """
+import base64
 import copy
+import hashlib
 import json
 import os
 import re
+import sqlite3
 import subprocess
+import time
 import uuid
 from urllib.parse import urlparse
 
@@ -391,6 +395,21 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert code(organizer.delete("/api/me", json={"password": PASSWORD})) == "owns_venues"
     assert leaving.delete("/api/me", json={"password": PASSWORD}).status_code == 204
     assert leaving.get("/api/me").status_code == 401
+
+    # Account recovery and signed-in changes (the whole flow through email: test_password_reset.py).
+    assert anonymous.post("/api/auth/password-reset", json={"email": leaving.user["email"]}).status_code == 202
+    assert code(anonymous.post("/api/auth/password-reset", json={"email": "not an address"})) == "invalid_email"
+    recovering = signed_up(stack, contract)
+    token = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    with sqlite3.connect(os.path.join(stack.data_dir, "auth.sqlite")) as db:
+        db.execute("INSERT INTO password_reset (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                   (hashlib.sha256(token.encode()).hexdigest(), recovering.user["id"], int(time.time()) + 600))
+    assert code(anonymous.post("/api/auth/password-reset/confirm", json={"token": token, "password": "short"})) == "weak_password"
+    assert anonymous.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 200
+    assert code(anonymous.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD})) == "invalid_token"
+    assert customer.patch("/api/me", json={"name": "Renamed"}).json()["user"]["name"] == "Renamed"
+    assert code(customer.patch("/api/me", json={"password": "another passphrase", "currentPassword": "wrong!"})) == "wrong_password"
+    assert code(customer.patch("/api/me", json={"email": organizer.user["email"], "currentPassword": PASSWORD})) == "email_taken"
 
     # Methods, sizes and signing out.
     wrong = contract.check(requests.delete(stack.url("/api/health"), timeout=10))

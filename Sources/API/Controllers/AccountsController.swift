@@ -111,7 +111,7 @@ enum AccountsController {
 
     // MARK: Helpers
 
-    private static func startSession(for user: UserRecord, request: Request, services: Services, status: Status) throws -> Response {
+    static func startSession(for user: UserRecord, request: Request, services: Services, status: Status) throws -> Response {
         let token = SessionToken.generate()
         let now = services.now()
         let ttl = services.configuration.sessionTTL
@@ -122,6 +122,22 @@ enum AccountsController {
         response.setHeader("Set-Cookie", SessionCookie.set(token, maxAge: ttl, secure: request.isHTTPS))
         response.setHeader("Cache-Control", "no-store")
         return response
+    }
+
+    /// Checks the signed-in user's password before a change that needs it, like a sign-in
+    /// (the same throttle and counters), so a session left open on a shared computer cannot
+    /// take the account over: 403 `wrong_password`.
+    static func confirmPassword(_ password: String, of user: UserRecord, request: Request, services: Services) throws {
+        let now = services.now()
+        let keys = ["email:" + user.email, "ip:" + request.remoteAddress]
+        try throttle(keys: keys, services: services, now: now)
+        let valid = try services.hashingGate().withSlot {
+            password.utf8.count <= 4096 && services.hasher.verify(password, against: user.passwordHash)
+        }
+        guard valid else {
+            try services.auth.recordLoginFailure(keys: keys, now: now, window: failureWindow)
+            throw APIError(.forbidden, "wrong_password", "the password is wrong")
+        }
     }
 
     /// 429 with `Retry-After` while the account or the address is backing off.

@@ -21,22 +21,12 @@ enum OwnDataController {
         return response
     }
 
-    /// Needs the password, checked like a sign-in (the same throttle), so a session left
-    /// open on a shared computer cannot delete the account.
+    /// Needs the password, so a session left open on a shared computer cannot delete the account.
     static func delete(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser(request)
         let body = try request.decode(DeleteBody.self)
         let services = context.services
-        let now = services.now()
-        let keys = ["email:" + user.email, "ip:" + request.remoteAddress]
-        try AccountsController.throttle(keys: keys, services: services, now: now)
-        let valid = try services.hashingGate().withSlot {
-            body.password.utf8.count <= 4096 && services.hasher.verify(body.password, against: user.passwordHash)
-        }
-        guard valid else {
-            try services.auth.recordLoginFailure(keys: keys, now: now, window: AccountsController.failureWindow)
-            throw APIError(.forbidden, "wrong_password", "the password is wrong")
-        }
+        try AccountsController.confirmPassword(body.password, of: user, request: request, services: services)
         try OwnData(services: services).delete(user)
         var response = Response.empty()
         response.setHeader("Set-Cookie", SessionCookie.clear(secure: request.isHTTPS))

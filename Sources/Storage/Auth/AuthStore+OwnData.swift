@@ -19,14 +19,18 @@ extension AuthStore {
         }
     }
 
-    /// Deletes an account and everything the auth database keeps about it: its sessions end
-    /// and its failed-login counter goes. Nothing here is kept under the id, so email to it
-    /// stops (the notifier finds no user) and what venues keep under it is anonymous.
+    /// Deletes an account and everything the auth database keeps about it: its sessions end,
+    /// its reset links stop working, its queued account email goes, and its counters go.
+    /// Nothing here is kept under the id, so email to it stops (the notifier finds no user)
+    /// and what venues keep under it is anonymous.
     public func deleteUser(id: String) throws {
         try database.write { connection in
             guard let email = try connection.prepare("SELECT email FROM user WHERE id = ?").bind(id).first({ $0.string(0) }) else { return }
             try connection.prepare("DELETE FROM session WHERE user_id = ?").bind(id).run()
             try connection.prepare("DELETE FROM login_failure WHERE key = ?").bind("email:" + email).run()
+            try connection.prepare("DELETE FROM reset_request WHERE key = ?").bind("email:" + email).run()
+            try connection.prepare("DELETE FROM password_reset WHERE user_id = ?").bind(id).run()
+            try connection.prepare("DELETE FROM account_mail WHERE user_id = ?").bind(id).run()
             try connection.prepare("DELETE FROM user WHERE id = ?").bind(id).run()
         }
     }

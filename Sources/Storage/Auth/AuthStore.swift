@@ -2,8 +2,9 @@ import Auth
 import FoundationEssentials
 public import SQLite
 
-/// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes) and
-/// the failed-login counters that every worker shares.
+/// The auth database (`auth.sqlite`): accounts, sessions (stored only as token hashes), the
+/// failed-login and reset-request counters that every worker shares, password-reset links
+/// (hashes too) and the queue of email about accounts.
 public final class AuthStore {
     let database: Database
 
@@ -98,8 +99,13 @@ public final class AuthStore {
 
     // MARK: Mapping
 
-    private static func userColumns(_ prefix: String) -> String {
+    static func userColumns(_ prefix: String) -> String {
         ["id", "email", "name", "role", "password_hash", "created_at"].map { prefix + $0 }.joined(separator: ", ")
     }
-    private static let userColumns = userColumns("")
+    static let userColumns = userColumns("")
+
+    /// A user read in the caller's transaction.
+    static func user(_ connection: Connection, id: String) throws -> UserRecord? {
+        try connection.prepare("SELECT \(userColumns) FROM user WHERE id = ?").bind(id).first(UserRecord.init)
+    }
 }

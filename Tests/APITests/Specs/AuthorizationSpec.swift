@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Testing
 
@@ -191,6 +192,14 @@ final class World {
         ]
     }
 
+    /// A reset link's token for a new account, as the notifier makes one when it sends the email.
+    private func resetToken() throws -> String {
+        let token = SessionToken.generate()
+        try t.services.auth.issueResetToken(
+            tokenHash: SessionToken.storageHash(of: token), userID: try t.register().id, expiresAt: t.services.now() + 600)
+        return token
+    }
+
     private func freshHold() throws -> String {
         let id = try t.hold(customer, show, ga: 1)
         holds.append(id)
@@ -241,6 +250,13 @@ final class World {
                 ("/api/auth/login", ["email": self.customer.email, "password": TestApp.password])
             },
             MatrixRow(route: "POST /api/auth/logout", answers: Self.signedIn) { ("/api/auth/logout", nil) },
+            MatrixRow(route: "POST /api/auth/password-reset", answers: Self.everyone) {
+                ("/api/auth/password-reset", ["email": self.customer.email])
+            },
+            MatrixRow(route: "POST /api/auth/password-reset/confirm", answers: Self.everyone) {
+                ("/api/auth/password-reset/confirm", ["token": try self.resetToken(), "password": TestApp.password])
+            },
+            MatrixRow(route: "PATCH /api/me", answers: Self.signedIn) { ("/api/me", ["name": "Renamed"]) },
             MatrixRow(route: "GET /api/me", answers: Self.signedIn) { ("/api/me", nil) },
             MatrixRow(route: "GET /api/session", answers: Self.everyone) { ("/api/session", nil) },
             MatrixRow(route: "GET /api/me/export", answers: Self.signedIn) { ("/api/me/export", nil) },
