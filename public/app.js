@@ -13,6 +13,9 @@ const routes = [
   ['/bookings/:venueId/:bookingId', () => import('./pages/booking.js')],
   ['/signin', () => import('./pages/signin.js')],
   ['/signup', () => import('./pages/signup.js')],
+  ['/forgot', () => import('./pages/forgot.js')],
+  ['/reset', () => import('./pages/reset.js')],
+  ['/account', () => import('./pages/account.js')],
   ['/organizer', () => import('./pages/organizer.js')],
   ['/organizer/venues/new', () => import('./pages/venue-new.js')],
   ['/organizer/venues/:venueId/events/new', () => import('./pages/event-form.js')],
@@ -141,7 +144,7 @@ function renderHeader(path = parseHash().path) {
       </div>
       <div class="nav-user">
         ${user
-          ? html`<span class="who" data-test="nav-user" title="${user.email}">${user.name}</span>
+          ? html`<a class="who" href="#/account" data-test="nav-user" title="Your account (${user.email})">${user.name}</a>
                  <button type="button" class="link-btn" data-test="sign-out" id="sign-out">Sign out</button>`
           : html`${link('/signin', 'Sign in', 'nav-signin')} ${link('/signup', 'Sign up', 'nav-signup')}`}
       </div>

@@ -28,8 +28,8 @@ def test_no_page_logs_a_console_error_signed_out_or_signed_in(stack, browsers):
     event = make_event(organizer, venue)["id"]
     customer = register(stack)
     booking = book(customer, venue, event, ["stalls-A-1"])
-    public = ["/", f"/events/{venue}/{event}", "/signin", "/signup", "/no-such-page"]
-    private = ["/bookings", f"/bookings/{venue}/{booking['id']}"]
+    public = ["/", f"/events/{venue}/{event}", "/signin", "/signup", "/forgot", "/reset", "/no-such-page"]
+    private = ["/bookings", f"/bookings/{venue}/{booking['id']}", "/account"]
     organizing = ["/organizer", "/organizer/venues/new", f"/organizer/venues/{venue}/events/new",
                   f"/organizer/venues/{venue}/events/{event}", f"/organizer/venues/{venue}/events/{event}/edit",
                   f"/organizer/venues/{venue}/events/{event}/checkin"]

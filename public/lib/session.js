@@ -58,3 +58,23 @@ export async function signOut() {
     set(null, null);
   }
 }
+
+/** Sets a new password with the token of an emailed reset link; the server signs us in. */
+export async function resetPassword(token, password) {
+  const r = await api('/api/auth/password-reset/confirm', { method: 'POST', body: { token, password } });
+  set(r.user, r.csrfToken);
+  return user;
+}
+
+/** Changes the name, email or password (`currentPassword` for the latter two). */
+export async function updateAccount(changes) {
+  const r = await api('/api/me', { method: 'PATCH', body: changes });
+  set(r.user, r.csrfToken);
+  return user;
+}
+
+/** Deletes the account (needs the password); every session ends. */
+export async function deleteAccount(password) {
+  await api('/api/me', { method: 'DELETE', body: { password } });
+  set(null, null);
+}

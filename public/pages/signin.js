@@ -21,6 +21,7 @@ export default async function signInPage(ctx) {
         <label>Email <input type="email" name="email" autocomplete="email" required data-test="email"></label>
         <label>Password <input type="password" name="password" autocomplete="current-password" required data-test="password"></label>
         <button type="submit" class="btn btn-primary btn-block" data-test="signin-submit">Sign in</button>
+        <p class="hint"><a href="#/forgot" data-test="to-forgot">Forgot password?</a></p>
         <p class="hint">No account yet? <a href="${`#/signup?next=${encodeURIComponent(next)}`}" data-test="to-signup">Sign up</a></p>
       </form>
     </div>`);
