@@ -46,7 +46,7 @@ let package = Package(
         // Passwords, session tokens, CSRF, account rules. Knows nothing of venues.
         .target(name: "Auth", dependencies: ["CArgon2", "Common", .product(name: "Crypto", package: "swift-crypto")]),
         // The purchase lifecycle (hold -> paying -> charge -> confirm / decline -> refund) over Storage.
-        .target(name: "Booking", dependencies: ["Storage", "Common"]),
+        .target(name: "Booking", dependencies: ["Storage", "Auth", "Common"]),
         // What every process of the system opens: configuration, stores, live publishing, shared metrics.
         .target(name: "Runtime", dependencies: ["Storage", "Auth", "Booking", "Common", "CSystem"]),
         // HTTP over FastCGI: the master, its pre-forked workers, requests and responses.
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Common"]),
-        .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Common"]),
+        .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Auth", "Common"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
         .testTarget(

@@ -5,7 +5,7 @@
 #
 # Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, WORKERS, SYNCHRONOUS, HOLD_TTL,
 # AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, PAYMENT_DECLINE_RATE,
-# PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, BIND (default 127.0.0.1),
+# PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, QUEUE_DIFFICULTY, BIND (default 127.0.0.1),
 # SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail),
 # REPLICA (a directory or a file://, sftp:// or s3:// URL: Litestream replicates every
 # database there, its log in $RUN_DIR/litestream.log).
@@ -61,6 +61,7 @@ export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_
 [ -n "${PAYMENT_LATENCY_MS:-}" ] && export BOOKING_PAYMENT_LATENCY_MS="$PAYMENT_LATENCY_MS"
 [ -n "${ARGON2_MEMORY_KIB:-}" ] && export BOOKING_ARGON2_MEMORY_KIB="$ARGON2_MEMORY_KIB"
 [ -n "${ARGON2_ITERATIONS:-}" ] && export BOOKING_ARGON2_ITERATIONS="$ARGON2_ITERATIONS"
+[ -n "${QUEUE_DIFFICULTY:-}" ] && export BOOKING_QUEUE_DIFFICULTY="$QUEUE_DIFFICULTY"
 if [ -n "${REPLICA:-}" ]; then
     case $REPLICA in
         *://*) export BOOKING_REPLICA="$REPLICA" ;;

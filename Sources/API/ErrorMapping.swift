@@ -96,6 +96,14 @@ enum ErrorMapping {
                 details: ["available": .int(count)])
         case .tooManyHolds(let limit):
             return APIError(.unprocessable, "too_many_holds", "at most \(limit) live holds per event; release or book one first")
+        case .queueNotFound: return .notFound("queue")
+        case .queueNotOpen(let reason): return APIError(.conflict, "queue_not_open", reason)
+        case .queueSoldOut:
+            return APIError(.conflict, "sold_out", "everything is sold; join the waiting list to hear when places free up")
+        case .badProof: return APIError.unprocessable("the proof of work does not solve this event's challenge", code: "bad_proof", field: "nonce")
+        case .queueRequired:
+            return APIError(.forbidden, "queue_required", "this event sells through its queue: join it, and hold with the pass it gives")
+        case .invalidPass(let reason): return APIError(.forbidden, "invalid_pass", reason)
         }
     }
 

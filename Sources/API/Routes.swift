@@ -44,6 +44,9 @@ package enum Routes {
         router.add("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", BookingsController.cancel)
         router.add("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg", TicketsController.qrCode)
 
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/queue", QueueController.get)
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/queue", QueueController.join)
+        router.add("PATCH", "/api/venues/{venueId}/events/{eventId}/queue", QueueController.control)
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/waitlist", WaitlistController.join)
         router.add("DELETE", "/api/venues/{venueId}/waitlist/{entryId}", WaitlistController.leave)
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/checkins", TicketsController.checkIn)

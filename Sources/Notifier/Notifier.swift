@@ -99,6 +99,7 @@ package struct Notifier {
                 let now = services.now()
                 try store.sweepExpiredHolds(now: now)
                 try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
+                try advanceQueues(store, venue: id, now: now)
                 services.syncCatalog(id, store)
             } catch {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])

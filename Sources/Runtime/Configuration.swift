@@ -1,3 +1,4 @@
+import Auth
 import Common
 import FoundationEssentials
 import Glibc
@@ -42,6 +43,12 @@ package struct Configuration: Sendable {
     package var notifierIntervalMs = 500
     package var mailMaxAttempts = 8
     package var waitlistHoldTTL = 900
+    /// Leading zero bits of a queue join's proof of work: 18 is about a second in a browser.
+    package var queueDifficulty = 18
+    /// `id:base64url-secret` pairs that sign queue passes, the first signing (rotation: put
+    /// the new key first, drop the old one after the passes it signed expired). Nil: one key
+    /// made on first use in the data directory (`queue.key`).
+    package var queueKeys: [QueueKeys.Key]? = nil
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
     /// `BOOKING_*` variables of the environment that no setting reads: most likely typos
@@ -86,6 +93,8 @@ package struct Configuration: Sendable {
         mailMaxAttempts = try reader.int("BOOKING_MAIL_MAX_ATTEMPTS", in: 1...100) ?? mailMaxAttempts
         waitlistHoldTTL = try reader.int("BOOKING_WAITLIST_HOLD_TTL", in: 30...86400) ?? waitlistHoldTTL
         publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
+        queueDifficulty = try reader.int("BOOKING_QUEUE_DIFFICULTY", in: 0...32) ?? queueDifficulty
+        queueKeys = try reader.string("BOOKING_QUEUE_KEYS").map { text throws(ConfigurationError) in try Self.queueKeys(text) }
         if let level = reader.string("BOOKING_LOG_LEVEL") {
             guard let parsed = Logger.Level(name: level) else {
                 throw ConfigurationError("BOOKING_LOG_LEVEL must be error, warning, info or debug, not \(level)")
@@ -94,6 +103,23 @@ package struct Configuration: Sendable {
         }
         replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try ReplicaTarget(text) }
         unknownSettings = environment.keys.filter { $0.hasPrefix("BOOKING_") && !reader.read.contains($0) && !Self.passedOn.contains($0) }.sorted()
+    }
+
+    /// `BOOKING_QUEUE_KEYS`: comma-separated `id:secret`, ids of letters and digits, secrets
+    /// base64url of at least 32 bytes.
+    static func queueKeys(_ text: String) throws(ConfigurationError) -> [QueueKeys.Key] {
+        var keys: [QueueKeys.Key] = []
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, (1...16).contains(parts[0].count), parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                let secret = ByteEncoding.bytes(base64URL: parts[1]), secret.count >= 32
+            else {
+                throw ConfigurationError("BOOKING_QUEUE_KEYS must be id:secret pairs (secret: base64url of at least 32 bytes), not \(pair)")
+            }
+            keys.append(QueueKeys.Key(id: parts[0], secret: secret))
+        }
+        guard !keys.isEmpty else { throw ConfigurationError("BOOKING_QUEUE_KEYS names no key") }
+        return keys
     }
 
     /// Variables for the programs the services start, not for the services themselves.

@@ -53,6 +53,16 @@ package final class Services {
         holdTTL: configuration.holdTTL, log: log, now: { [unowned self] in now() },
         bookingsConfirmed: { [unowned self] venue in recentWrites.record(venue, at: now()) })
 
+    /// The on-sale queue's rules, with the configured keys (or the data directory's own).
+    package func waitingRoom() throws -> WaitingRoom {
+        if let room = builtWaitingRoom { return room }
+        let keys = try configuration.queueKeys ?? [QueueKeyFile.load(directory: configuration.dataDirectory)]
+        let room = WaitingRoom(keys: QueueKeys(keys), difficulty: configuration.queueDifficulty)
+        builtWaitingRoom = room
+        return room
+    }
+    private var builtWaitingRoom: WaitingRoom?
+
     /// Argon2id with the configured costs.
     package private(set) lazy var hasher = PasswordHasher(
         parameters: Argon2Parameters(

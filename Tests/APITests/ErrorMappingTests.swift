@@ -33,6 +33,12 @@ struct ErrorMappingTests {
         case .requestInProgress: (409, "request_in_progress")
         case .tooManyHolds: (422, "too_many_holds")
         case .placesAvailable: (409, "places_available")
+        case .queueNotFound: (404, "not_found")
+        case .queueNotOpen: (409, "queue_not_open")
+        case .queueSoldOut: (409, "sold_out")
+        case .badProof: (422, "bad_proof")
+        case .queueRequired: (403, "queue_required")
+        case .invalidPass: (403, "invalid_pass")
         }
     }
 
@@ -41,7 +47,8 @@ struct ErrorMappingTests {
         .invalid("bad", field: "seats"), .layoutLocked, .seatUnavailable(["A-1"]), .soldOut(section: "floor", available: 2),
         .overCustomerLimit(limit: 4, alreadyHas: 3), .notOnSale("sales have ended"), .eventCancelled, .eventStarted, .holdExpired,
         .holdBusy, .alreadyCancelled, .alreadyCheckedIn(at: 1_800_000_000), .ticketCancelled, .idempotencyMismatch,
-        .requestInProgress(retryAfter: 1), .tooManyHolds(limit: 5), .placesAvailable(3),
+        .requestInProgress(retryAfter: 1), .tooManyHolds(limit: 5), .placesAvailable(3), .queueNotFound,
+        .queueNotOpen("the queue opens at 2027-01-01T10:00:00Z"), .queueSoldOut, .badProof, .queueRequired, .invalidPass("this pass has expired"),
     ]
 
     static func expected(_ error: AuthError) -> (Int, String) {

@@ -1,4 +1,5 @@
 """A small client for the booking API, for integration tests."""
+import hashlib
 import uuid
 
 import requests
@@ -68,3 +69,14 @@ def make_event(organizer, venue_id, title="Show", max_per_customer=10, prices=No
 
 def error_code(response):
     return response.json()["error"]["code"]
+
+
+def solve_proof(challenge, user_id, difficulty):
+    """A nonce for a queue's challenge (API.md, "On-sale queue"): SHA-256 of
+    challenge:user:nonce begins with `difficulty` zero bits. About 2**difficulty hashes."""
+    prefix = f"{challenge}:{user_id}:".encode()
+    target = 1 << (256 - difficulty)
+    nonce = 0
+    while int.from_bytes(hashlib.sha256(prefix + str(nonce).encode()).digest(), "big") >= target:
+        nonce += 1
+    return str(nonce)

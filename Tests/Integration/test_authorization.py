@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from api import PASSWORD, Client, make_event, make_venue, register, unique_email
+from api import PASSWORD, Client, make_event, make_venue, register, solve_proof, unique_email
 from stack import ROOT
 
 ACTORS = ["anonymous", "customer", "other_customer", "organizer", "other_organizer", "admin"]
@@ -84,6 +84,12 @@ MATRIX = {
         "POST", f"/api/venues/{w['venue']}/events/{w['sold_out']}/waitlist", {"section": "stalls", "quantity": 1})),
     ("DELETE", "/api/venues/{venueId}/waitlist/{entryId}"): (expect(401, OK, 404, 404, 404, 404), lambda w, a: (
         "DELETE", f"/api/venues/{w['venue']}/waitlist/{fresh_waitlist_entry(w)}", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/queue"): (EVERYONE, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['queued']}/queue", None)),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/queue"): (CUSTOMER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{w['queued']}/queue", {"nonce": queue_proof(w, a)})),
+    ("PATCH", "/api/venues/{venueId}/events/{eventId}/queue"): (OWNER_ONLY, lambda w, a: (
+        "PATCH", f"/api/venues/{w['venue']}/events/{w['queued']}/queue", {"paused": False})),
     ("POST", "/api/venues/{venueId}/events/{eventId}/checkins"): (OWNER_ONLY, lambda w, a: (
         "POST", f"/api/venues/{w['venue']}/events/{w['event']}/checkins", {"code": fresh_booking(w)["tickets"][0]["code"]})),
 }
@@ -112,6 +118,15 @@ def fresh_booking(w):
                            json={"eventId": w["event"], "ga": [{"section": "floor", "quantity": 1}], "payment": {"method": "test"}})
     assert r.status_code == 201, r.text
     return r.json()["booking"]
+
+
+def queue_proof(w, actor):
+    """The proof of work of the cell's caller (only customers get as far as its check)."""
+    client = w["client"]
+    if actor not in ("customer", "other_customer"):
+        return "not checked: the role is refused first"
+    challenge = Client(w["stack"]).get(f"/api/venues/{w['venue']}/events/{w['queued']}/queue").json()["challenge"]
+    return solve_proof(challenge["value"], client.user["id"], challenge["difficulty"])
 
 
 def reset_token(w):
@@ -161,6 +176,10 @@ def world(stack):
     seats = [f"stalls-{row}-{n}" for row in "AB" for n in range(1, 6)]
     assert w["customer"].post(f"/api/venues/{venue}/bookings", json={"eventId": w["sold_out"], "seats": seats,
                                                                      "payment": {"method": "test"}}).status_code == 201
+    # An event selling through an open queue.
+    w["queued"] = make_event(organizer, venue)
+    assert organizer.patch(f"/api/venues/{venue}/events/{w['queued']}", json={
+        "queue": {"opensAt": "2026-01-01T00:00:00Z", "admitPerMinute": 60, "passMinutes": 10}}).status_code == 200
     w["actors"] = {
         "anonymous": lambda: Client(stack),
         "customer": lambda: w["customer"],
@@ -189,6 +208,7 @@ def test_authorization(stack, world, route):
                 client = Client(stack, Client(stack).post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()["token"])
         if route == ("DELETE", "/api/me") and actor not in ("anonymous", "organizer"):
             client = disposable_account(stack, actor)
+        world["client"] = client
         method, path, body = make_request(world, actor)
         status = client.call(method, path, json=body).status_code
         # Release what the cell left held, so the customer stays under the per-event hold limit.

@@ -740,6 +740,7 @@ BODY_ENDPOINTS = {
     "hold": ("POST", "/api/venues/{venue}/events/{event}/holds", "customer"),
     "booking": ("POST", "/api/venues/{venue}/bookings", "customer"),
     "waitlist": ("POST", "/api/venues/{venue}/events/{event}/waitlist", "customer"),
+    "queue join": ("POST", "/api/venues/{venue}/events/{event}/queue", "customer"),
     "check-in": ("POST", "/api/venues/{venue}/events/{event}/checkins", "organizer"),
 }
 
@@ -836,6 +837,7 @@ def test_a_body_that_is_not_declared_json_is_a_json_415(stack, world, endpoint):
         "hold": {"seats": ["stalls-B-1"]},
         "booking": {"holdId": world["hold"], "payment": {"method": "test"}},
         "waitlist": {"quantity": 1},
+        "queue join": {"nonce": "1"},
         "check-in": {"code": world["code"]},
     }[endpoint]
     with nothing_changes(stack, world):
@@ -875,6 +877,7 @@ METHOD_ROUTES = [
     ("/api/venues/{venue}/events/{spare}/cancel", "POST"),
     ("/api/venues/{venue}/events/{event}/seats", "GET"),
     ("/api/venues/{venue}/events/{event}/holds", "POST"),
+    ("/api/venues/{venue}/events/{event}/queue", "GET, POST, PATCH"),
     ("/api/venues/{venue}/holds/{hold}", "DELETE"),
     ("/api/venues/{venue}/bookings", "POST"),
     ("/api/bookings", "GET"),
@@ -946,6 +949,7 @@ PATH_ROUTES = [
     ("GET", "/api/venues/{venueId}/events/{eventId}/stats", "organizer", None),
     ("POST", "/api/venues/{venueId}/events/{eventId}/holds", "customer", {"seats": ["stalls-B-1"]}),
     ("POST", "/api/venues/{venueId}/events/{eventId}/waitlist", "customer", {"quantity": 1}),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/queue", None, None),
     ("POST", "/api/venues/{venueId}/events/{eventId}/checkins", "organizer", "code"),
     ("DELETE", "/api/venues/{venueId}/holds/{holdId}", "customer", None),
     ("POST", "/api/venues/{venueId}/bookings", "customer", "hold"),

@@ -25,8 +25,8 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from api import PASSWORD, Client, unique_email
-from stack import ROOT
+from api import PASSWORD, Client, solve_proof, unique_email
+from stack import ROOT, wait_for
 
 SPEC_PATH = os.path.join(ROOT, "public", "openapi.json")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -364,6 +364,36 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert other.delete(f"/api/venues/{venue}/waitlist/{entry_id}").status_code == 404
     assert customer.delete(f"/api/venues/{venue}/waitlist/{entry_id}").status_code == 204
     assert customer.delete(f"/api/venues/{venue}/waitlist/{entry_id}").status_code == 404
+
+    # The on-sale queue (the whole waiting room: test_waiting_room.py).
+    queued = organizer.post(events_path, json={
+        "title": "Big on-sale", "startsAt": "2031-05-04T19:00:00Z", "currency": "EUR", "prices": prices,
+        "queue": {"opensAt": "2026-01-01T00:00:00Z", "admitPerMinute": 600, "passMinutes": 5}})
+    assert queued.status_code == 201 and queued.json()["event"]["queue"]["admitPerMinute"] == 600, queued.text
+    assert anonymous.get(f"{events_path}/{event}").json()["event"]["queue"] is None
+    queue_path = f"{events_path}/{queued.json()['event']['id']}/queue"
+    status = anonymous.get(queue_path)
+    assert status.status_code == 200 and "entry" not in status.json()
+    challenge = status.json()["challenge"]
+    assert code(customer.post(queue_path, json={"nonce": "wrong"})) == "bad_proof"
+    nonce = solve_proof(challenge["value"], customer.user["id"], challenge["difficulty"])
+    joined = customer.post(queue_path, json={"nonce": nonce})
+    assert joined.status_code == 201, joined.text
+    assert customer.post(queue_path, json={"nonce": nonce}).status_code == 200
+    queued_holds = f"{events_path}/{queued.json()['event']['id']}/holds"
+    assert code(customer.post(queued_holds, json={"ga": [{"section": "floor", "quantity": 1}]})) == "queue_required"
+    assert code(customer.post(queued_holds, json={"ga": [{"section": "floor", "quantity": 1}]},
+                              headers={"Queue-Pass": "qp1.local.1.4102444800.AAAA"})) == "invalid_pass"
+    wait_for(lambda: customer.get(queue_path).json().get("entry", {}).get("state") == "admitted", message="admission")
+    admitted = customer.get(queue_path).json()["entry"]
+    held = customer.post(queued_holds, json={"ga": [{"section": "floor", "quantity": 1}]}, headers={"Queue-Pass": admitted["pass"]})
+    assert held.status_code == 201, held.text
+    assert code(other.post(queued_holds, json={"ga": [{"section": "floor", "quantity": 1}]},
+                           headers={"Queue-Pass": admitted["pass"]})) == "invalid_pass"
+    paused = organizer.patch(queue_path, json={"paused": True, "admitPerMinute": 60})
+    assert paused.status_code == 200 and paused.json()["queue"]["state"] == "paused"
+    assert customer.patch(queue_path, json={"paused": False}).status_code == 403
+    assert anonymous.get(f"{events_path}/{event}/queue").status_code == 404
 
     # Cancelling an event.
     assert organizer.post(f"{events_path}/{doomed}/cancel").json()["event"]["status"] == "cancelled"

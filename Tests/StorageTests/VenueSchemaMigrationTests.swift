@@ -25,7 +25,7 @@ struct VenueSchemaMigrationTests {
             }
         }
         let store = try VenueStore(database: try Database(path: path, create: false, synchronous: .normal))
-        #expect(try store.connection.userVersion == 4)
+        #expect(try store.connection.userVersion == VenueSchema.migrations.steps.count)
         let rows = try store.connection.prepare("SELECT id, state, owner, one_call FROM payment ORDER BY id").map {
             "\($0.string(0)) \($0.string(1)) \($0.optionalString(2) ?? "-") \($0.int(3))"
         }

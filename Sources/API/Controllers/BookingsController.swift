@@ -56,6 +56,8 @@ enum BookingsController {
         if let holdID = body.holdId {
             items = .hold(id: holdID)
         } else if let eventID = body.eventId {
+            try context.services.waitingRoom().requirePass(
+                request.header("queue-pass"), store: store, eventID: eventID, account: user.id, now: context.services.now())
             items = .seats(eventID: eventID, HoldsController.Body(seats: body.seats, ga: body.ga).holdRequest)
         } else {
             throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")

@@ -18,6 +18,7 @@ enum EventsController {
         let maxTicketsPerCustomer: Int?
         let salesStartAt: Date?
         let salesEndAt: Date?
+        let queue: QueueSettingsView?
     }
 
     struct PatchBody: Decodable {
@@ -27,6 +28,29 @@ enum EventsController {
         let endsAt: Date?
         let prices: [String: Int]?
         let maxTicketsPerCustomer: Int?
+        /// Absent: unchanged; null: removed; an object: set.
+        let queue: QueueSettingsView??
+
+        enum CodingKeys: String, CodingKey {
+            case title, description, startsAt, endsAt, prices, maxTicketsPerCustomer, queue
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.decodeIfPresent(String.self, forKey: .title)
+            description = try container.decodeIfPresent(String.self, forKey: .description)
+            startsAt = try container.decodeIfPresent(Date.self, forKey: .startsAt)
+            endsAt = try container.decodeIfPresent(Date.self, forKey: .endsAt)
+            prices = try container.decodeIfPresent([String: Int].self, forKey: .prices)
+            maxTicketsPerCustomer = try container.decodeIfPresent(Int.self, forKey: .maxTicketsPerCustomer)
+            if !container.contains(.queue) {
+                queue = .none
+            } else if try container.decodeNil(forKey: .queue) {
+                queue = .some(nil)
+            } else {
+                queue = .some(try container.decode(QueueSettingsView.self, forKey: .queue))
+            }
+        }
     }
 
     static func create(_ request: Request, _ context: inout RequestContext) throws -> Response {
@@ -40,7 +64,7 @@ enum EventsController {
             title: body.title, description: body.description ?? "", startsAt: seconds(body.startsAt),
             endsAt: body.endsAt.map(seconds), currency: body.currency, prices: body.prices,
             maxPerCustomer: body.maxTicketsPerCustomer ?? 10, salesStartAt: body.salesStartAt.map(seconds),
-            salesEndAt: body.salesEndAt.map(seconds))
+            salesEndAt: body.salesEndAt.map(seconds), queue: body.queue?.settings)
         let event = try store.createEvent(id: Identifier.make("e_"), draft: draft, now: now)
         context.services.syncCatalog(id, store)
         return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
@@ -71,6 +95,7 @@ enum EventsController {
         patch.maxPerCustomer = body.maxTicketsPerCustomer
         let now = context.services.now()
         if let startsAt = patch.startsAt, startsAt <= now { throw APIError.unprocessable("startsAt must be in the future", field: "startsAt") }
+        patch.queue = body.queue.map { $0?.settings }
         let event = try store.updateEvent(context.parameter("eventId"), patch: patch, now: now)
         context.services.syncCatalog(id, store)
         return try .json(["event": try view(event, id: id, store: store, now: now)])
@@ -194,7 +219,8 @@ enum EventsController {
     static func view(_ event: EventRecord, id: VenueID, store: VenueStore, now: Int) throws -> EventView {
         EventView(
             event, venueID: id.value, timezone: try store.venue().timezone,
-            availability: try store.availability(eventID: event.id, now: now), sections: try store.sections())
+            availability: try store.availability(eventID: event.id, now: now), sections: try store.sections(),
+            queue: try store.queue(event.id)?.settings)
     }
 
     static func seconds(_ date: Date) -> Int { Int(date.timeIntervalSince1970.rounded(.down)) }

@@ -29,8 +29,11 @@ enum HoldsController {
         let user = try context.requireRole(request, .customer)
         let (_, store) = try context.venue()
         let body = try request.decode(Body.self)
+        let eventID = context.parameter("eventId")
+        try context.services.waitingRoom().requirePass(
+            request.header("queue-pass"), store: store, eventID: eventID, account: user.id, now: context.services.now())
         return Checkout.HoldOrder(
-            store: store, eventID: context.parameter("eventId"), customerID: user.id, request: body.holdRequest,
+            store: store, eventID: eventID, customerID: user.id, request: body.holdRequest,
             idempotency: try request.idempotencyKey(customerID: user.id)
         ) { hold in
             StoredResponse(Response.json(bytes: HandWrittenJSON.hold(HoldView(hold)), status: .created))

@@ -87,11 +87,13 @@ struct EventView: Encodable {
     let version: Int
     let timezone: String?
     let sections: [SectionAvailabilityView]?
+    let queue: Nullable<QueueSettingsView>
 
     init(
         _ event: EventRecord, venueID: String, timezone: String? = nil, availability: [SectionAvailability]? = nil,
-        sections: [SectionRecord] = []
+        sections: [SectionRecord] = [], queue: QueueSettings? = nil
     ) {
+        self.queue = Nullable(queue.map(QueueSettingsView.init))
         id = event.id
         venueId = venueID
         title = event.title

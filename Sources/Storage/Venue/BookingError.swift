@@ -29,4 +29,16 @@ public enum BookingError: Error, Equatable, Sendable {
     case tooManyHolds(limit: Int)
     /// Joining a waiting list while places are free: book them instead.
     case placesAvailable(Int)
+    /// The event has no on-sale queue.
+    case queueNotFound
+    /// Joining before the queue opens or after it closed; the text says which.
+    case queueNotOpen(String)
+    /// Everything is sold and no hold is live: the queue admits nobody more.
+    case queueSoldOut
+    /// The proof of work of a join is missing or wrong.
+    case badProof
+    /// A hold or one-call booking of a queued event without an admission pass.
+    case queueRequired
+    /// A pass that is forged, expired, or another account's or event's; the text says which.
+    case invalidPass(String)
 }

@@ -218,5 +218,37 @@ enum VenueSchema {
         CREATE INDEX payment_by_state ON payment(state, updated_at);
         ALTER TABLE idempotency ADD COLUMN payment_id TEXT;
         """,
+        // 5: the on-sale queue of an event (DESIGN.md, "On-sale: the waiting room"). One place
+        // per account (the primary key); positions are stored, so the draw can be audited.
+        """
+        CREATE TABLE queue (
+            event_id         TEXT PRIMARY KEY REFERENCES event(id),
+            opens_at         INTEGER NOT NULL,
+            admit_per_minute INTEGER NOT NULL CHECK (admit_per_minute >= 0),
+            pass_minutes     INTEGER NOT NULL CHECK (pass_minutes > 0),
+            paused           INTEGER NOT NULL DEFAULT 0,
+            sold_out         INTEGER NOT NULL DEFAULT 0,
+            -- When the pre-queue was shuffled and numbered; NULL before.
+            numbered_at      INTEGER,
+            now_serving      INTEGER NOT NULL DEFAULT 0,
+            last_position    INTEGER NOT NULL DEFAULT 0,
+            -- Admissions earned but not yet made, in 1/60 of a buyer (rate x seconds).
+            admit_credit     INTEGER NOT NULL DEFAULT 0,
+            last_admit_at    INTEGER
+        ) WITHOUT ROWID;
+        CREATE TABLE queue_entry (
+            event_id        TEXT NOT NULL REFERENCES event(id),
+            customer_id     TEXT NOT NULL,
+            joined_at       INTEGER NOT NULL,
+            position        INTEGER,
+            admitted_at     INTEGER,
+            pass_expires_at INTEGER,
+            -- An unused pass that expired and gave its share of the rate back.
+            returned        INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (event_id, customer_id),
+            UNIQUE (event_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX queue_entry_by_admission ON queue_entry(event_id, admitted_at) WHERE admitted_at IS NOT NULL;
+        """,
     ])
 }

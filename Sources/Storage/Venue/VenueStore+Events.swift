@@ -13,10 +13,13 @@ public struct EventDraft: Sendable {
     public var maxPerCustomer: Int
     public var salesStartAt: Int?
     public var salesEndAt: Int?
+    /// The on-sale queue, made with the event (so no hold ever slips in before it).
+    public var queue: QueueSettings?
 
     public init(
         title: String, description: String = "", startsAt: Int, endsAt: Int? = nil, currency: String,
-        prices: [String: Int], maxPerCustomer: Int = 10, salesStartAt: Int? = nil, salesEndAt: Int? = nil
+        prices: [String: Int], maxPerCustomer: Int = 10, salesStartAt: Int? = nil, salesEndAt: Int? = nil,
+        queue: QueueSettings? = nil
     ) {
         self.title = title
         self.description = description
@@ -27,6 +30,7 @@ public struct EventDraft: Sendable {
         self.maxPerCustomer = maxPerCustomer
         self.salesStartAt = salesStartAt
         self.salesEndAt = salesEndAt
+        self.queue = queue
     }
 }
 
@@ -38,6 +42,8 @@ public struct EventPatch: Sendable {
     public var endsAt: Int?
     public var prices: [String: Int]?
     public var maxPerCustomer: Int?
+    /// Nil: the queue stays as it is; `.some(nil)`: removed; otherwise set.
+    public var queue: QueueSettings??
     public init() {}
 }
 
@@ -52,6 +58,7 @@ extension VenueStore {
             throw BookingError.invalid("currency is an ISO 4217 code in circulation, such as EUR, JPY or KWD", field: "currency")
         }
         try validate(draft, sections: sections)
+        if let queue = draft.queue { try Self.validate(queue, salesStartAt: draft.salesStartAt) }
         try write(now: now) { transaction in
             try transaction.prepare(
                 """
@@ -69,6 +76,7 @@ extension VenueStore {
                         .bind(id, section.id, section.capacity).run()
                 }
             }
+            if let queue = draft.queue { try Self.saveQueue(queue, eventID: id, in: transaction) }
             try transaction.appendOutbox(kind: .eventChanged, eventID: id)
         }
         return try event(id)
@@ -118,6 +126,7 @@ extension VenueStore {
             for (section, amount) in draft.prices {
                 try transaction.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
             }
+            if let queue = patch.queue { try applyQueue(queue, to: current, now: now, in: transaction) }
             try transaction.appendOutbox(kind: .eventChanged, eventID: id)
             if moved {
                 for customerID in try ticketHolders(eventID: id, status: .confirmed) {

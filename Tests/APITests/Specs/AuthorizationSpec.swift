@@ -129,6 +129,8 @@ final class World {
     let organizer, customer, admin: Account
     let show: Show
     let soldOut: Show
+    /// An event selling through an open queue.
+    let queued: Show
     let booking: [String: Any]
     /// Holds the cell made, released after it so the customer stays under the live-hold limit.
     private var holds: [String] = []
@@ -141,6 +143,11 @@ final class World {
         let venue = try t.venue(owner: organizer, ga: 10000)
         show = Show(venue: venue, event: try t.event(owner: organizer, venue: venue, maxPerCustomer: 100))
         soldOut = Show(venue: venue, event: try t.event(owner: organizer, venue: venue, maxPerCustomer: 100))
+        queued = Show(
+            venue: venue,
+            event: try t.event(
+                owner: organizer, venue: venue,
+                fields: ["queue": ["opensAt": "2020-01-01T00:00:00Z", "admitPerMinute": 60, "passMinutes": 10]]))
         booking = try t.book(customer, show, ga: 1)
         _ = try t.book(customer, soldOut, seats: ["A", "B"].flatMap { row in (1...5).map { "stalls-\(row)-\($0)" } })
     }
@@ -310,6 +317,13 @@ final class World {
             },
             MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/waitlist", answers: Self.customers) {
                 (self.soldOut.path + "/waitlist", ["section": "stalls", "quantity": 1])
+            },
+            MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/queue", answers: Self.everyone) { (self.queued.path + "/queue", nil) },
+            MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/queue", answers: Self.customers) {
+                (self.queued.path + "/queue", ["nonce": "any: the matrix's difficulty is 0"])
+            },
+            MatrixRow(route: "PATCH /api/venues/{venueId}/events/{eventId}/queue", answers: Self.ownerAndAdmin) {
+                (self.queued.path + "/queue", ["paused": false])
             },
             MatrixRow(route: "DELETE /api/venues/{venueId}/waitlist/{entryId}", answers: Self.itsCustomer) {
                 ("\(venue)/waitlist/\(try self.freshWaitlistEntry())", nil)

@@ -26,7 +26,7 @@ final class TestApp {
         // The socket path only places the pool's shared counters: here, none of a running pool's.
         let settings = [
             "BOOKING_DATA_DIR": directory, "BOOKING_SOCKET": directory + "/fcgi.sock", "BOOKING_ARGON2_MEMORY_KIB": "8",
-            "BOOKING_ARGON2_ITERATIONS": "1",
+            "BOOKING_ARGON2_ITERATIONS": "1", "BOOKING_QUEUE_DIFFICULTY": "0",
         ]
         let configuration = try Configuration(environment: settings.merging(environment) { $1 })
         app = Application(services: try Services(configuration: configuration, log: Logger(component: "test"), routes: Routes.names))
