@@ -67,7 +67,8 @@ SCENARIOS = READS + BOOKINGS + ["contention"]
 GROUPS = {"reads": READS, "bookings": BOOKINGS}
 
 PASSWORD = "bench password 123"
-LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000")
+LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000",
+                     JOIN_RATE="1000000r/s", JOIN_BURST="1000000")
 CONNECTIONS = 32                 # wrk connections of every wrk scenario
 # The pool's own default worker count (one per core) unless WORKERS is set (an empty value
 # makes scripts/stack.sh leave the server's default alone).

@@ -4,7 +4,7 @@
 # stops everything. Used by `make run`, the integration tests and the benchmark.
 #
 # Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, WORKERS, SYNCHRONOUS, HOLD_TTL,
-# AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, PAYMENT_DECLINE_RATE,
+# AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, JOIN_RATE, JOIN_BURST, PAYMENT_DECLINE_RATE,
 # PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, QUEUE_DIFFICULTY, BIND (default 127.0.0.1),
 # SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail),
 # REPLICA (a directory or a file://, sftp:// or s3:// URL: Litestream replicates every
@@ -23,6 +23,7 @@ mkdir -p "$RUN_DIR/tmp"
 export LISTEN="$BIND:$PORT" PUBLIC_DIR="$root/public" FCGI_SOCKET="$RUN_DIR/fcgi.sock" NCHAN_SOCKET="$RUN_DIR/nchan.sock"
 export AUTH_RATE=${AUTH_RATE:-50r/s} AUTH_BURST=${AUTH_BURST:-100}
 export WRITE_RATE=${WRITE_RATE:-5000r/s} WRITE_BURST=${WRITE_BURST:-10000}
+export JOIN_RATE=${JOIN_RATE:-1000r/s} JOIN_BURST=${JOIN_BURST:-2000}
 "$root/deploy/render-nginx.sh" > "$RUN_DIR/booking-site.conf"
 
 user_line=""

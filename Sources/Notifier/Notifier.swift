@@ -20,6 +20,8 @@ package struct Notifier {
     let accountComposer: AccountEmailComposer
     /// Writes the answers of the booking requests the reconciler finishes (the API's).
     let replies: (VenueID) -> Checkout.Replies
+    /// What each queue's waiting buyers were last told live.
+    let queueBroadcast = QueueBroadcast()
     var log: Logger { services.log }
     /// SIGTERM or SIGINT arrived: finish the message at hand and stop.
     var stopRequested: Bool { notifierStopRequested != 0 }

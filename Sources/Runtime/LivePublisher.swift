@@ -3,9 +3,10 @@ import FoundationEssentials
 import Glibc
 import Storage
 
-/// Publishes seat-map changes to nchan's publisher, which listens only on a unix socket
-/// (deploy/nginx.conf). A lost publish is harmless: clients see a version gap on the next
-/// message and re-read the seat map.
+/// Publishes seat-map changes and queue positions to nchan's publisher, which listens only on
+/// a unix socket (deploy/nginx.conf). A lost publish is harmless: clients see a version gap
+/// on the next seat message and re-read the seat map; a queue message is superseded by the
+/// next round's.
 ///
 /// Changes are queued as they commit and sent by `flush()`, which the worker calls once the
 /// response has gone out, so publishing adds nothing to the buyer's wait. Messages go over
@@ -19,8 +20,11 @@ package final class LivePublisher {
     static let maxQueued = 64
     /// How long one send or reply may take before the connection is given up.
     private let timeout = timeval(tv_sec: 0, tv_usec: 250_000)
-    /// A message, and whether it was already sent once on a connection that closed unanswered.
-    typealias Item = (venue: VenueID, change: LiveChange, resent: Bool)
+    /// A message: its channel's publisher path, its body, what the log names it by, and
+    /// whether it was already sent once on a connection that closed unanswered.
+    typealias Item = (path: String, body: [UInt8], label: Label, resent: Bool)
+    /// What a failed message is logged by: its venue and event, and which message it was.
+    typealias Label = (venue: String, event: String, message: String)
     /// Answers awaited at most before a flush waits for them.
     static let maxAwaiting = 256
     private var queued: [Item] = []
@@ -40,7 +44,20 @@ package final class LivePublisher {
 
     /// Queues `changes` (committed) for the next `flush()`.
     package func publish(venue: VenueID, _ changes: [LiveChange]) {
-        queued += changes.map { (venue, $0, false) }
+        queued += changes.map { change in
+            (
+                "/pub/venues/\(venue.value)/events/\(change.eventID)", Self.message(change),
+                (venue.value, change.eventID, "version \(change.version)"), false
+            )
+        }
+        if queued.count >= Self.maxQueued { flush() }
+    }
+
+    /// Queues where an event's on-sale queue stands, for its waiting buyers (API.md:
+    /// `{nowServing, length, state}` on `/live/venues/{venueId}/events/{eventId}/queue`).
+    package func publishQueue(venue: VenueID, eventID: String, nowServing: Int, length: Int, state: String) {
+        let body = Array("{\"nowServing\":\(nowServing),\"length\":\(length),\"state\":\"\(state)\"}".utf8)
+        queued.append(("/pub/venues/\(venue.value)/events/\(eventID)/queue", body, (venue.value, eventID, "queue \(nowServing)/\(length)"), false))
         if queued.count >= Self.maxQueued { flush() }
     }
 
@@ -75,9 +92,7 @@ package final class LivePublisher {
     /// Sends `items` (opening a connection if needed); they then await their answers.
     private func send(_ items: [Item]) -> Bool {
         guard connection >= 0 || connect() else { return false }
-        let requests = items.flatMap {
-            Self.request(path: "/pub/venues/\($0.venue.value)/events/\($0.change.eventID)", body: Self.message($0.change))
-        }
+        let requests = items.flatMap { Self.request(path: $0.path, body: $0.body) }
         var sent = 0
         while sent < requests.count {
             let n = requests[sent...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -108,7 +123,7 @@ package final class LivePublisher {
                 // nginx closed with messages unanswered (a reload closes kept-alive
                 // connections): they go once more on a new connection. One it took before
                 // closing may then arrive twice; clients skip a version they already have.
-                let again = awaiting.filter { !$0.resent }.map { ($0.venue, $0.change, true) }
+                let again = awaiting.filter { !$0.resent }.map { ($0.path, $0.body, $0.label, true) }
                 awaiting.filter(\.resent).forEach(failed)
                 queued.insert(contentsOf: again, at: 0)
                 awaiting.removeAll()
@@ -127,7 +142,7 @@ package final class LivePublisher {
 
     private func failed(_ item: Item) {
         metrics.add(.livePublishFailures)
-        log.error("live publish failed", ["venue": item.venue.value, "event": item.change.eventID, "version": "\(item.change.version)"])
+        log.error("live publish failed", ["venue": item.label.venue, "event": item.label.event, "message": item.label.message])
     }
 
     /// The message of API.md: `{version, seats: [{id, state}], ga: [{section, available}]}`.

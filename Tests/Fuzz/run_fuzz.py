@@ -56,6 +56,7 @@ PASSWORD = "correct horse battery staple"
 # Rate limits would answer 429 to the fuzzer's bursts; cheap Argon2 keeps the many
 # registrations it makes quick. Nothing else differs from `make run`.
 STACK_SETTINGS = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="100000r/s", WRITE_BURST="100000",
+                      JOIN_RATE="100000r/s", JOIN_BURST="100000",
                       ARGON2_MEMORY_KIB="1024", ARGON2_ITERATIONS="1")
 
 # Every check but positive_data_acceptance: schema-valid requests that break a business rule
