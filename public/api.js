@@ -62,11 +62,11 @@ export function uuid() {
 
 /**
  * One HTTP exchange. Resolves to {status, data, etag} for 2xx and 304; rejects with ApiError.
- * options: method, body (JSON-encoded), idempotencyKey, etag (If-None-Match), signal.
+ * options: method, body (JSON-encoded), idempotencyKey, etag (If-None-Match), headers (extra), signal.
  */
 export async function request(path, options = {}, retried = false) {
   const method = (options.method || 'GET').toUpperCase();
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;

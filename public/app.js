@@ -9,6 +9,7 @@ import { errorBox, loading } from './components/ui.js';
 const routes = [
   ['/', () => import('./pages/events.js')],
   ['/events/:venueId/:eventId', () => import('./pages/event.js')],
+  ['/events/:venueId/:eventId/queue', () => import('./pages/queue.js')],
   ['/bookings', () => import('./pages/bookings.js')],
   ['/bookings/:venueId/:bookingId', () => import('./pages/booking.js')],
   ['/signin', () => import('./pages/signin.js')],

@@ -28,11 +28,18 @@ def test_no_page_logs_a_console_error_signed_out_or_signed_in(stack, browsers):
     event = make_event(organizer, venue)["id"]
     customer = register(stack)
     booking = book(customer, venue, event, ["stalls-A-1"])
-    public = ["/", f"/events/{venue}/{event}", "/signin", "/signup", "/forgot", "/reset", "/no-such-page"]
+    queued = organizer.post(f"/api/venues/{venue}/events", json={
+        "title": "Queued show", "startsAt": "2031-06-01T19:00:00Z", "currency": "EUR", "prices": {"stalls": 4500, "floor": 2000},
+        "salesStartAt": "2031-05-01T10:00:00Z", "queue": {"opensAt": "2031-05-01T09:00:00Z", "admitPerMinute": 60, "passMinutes": 10}})
+    assert queued.status_code == 201, queued.text
+    queued = queued.json()["event"]["id"]
+    public = ["/", f"/events/{venue}/{event}", f"/events/{venue}/{queued}", f"/events/{venue}/{queued}/queue",
+              f"/events/{venue}/{event}/queue", "/signin", "/signup", "/forgot", "/reset", "/no-such-page"]
     private = ["/bookings", f"/bookings/{venue}/{booking['id']}", "/account"]
     organizing = ["/organizer", "/organizer/venues/new", f"/organizer/venues/{venue}/events/new",
                   f"/organizer/venues/{venue}/events/{event}", f"/organizer/venues/{venue}/events/{event}/edit",
-                  f"/organizer/venues/{venue}/events/{event}/checkin"]
+                  f"/organizer/venues/{venue}/events/{event}/checkin", f"/organizer/venues/{venue}/events/{queued}",
+                  f"/organizer/venues/{venue}/events/{queued}/edit"]
 
     driver = browsers()
     assert visit_all(driver, stack, public + private + organizing) == {}, "signed out"

@@ -60,6 +60,12 @@ def test_screenshots_of_the_main_pages(demo_stack, browsers):
     customer.get(stack.url("/#/bookings"))
     time.sleep(1)
     shot(customer, "my-bookings")
+    # The demo's on-sale: joining its waiting room before the sales open (a real proof of work).
+    on_sale = next(e for e in events if e["title"] == "Winter Pop Festival")
+    customer.get(stack.url(f"/#/events/city-arena/{on_sale['id']}/queue"))
+    click(customer, '[data-test="join-queue"]')
+    find(customer, '[data-test="queue-joined"]', timeout=60)
+    shot(customer, "waiting-room")
 
     organizer = browsers(1280, 900)
     sign_in(organizer, stack, "organizer@example.com", DEMO_PASSWORD)

@@ -6,6 +6,7 @@ import { api, path, uuid, serverNow } from '../api.js';
 import { formatMoney, formatCountdown } from '../lib/format.js';
 import { currentUser } from '../lib/session.js';
 import { rememberBooking } from '../lib/cache.js';
+import { href } from '../lib/links.js';
 import { errorBox, notice, busy } from './ui.js';
 
 const MAX_PER_HOLD = 100; // API.md: at most 100 seats or GA places per hold
@@ -19,8 +20,14 @@ function storageKey(venueId, eventId) {
 }
 
 export class BookingPanel {
-  constructor(el, { ctx, event, venue, map, seatsData, sectionNames, canBook, resync, onSummary }) {
+  /**
+   * queue: null for an event without a waiting room in force, else {pass, expiresAt}
+   * (the buyer's admission) or {pass: null} (holds need the waiting room first).
+   */
+  constructor(el, { ctx, event, venue, map, seatsData, sectionNames, canBook, resync, onSummary, queue = null }) {
     this.el = el;
+    this.queue = queue;
+    this.waitingRoom = href('events', venue.id, event.id, 'queue');
     this.onSummary = onSummary || (() => {});
     this.ctx = ctx;
     this.event = event;
@@ -115,6 +122,7 @@ export class BookingPanel {
     const gaList = [...this.ga.values()];
     render(this.el, html`
       <h2>Your tickets</h2>
+      ${this.passLine()}
       <div class="msg" data-region="msg"></div>
       ${this.map ? html`<div data-region="selection"></div>` : ''}
       ${gaList.length ? html`
@@ -173,6 +181,9 @@ export class BookingPanel {
     if (!actions) return;
     if (!this.canBook) {
       render(actions, html`<p class="muted">Tickets for this event are not on sale.</p>`);
+    } else if (this.queue && !this.queue.pass) {
+      render(actions, html`<a class="btn btn-primary btn-block" href="${this.waitingRoom}" data-test="to-queue">Join the waiting room to book</a>
+        <p class="hint">Buyers are let in from the waiting room in turn; the seat map stays open to look at.</p>`);
     } else if (!currentUser()) {
       const next = encodeURIComponent(location.hash);
       render(actions, html`
@@ -194,6 +205,7 @@ export class BookingPanel {
         <strong class="countdown-time" data-test="countdown" aria-live="off">${formatCountdown(Date.parse(h.expiresAt) - serverNow())}</strong>
         <div class="bar" aria-hidden="true"><div class="bar-fill" data-region="bar"></div></div>
       </div>
+      ${this.passLine()}
       <ul class="sel-list" data-test="hold-items">
         ${h.seats.map((id) => html`<li data-test="held-seat" data-id="${id}"><span>${this.seatLabel(id)}</span>
           <span class="sel-price">${this.map?.seat(id) ? formatMoney(this.map.seat(id).price, h.currency) : ''}</span></li>`)}
@@ -211,6 +223,13 @@ export class BookingPanel {
       </form>
       <button type="button" class="btn btn-quiet btn-block" data-action="release" data-test="release">Release these seats</button>`);
     this.tick();
+  }
+
+  /** The admission's remaining time, while the waiting room's pass runs. */
+  passLine() {
+    if (!this.queue?.pass) return '';
+    return html`<p class="pass-line" data-test="pass-box">Your turn from the waiting room:
+      <strong data-test="pass-countdown">${formatCountdown(Date.parse(this.queue.expiresAt) - serverNow())}</strong> left to hold tickets</p>`;
   }
 
   message(template) {
@@ -331,6 +350,7 @@ export class BookingPanel {
       try {
         const r = await api(path('api', 'venues', this.venue.id, 'events', this.event.id, 'holds'), {
           method: 'POST', body, idempotencyKey: uuid(), // a new key per attempt
+          headers: this.queue?.pass ? { 'Queue-Pass': this.queue.pass } : undefined,
         });
         if (!this.ctx.active) return;
         for (const id of r.hold.seats) this.map?.setState(id, 'held');
@@ -364,6 +384,10 @@ export class BookingPanel {
     } else if (e.code === 'sold_out') {
       this.error(e, `${e.message.replace(/\.$/, '')}. Fewer places are left than you asked for; lower the quantity and try again.`);
       this.resync();
+    } else if (e.code === 'queue_required' || e.code === 'invalid_pass') {
+      this.queue = { pass: null };
+      this.update();
+      this.error(e, `${e.message.replace(/\.$/, '')}. Tickets for this event are let in from the waiting room: join it to book.`);
     } else if (e.status === 403 && e.code !== 'csrf_failed') {
       this.error(e, `${e.message.replace(/\.$/, '')}. Tickets can only be held with a customer account.`);
     } else {
@@ -433,6 +457,7 @@ export class BookingPanel {
   }
 
   tick() {
+    this.tickPass();
     if (!this.hold) return;
     const left = Date.parse(this.hold.expiresAt) - serverNow();
     if (left <= 0) {
@@ -449,6 +474,21 @@ export class BookingPanel {
     if (left < 60_000 && !this.warned) {
       this.warned = true;
       this.hint('Less than a minute left to pay.');
+    }
+  }
+
+  tickPass() {
+    if (!this.queue?.pass) return;
+    const left = Date.parse(this.queue.expiresAt) - serverNow();
+    const time = this.el.querySelector('[data-test="pass-countdown"]');
+    if (time) time.textContent = formatCountdown(left);
+    if (left > 0) return;
+    // The admission ran out: a hold made in time stays payable, a new one needs the queue.
+    this.queue = { pass: null };
+    this.el.querySelector('[data-test="pass-box"]')?.remove();
+    if (!this.hold) {
+      this.update();
+      this.message(notice('Your time to hold tickets has run out.', 'warn', 'pass-expired'));
     }
   }
 }

@@ -68,6 +68,20 @@ export default async function eventFormPage(ctx) {
         </label>
       </div>
       ${editing ? html`<p class="hint">The currency cannot change once an event exists.</p>` : ''}
+      <fieldset data-test="queue-fields">
+        <legend>Waiting room</legend>
+        <label class="inline"><input type="checkbox" name="queueOn" ${event?.queue ? html`checked` : ''} data-test="queue-on">
+          Sell through a waiting room (for on-sales with more buyers than seats)</label>
+        <div class="form-grid" id="queue-settings" ${event?.queue ? '' : html`hidden`}>
+          <label>Waiting room opens (${tz}) <input type="datetime-local" name="queueOpensAt" value="${local(event?.queue?.opensAt)}" data-test="queue-opens"></label>
+          <label>Buyers let in per minute (0: automatic)
+            <input type="number" name="admitPerMinute" min="0" max="100000" value="${event?.queue?.admitPerMinute ?? 0}" data-test="queue-rate"></label>
+          <label>Minutes each buyer has to hold tickets
+            <input type="number" name="passMinutes" min="1" max="120" value="${event?.queue?.passMinutes ?? 10}" data-test="queue-pass-minutes"></label>
+        </div>
+        <p class="hint">Everyone who joins before sales open gets a place by one random draw when they do; later arrivals queue in order.
+          Automatic admission lets buyers in as long as tickets remain for them.</p>
+      </fieldset>
       <fieldset>
         <legend>Prices per section (<span id="cur">${currency0}</span>)</legend>
         <div class="price-grid">
@@ -82,6 +96,9 @@ export default async function eventFormPage(ctx) {
     </form>`);
 
   const form = root.querySelector('form');
+  form.elements.queueOn.addEventListener('change', () => {
+    root.querySelector('#queue-settings').hidden = !form.elements.queueOn.checked;
+  });
   form.elements.currency.addEventListener('change', () => {
     const c = form.elements.currency.value;
     root.querySelector('#cur').textContent = c;
@@ -111,6 +128,20 @@ export default async function eventFormPage(ctx) {
     const maxRaw = field(form, 'maxTicketsPerCustomer');
     const max = maxRaw ? Number(maxRaw) : null;
     if (maxRaw && !(Number.isInteger(max) && max > 0)) problems.push('Max tickets per customer must be a whole number above 0.');
+    let queue = null;
+    if (form.elements.queueOn.checked) {
+      const opensAt = zonedLocalToRFC3339(field(form, 'queueOpensAt'), tz);
+      const admitPerMinute = Number(field(form, 'admitPerMinute'));
+      const passMinutes = Number(field(form, 'passMinutes'));
+      if (!opensAt) problems.push('Choose when the waiting room opens.');
+      if (!(Number.isInteger(admitPerMinute) && admitPerMinute >= 0 && admitPerMinute <= 100000)) {
+        problems.push('Buyers let in per minute must be a whole number from 0 (automatic) to 100000.');
+      }
+      if (!(Number.isInteger(passMinutes) && passMinutes >= 1 && passMinutes <= 120)) {
+        problems.push('The minutes to hold tickets must be a whole number from 1 to 120.');
+      }
+      queue = { opensAt, admitPerMinute, passMinutes };
+    }
     if (problems.length) {
       render(msg, html`<div class="alert alert-error" role="alert" data-test="error"><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>`);
       return;
@@ -119,6 +150,7 @@ export default async function eventFormPage(ctx) {
     const body = { title, description: form.elements.description.value, startsAt, prices };
     if (endsAt) body.endsAt = endsAt;
     if (max) body.maxTicketsPerCustomer = max;
+    if (queue || editing) body.queue = queue;
     if (!editing) {
       body.currency = currency;
       const s = field(form, 'salesStartAt');

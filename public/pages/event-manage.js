@@ -7,6 +7,7 @@ import { getVenue, getEvent, forgetEvent } from '../lib/cache.js';
 import { formatMoney, formatDateTime } from '../lib/format.js';
 import { href } from '../lib/links.js';
 import { errorBox, notice, busy, confirmClick } from '../components/ui.js';
+import { QueuePanel } from '../components/queue-panel.js';
 
 export const requires = 'organizer';
 
@@ -43,6 +44,7 @@ export default async function eventManagePage(ctx) {
       <div class="msg" id="msg">${message}</div>
       <h2>Sales <button type="button" class="link-btn" id="refresh" data-test="refresh-stats">Refresh</button></h2>
       <div class="stats" id="stats" data-test="stats" aria-live="polite"></div>
+      ${event.queue ? html`<section class="queue-panel" id="queue-panel" data-test="queue-panel"></section>` : ''}
       <div class="actions">
         <a class="btn btn-primary" href="${href('organizer', 'venues', venueId, 'events', eventId, 'checkin')}" data-test="checkin-link">Check in tickets</a>
         ${cancelled ? '' : html`<a class="btn" href="${href('organizer', 'venues', venueId, 'events', eventId, 'edit')}" data-test="edit-event">Edit details and prices</a>`}
@@ -51,7 +53,13 @@ export default async function eventManagePage(ctx) {
       </div>
       ${cancelled ? '' : html`<p class="hint">Cancelling refunds every booking and tells each ticket holder. It cannot be undone.</p>`}`);
     loadStats();
+    queuePanel?.destroy();
+    const el = root.querySelector('#queue-panel');
+    queuePanel = el ? new QueuePanel(el, { venueId, eventId, signal: ctx.signal }) : null;
   }
+
+  let queuePanel = null;
+  ctx.onCleanup(() => queuePanel?.destroy());
 
   let statsTimer;
   async function loadStats() {

@@ -1,12 +1,14 @@
 // The event page: header, the live seat map and the booking panel next to it.
 
 import { html, render } from '../lib/html.js';
-import { request, path } from '../api.js';
+import { api, request, path, serverNow } from '../api.js';
 import { getEvent, getVenue, forgetEvent } from '../lib/cache.js';
 import { formatDateTime, formatMoney } from '../lib/format.js';
 import { LiveSeats } from '../lib/live.js';
 import { SeatMap } from '../components/seat-map.js';
 import { BookingPanel } from '../components/booking-panel.js';
+import { href } from '../lib/links.js';
+import { notice } from '../components/ui.js';
 
 const LIVE_TEXT = {
   live: 'Live: seats update as they change',
@@ -19,6 +21,32 @@ function sectionNamesOf(event, venue) {
   for (const s of venue?.layout?.sections || []) names[s.id] = s.name;
   for (const s of event.sections || []) names[s.section] = s.name || names[s.section];
   return names;
+}
+
+// The waiting room in force: from its opening until sold out or the sales end (API.md).
+const QUEUE_IN_FORCE = new Set(['pre', 'open', 'paused']);
+
+/** What the booking panel needs of the waiting room: null when holds need no pass. */
+function queueForPanel(data) {
+  if (!data || !QUEUE_IN_FORCE.has(data.queue.state) || Date.parse(data.queue.opensAt) > serverNow()) return null;
+  const entry = data.entry;
+  return entry?.state === 'admitted' && entry.pass ? { pass: entry.pass, expiresAt: entry.passExpiresAt } : { pass: null };
+}
+
+function queueBanner(data, link, tz, admittedNow) {
+  if (!data || !QUEUE_IN_FORCE.has(data.queue.state)) return '';
+  const { queue, entry } = data;
+  if (entry?.state === 'admitted' && entry.pass) {
+    return admittedNow
+      ? notice(`It's your turn! Choose your seats: you have ${queue.passMinutes} minutes to hold them.`, 'success', 'queue-welcome')
+      : '';
+  }
+  const opens = Date.parse(queue.opensAt) > serverNow();
+  return html`<div class="alert alert-info" role="status" data-test="queue-banner">
+    ${opens
+      ? html`Tickets go on sale through a waiting room, which opens at <time datetime="${queue.opensAt}">${formatDateTime(queue.opensAt, tz)}</time>.`
+      : entry ? 'You have a place in the waiting room.' : 'Tickets are sold through a waiting room.'}
+    <a href="${link}" data-test="queue-link">${entry ? 'Back to your place' : 'Go to the waiting room'}</a></div>`;
 }
 
 function legend(map, currency) {
@@ -34,7 +62,7 @@ function legend(map, currency) {
 }
 
 export default async function eventPage(ctx) {
-  const { root, params } = ctx;
+  const { root, params, query } = ctx;
   const { venueId, eventId } = params;
   // A fresh page should show fresh availability.
   forgetEvent(venueId, eventId);
@@ -43,6 +71,10 @@ export default async function eventPage(ctx) {
     getVenue(venueId),
     request(path('api', 'venues', venueId, 'events', eventId, 'seats'), { signal: ctx.signal }),
   ]);
+  // The caller's place and pass, when the event sells through a waiting room.
+  const queueData = event.queue
+    ? await api(path('api', 'venues', venueId, 'events', eventId, 'queue'), { signal: ctx.signal }).catch(() => null)
+    : null;
   if (!ctx.active) return;
   const seatsData = seatsResponse.data;
   const tz = venue.timezone || event.timezone || 'UTC';
@@ -60,6 +92,7 @@ export default async function eventPage(ctx) {
       <p class="event-where">${venue.name}${venue.city ? html` · ${venue.city}` : ''} <span class="muted">(times in ${tz})</span></p>
       ${cancelled ? html`<div class="alert alert-error" role="alert" data-test="event-cancelled">This event has been cancelled. Tickets are no longer sold.</div>` : ''}
       ${!cancelled && started ? html`<div class="alert alert-warn" role="status">This event has already started.</div>` : ''}
+      ${cancelled ? '' : queueBanner(queueData, href('events', venueId, eventId, 'queue'), tz, query.get('admitted') === '1')}
       ${event.description ? html`<p class="description">${event.description}</p>` : ''}
     </header>
     <div class="event-layout">
@@ -129,6 +162,7 @@ export default async function eventPage(ctx) {
   panel = new BookingPanel(panelEl, {
     ctx, event, venue, map, seatsData, sectionNames: names,
     canBook: !cancelled && !started,
+    queue: queueForPanel(queueData),
     resync: () => live.resync(),
     onSummary,
   });

@@ -6,6 +6,8 @@ import Storage
 /// Demo venues, events and accounts for `make run`, created once (skipped when venues exist).
 enum DemoData {
     static let password = "demo-password-123"
+    /// The demo's big on-sale: its waiting room opens with the demo, its sales 15 minutes later.
+    static let onSaleTitle = "Winter Pop Festival"
 
     static func create(services: Services) throws {
         guard try services.venues.allIDs().isEmpty else {
@@ -76,13 +78,16 @@ enum DemoData {
             let seats = try store.seats()
             for (index, (title, days, prices)) in events.enumerated() {
                 let startsAt = (now / 86400 + days) * 86400 + 18 * 3600  // 18:00 UTC, `days` from today
+                let onSale = title == onSaleTitle
                 let event = try store.createEvent(
                     id: Identifier.make("e_"),
                     draft: EventDraft(
                         title: title, description: "A demo event at \(name).", startsAt: startsAt, endsAt: startsAt + 3 * 3600,
-                        currency: "EUR", prices: prices, maxPerCustomer: 10), now: now)
-                // Some seats already sold, in blocks, so the map looks like a real sale.
-                for (fan, customerID) in fans.enumerated() where !seats.isEmpty {
+                        currency: "EUR", prices: prices, maxPerCustomer: 10,
+                        salesStartAt: onSale ? now + 15 * 60 : nil,
+                        queue: onSale ? QueueSettings(opensAt: now, admitPerMinute: 120, passMinutes: 10) : nil), now: now)
+                // Some seats already sold, in blocks, so the map looks like a real sale (the on-sale has none yet).
+                for (fan, customerID) in fans.enumerated() where !seats.isEmpty && !onSale {
                     // Evenly spaced blocks of 6, shifted per event: they never overlap.
                     let start = (fan * (seats.count / fans.count) + index * 13) % (seats.count - 6)
                     try sell(store, event: event.id, customer: customerID, seats: seats[start..<(start + 6)].map(\.id), now: now)
@@ -91,7 +96,7 @@ enum DemoData {
             try services.catalog.sync(id, store: store)
         }
         print(
-            "demo data: 3 venues (one of 3,200 seats), 5 events, some seats sold; sign in as organizer@example.com or customer@example.com with password \(password)"
+            "demo data: 3 venues (one of 3,200 seats), 5 events (\(onSaleTitle) goes on sale through its waiting room in 15 minutes), some seats sold; sign in as organizer@example.com or customer@example.com with password \(password)"
         )
     }
 
