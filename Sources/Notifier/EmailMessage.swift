@@ -1,9 +1,20 @@
 import FoundationEssentials
 import Runtime
 
-/// A MIME email with a plain-text and an HTML part. Header values are stripped of control
-/// characters and RFC 2047-encoded when not plain ASCII, so no data can inject headers.
+/// A MIME email with a plain-text and an HTML part (multipart/alternative), and its
+/// attachments, when it has any, beside them (multipart/mixed). Header values are stripped
+/// of control characters and RFC 2047-encoded when not plain ASCII, so no data can inject
+/// headers.
 struct EmailMessage {
+    /// A file sent with the message: the tickets' PDF, a calendar file.
+    struct Attachment {
+        /// Letters, digits, `-`, `_` and `.` only (it is placed in headers as it is).
+        let fileName: String
+        /// With its parameters, e.g. `text/calendar; charset=utf-8; method=PUBLISH`.
+        let contentType: String
+        let bytes: [UInt8]
+    }
+
     let from: String
     let to: String
     let subject: String
@@ -12,6 +23,7 @@ struct EmailMessage {
     /// Stable per outbox message, so a duplicate delivery is recognisable.
     let messageID: String
     let date: Date
+    var attachments: [Attachment] = []
 
     var bytes: [UInt8] {
         let boundary = "=_booking_" + messageID.filter { $0.isLetter || $0.isNumber }
@@ -22,17 +34,36 @@ struct EmailMessage {
             "Date: " + Self.rfc5322(date),
             "Message-ID: <" + Self.header(messageID) + ">",
             "MIME-Version: 1.0",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+        ]
+        let alternative = attachments.isEmpty ? boundary : boundary + "_alt"
+        if !attachments.isEmpty {
+            lines += ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "", "--\(boundary)"]
+        }
+        lines += [
+            "Content-Type: multipart/alternative; boundary=\"\(alternative)\"",
             "",
-            "--\(boundary)",
+            "--\(alternative)",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",
             "",
         ]
-        lines += Self.base64Lines(text)
-        lines += ["--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", ""]
-        lines += Self.base64Lines(html)
-        lines += ["--\(boundary)--", ""]
+        lines += Self.base64Lines(Array(text.utf8))
+        lines += ["--\(alternative)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+        lines += Self.base64Lines(Array(html.utf8))
+        lines += ["--\(alternative)--"]
+        for attachment in attachments {
+            let name = attachment.fileName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            lines += [
+                "--\(boundary)",
+                "Content-Type: " + Self.header(attachment.contentType) + "; name=\"\(name)\"",
+                "Content-Disposition: attachment; filename=\"\(name)\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ]
+            lines += Self.base64Lines(attachment.bytes)
+        }
+        if !attachments.isEmpty { lines += ["--\(boundary)--"] }
+        lines += [""]
         return Array(lines.joined(separator: "\r\n").utf8)
     }
 
@@ -58,11 +89,9 @@ struct EmailMessage {
         TimeZoneDatabase.format(Int(date.timeIntervalSince1970), zone: "UTC", "%a, %d %b %Y %H:%M:%S +0000")
     }
 
-    private static func base64Lines(_ text: String) -> [String] {
-        let encoded = Data(text.utf8).base64EncodedString()
-        return stride(from: 0, to: encoded.count, by: 76).map { start in
-            let from = encoded.index(encoded.startIndex, offsetBy: start)
-            return String(encoded[from..<(encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex)])
-        }
+    /// Base64 in lines of 76 characters (RFC 2045).
+    static func base64Lines(_ bytes: [UInt8]) -> [String] {
+        let encoded = Array(Data(bytes).base64EncodedString().utf8)
+        return stride(from: 0, to: encoded.count, by: 76).map { String(decoding: encoded[$0..<min($0 + 76, encoded.count)], as: UTF8.self) }
     }
 }

@@ -1,5 +1,6 @@
 import Booking
 import Common
+import Documents
 import FoundationEssentials
 import Glibc
 import Runtime
@@ -167,10 +168,25 @@ package struct Notifier {
         }
         let booking = try row.bookingID.flatMap { try store.booking($0) }
         let hold = try Self.payloadHold(row).flatMap { try store.hold($0, customerID: customerID, now: 0) }
-        let context = EmailComposer.Context(
+        var context = EmailComposer.Context(
             venue: try store.venue(), event: try store.event(eventID), customer: customer,
             booking: booking, hold: hold)
+        context.documents = try Self.documentedBookings(row, booking: booking, customerID: customerID, eventID: eventID, store: store)
+            .map { try BookingDetails.load($0, from: store) }
         return composer.compose(row, context: context)
+    }
+
+    /// The bookings whose tickets or calendar entries go with the message: its own booking,
+    /// or the customer's bookings of the moved (confirmed ones) or cancelled event.
+    private static func documentedBookings(
+        _ row: VenueStore.OutboxRow, booking: BookingRecord?, customerID: String, eventID: String, store: VenueStore
+    ) throws -> [BookingRecord] {
+        switch row.kind {
+        case .bookingConfirmed, .bookingCancelled: return booking.map { [$0] } ?? []
+        case .eventMoved: return try store.bookings(customerID: customerID).filter { $0.eventID == eventID && $0.status == .confirmed }
+        case .eventCancelled: return try store.bookings(customerID: customerID).filter { $0.eventID == eventID }
+        default: return []
+        }
     }
 
     private static func payloadHold(_ row: VenueStore.OutboxRow) -> String? {

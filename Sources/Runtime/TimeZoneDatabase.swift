@@ -37,9 +37,66 @@ package enum TimeZoneDatabase {
     /// formatted by `strftime` in the C locale (English day and month names). A zone without
     /// an abbreviation shows its offset as `UTC+04`.
     package static func format(_ seconds: Int, zone: String, _ format: String) -> String {
+        inZone(zone) {
+            var local = localTime(seconds)
+            var buffer = [CChar](repeating: 0, count: 256)
+            let length = strftime(&buffer, buffer.count, format.replacing("%Z", with: zoneName(local)), &local)
+            return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    /// How a zone counts time over a stretch: its offset from UTC, whether that is daylight
+    /// time and its abbreviation as `format`'s `%Z` shows it.
+    package struct Observance: Equatable, Sendable {
+        /// Seconds east of UTC.
+        package let offset: Int
+        package let isDaylight: Bool
+        package let name: String
+    }
+
+    /// A change of a zone's observance at `at` (Unix seconds).
+    package struct Transition: Equatable, Sendable {
+        package let at: Int
+        package let from: Observance
+        package let to: Observance
+    }
+
+    /// The observance in force at `from` in `zone` (UTC when the database lacks it) and every
+    /// change of it up to `to`, to the second: what a calendar file's VTIMEZONE describes.
+    /// Zones change at most a few times a year, so the stretch is walked a day at a time and
+    /// each change found by bisection within its day.
+    package static func transitions(zone: String, from: Int, to: Int) -> (initial: Observance, changes: [Transition]) {
+        inZone(zone) {
+            let observance = { (seconds: Int) -> Observance in
+                let local = localTime(seconds)
+                return Observance(offset: local.tm_gmtoff, isDaylight: local.tm_isdst > 0, name: zoneName(local))
+            }
+            let initial = observance(from)
+            var changes: [Transition] = []
+            var previous = (at: from, observance: initial)
+            var step = from
+            while step < to {
+                step = min(step + 86400, to)
+                let current = observance(step)
+                if current != previous.observance {
+                    var (low, high) = (previous.at, step)  // low is the old observance, high the new one
+                    while high - low > 1 {
+                        let middle = low + (high - low) / 2
+                        if observance(middle) == previous.observance { low = middle } else { high = middle }
+                    }
+                    changes.append(Transition(at: high, from: previous.observance, to: current))
+                }
+                previous = (step, current)
+            }
+            return (initial, changes)
+        }
+    }
+
+    /// Runs `body` with the C library's local time set to `zone` (UTC when the database lacks
+    /// it). The C library reads the zone from the environment: one caller at a time, and the
+    /// process's own TZ put back.
+    private static func inZone<T>(_ zone: String, _ body: () -> T) -> T {
         let zone = contains(zone) ? zone : "UTC"
-        // The C library reads the zone from the environment: one caller at a time, and the
-        // process's own TZ put back.
         return ProcessEnvironment.lock.withLock { _ in
             let previous = getenv("TZ").map { String(cString: $0) }
             setenv("TZ", ":" + directory + "/" + zone, 1)
@@ -48,13 +105,15 @@ package enum TimeZoneDatabase {
                 if let previous { setenv("TZ", previous, 1) } else { unsetenv("TZ") }
                 tzset()
             }
-            var time = time_t(seconds)
-            var local = tm()
-            localtime_r(&time, &local)
-            var buffer = [CChar](repeating: 0, count: 256)
-            let length = strftime(&buffer, buffer.count, format.replacing("%Z", with: zoneName(local)), &local)
-            return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return body()
         }
+    }
+
+    private static func localTime(_ seconds: Int) -> tm {
+        var time = time_t(seconds)
+        var local = tm()
+        localtime_r(&time, &local)
+        return local
     }
 
     /// The zone's abbreviation (CET, BST), or `UTC+04` where the database has only a number.

@@ -76,6 +76,10 @@ MATRIX = {
     ("GET", "/api/bookings"): (SIGNED_IN, lambda w, a: ("GET", "/api/bookings", None)),
     ("GET", "/api/venues/{venueId}/bookings/{bookingId}"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
         "GET", f"/api/venues/{w['venue']}/bookings/{w['booking']['id']}", None)),
+    ("GET", "/api/venues/{venueId}/bookings/{bookingId}/tickets.pdf"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/bookings/{w['booking']['id']}/tickets.pdf", None)),
+    ("GET", "/api/venues/{venueId}/bookings/{bookingId}/event.ics"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/bookings/{w['booking']['id']}/event.ics", None)),
     ("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (
         "POST", f"/api/venues/{w['venue']}/bookings/{fresh_booking(w)['id']}/cancel", None)),
     ("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg"): (ITS_CUSTOMER_OWNER_ADMIN, lambda w, a: (

@@ -883,6 +883,8 @@ METHOD_ROUTES = [
     ("/api/bookings", "GET"),
     ("/api/venues/{venue}/bookings/{booking}", "GET"),
     ("/api/venues/{venue}/bookings/{booking}/cancel", "POST"),
+    ("/api/venues/{venue}/bookings/{booking}/tickets.pdf", "GET"),
+    ("/api/venues/{venue}/bookings/{booking}/event.ics", "GET"),
     ("/api/venues/{venue}/tickets/{code}/qr.svg", "GET"),
 ]
 HOSTILE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PROPFIND"]
@@ -955,6 +957,8 @@ PATH_ROUTES = [
     ("POST", "/api/venues/{venueId}/bookings", "customer", "hold"),
     ("GET", "/api/venues/{venueId}/bookings/{bookingId}", "customer", None),
     ("POST", "/api/venues/{venueId}/bookings/{bookingId}/cancel", "customer", None),
+    ("GET", "/api/venues/{venueId}/bookings/{bookingId}/tickets.pdf", "customer", None),
+    ("GET", "/api/venues/{venueId}/bookings/{bookingId}/event.ics", "customer", None),
     ("GET", "/api/venues/{venueId}/tickets/{code}/qr.svg", "customer", None),
 ]
 

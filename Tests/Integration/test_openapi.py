@@ -329,6 +329,12 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     qr = customer.get(f"/api/venues/{venue}/tickets/{ticket}/qr.svg")
     assert qr.status_code == 200 and qr.text.startswith("<svg")
     assert other.get(f"/api/venues/{venue}/tickets/{ticket}/qr.svg").status_code == 404
+    pdf = customer.get(f"{bookings_path}/{booking['id']}/tickets.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    ics = customer.get(f"{bookings_path}/{booking['id']}/event.ics")
+    assert ics.status_code == 200 and ics.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert other.get(f"{bookings_path}/{booking['id']}/tickets.pdf").status_code == 404
+    assert anonymous.get(f"{bookings_path}/{booking['id']}/event.ics").status_code == 401
 
     # Check-in and stats.
     checkins = f"{events_path}/{event}/checkins"

@@ -33,6 +33,17 @@ struct TimeZoneDatabaseTests {
         #expect(TimeZoneDatabase.format(1_796_148_000, zone: "America/New_York", "%H:%M %Z") == "13:00 EST")
     }
 
+    @Test func findsAZonesChangesToTheSecond() {
+        // 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z in Paris: CEST from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let (initial, changes) = TimeZoneDatabase.transitions(zone: "Europe/Paris", from: 1_767_225_600, to: 1_798_761_600)
+        #expect(initial == .init(offset: 3600, isDaylight: false, name: "CET"))
+        #expect(changes.map(\.at) == [1_774_746_000, 1_792_890_000])
+        #expect(changes.map(\.to.name) == ["CEST", "CET"])
+        #expect(changes.first?.to == .init(offset: 7200, isDaylight: true, name: "CEST"))
+        let tokyo = TimeZoneDatabase.transitions(zone: "Asia/Tokyo", from: 1_767_225_600, to: 1_798_761_600)
+        #expect(tokyo.initial.offset == 32400 && tokyo.changes.isEmpty)
+    }
+
     @Test func namesAZoneWithoutAnAbbreviationByItsOffset() {
         #expect(TimeZoneDatabase.format(1_796_148_000, zone: "Asia/Dubai", "%H:%M %Z") == "22:00 UTC+04")
     }

@@ -22,6 +22,18 @@ export function cancellable(booking, event) {
   return booking.status === 'confirmed' && (!event || new Date(event.startsAt).getTime() > Date.now());
 }
 
+/** Links to the booking's tickets as a PDF (a page per ticket, with its QR code) and to its
+ * event as a calendar file; the session cookie goes with them. */
+export function documentLinks(booking) {
+  const base = path('api', 'venues', booking.venueId, 'bookings', booking.id);
+  return html`
+    ${booking.status === 'confirmed'
+      ? html`<a class="btn btn-quiet" href="${base + '/tickets.pdf'}" download="${`tickets-${booking.id}.pdf`}"
+          data-test="download-tickets">Download tickets (PDF)</a>`
+      : ''}
+    <a class="btn btn-quiet" href="${base + '/event.ics'}" download="${`event-${booking.id}.ics`}" data-test="add-to-calendar">Add to calendar</a>`;
+}
+
 export default async function bookingPage(ctx) {
   const { root, params, query } = ctx;
   const { venueId, bookingId } = params;
@@ -72,6 +84,7 @@ export default async function bookingPage(ctx) {
       <div class="actions">
         ${event ? html`<a class="btn btn-quiet" href="${href('events', venueId, booking.eventId)}">Event page</a>` : ''}
         <button type="button" class="btn btn-quiet" id="print">Print tickets</button>
+        ${documentLinks({ ...booking, venueId })}
         ${cancellable(booking, event)
           ? html`<button type="button" class="btn btn-danger" id="cancel" data-test="cancel-booking">Cancel booking and refund</button>`
           : ''}

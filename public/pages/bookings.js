@@ -6,7 +6,7 @@ import { getEvent, getVenueSummary, forgetEvent } from '../lib/cache.js';
 import { formatMoney, formatDateTime } from '../lib/format.js';
 import { href } from '../lib/links.js';
 import { errorBox, loading, busy, confirmClick, notice } from '../components/ui.js';
-import { statusBadge, cancellable } from './booking.js';
+import { statusBadge, cancellable, documentLinks } from './booking.js';
 
 export const requires = 'user';
 
@@ -25,6 +25,7 @@ function row(booking, event, venue) {
       </div>
       <div class="booking-actions">
         <a class="btn btn-quiet" href="${href('bookings', booking.venueId, booking.id)}">${booking.status === 'confirmed' ? 'Tickets' : 'Details'}</a>
+        ${documentLinks(booking)}
         ${cancellable(booking, event) ? html`<button type="button" class="btn btn-danger" data-cancel data-test="cancel-booking">Cancel</button>` : ''}
       </div>
     </li>`;

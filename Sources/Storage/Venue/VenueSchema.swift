@@ -250,5 +250,10 @@ enum VenueSchema {
         ) WITHOUT ROWID;
         CREATE INDEX queue_entry_by_admission ON queue_entry(event_id, admitted_at) WHERE admitted_at IS NOT NULL;
         """,
+        // 6: how many times an event's time has changed: the SEQUENCE of its bookings'
+        // calendar entries, which grows with each update a holder is sent.
+        """
+        ALTER TABLE event ADD COLUMN schedule_revision INTEGER NOT NULL DEFAULT 0;
+        """,
     ])
 }

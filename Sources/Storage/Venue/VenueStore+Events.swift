@@ -91,6 +91,15 @@ extension VenueStore {
         return event
     }
 
+    /// How many times the event's time has changed (migration 6): its calendar entries'
+    /// revision, 0 for an event never moved.
+    public func scheduleRevision(eventID: String) throws -> Int {
+        guard let revision = try connection.prepare("SELECT schedule_revision FROM event WHERE id = ?").bind(eventID).queryInt() else {
+            throw BookingError.eventNotFound
+        }
+        return revision
+    }
+
     /// All events of this venue, soonest first.
     public func events() throws -> [EventRecord] {
         try connection.prepare("SELECT \(Self.eventColumns) FROM event ORDER BY starts_at, id").map(eventRow)
@@ -129,6 +138,7 @@ extension VenueStore {
             if let queue = patch.queue { try applyQueue(queue, to: current, now: now, in: transaction) }
             try transaction.appendOutbox(kind: .eventChanged, eventID: id)
             if moved {
+                try transaction.prepare("UPDATE event SET schedule_revision = schedule_revision + 1 WHERE id = ?").bind(id).run()
                 for customerID in try ticketHolders(eventID: id, status: .confirmed) {
                     try transaction.appendOutbox(
                         kind: .eventMoved, eventID: id, customerID: customerID,

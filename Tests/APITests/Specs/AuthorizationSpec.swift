@@ -309,6 +309,12 @@ final class World {
             },
             MatrixRow(route: "GET /api/bookings", answers: Self.signedIn) { ("/api/bookings", nil) },
             MatrixRow(route: "GET /api/venues/{venueId}/bookings/{bookingId}", answers: Self.itsCustomerOwnerAndAdmin) { (bookingPath, nil) },
+            MatrixRow(route: "GET /api/venues/{venueId}/bookings/{bookingId}/tickets.pdf", answers: Self.itsCustomerOwnerAndAdmin) {
+                (bookingPath + "/tickets.pdf", nil)
+            },
+            MatrixRow(route: "GET /api/venues/{venueId}/bookings/{bookingId}/event.ics", answers: Self.itsCustomerOwnerAndAdmin) {
+                (bookingPath + "/event.ics", nil)
+            },
             MatrixRow(route: "POST /api/venues/{venueId}/bookings/{bookingId}/cancel", answers: Self.itsCustomerOwnerAndAdmin) {
                 (self.show.booking(try #require(try self.freshBooking()["id"] as? String)) + "/cancel", nil)
             },

@@ -47,6 +47,29 @@ import Testing
         #expect(qr.status == 200 && qr.header("Content-Type") == "image/svg+xml" && qr.text.hasPrefix("<svg"), "\(qr)")
     }
 
+    @Test func aBookingsTicketsAreAPDFAndItsEventACalendarFileForItsCustomer() throws {
+        let booking = try t.book(alice, show, seats: ["stalls-A-4"], ga: 1)
+        let path = show.booking(try #require(booking["id"] as? String))
+        let pdf = t.request("GET", path + "/tickets.pdf", as: alice)
+        #expect(pdf.status == 200 && pdf.header("Content-Type") == "application/pdf" && pdf.body.starts(with: Array("%PDF-".utf8)), "\(pdf)")
+        #expect(pdf.header("Content-Disposition")?.hasPrefix("attachment; filename=\"tickets-") == true)
+        let ics = t.request("GET", path + "/event.ics", as: alice)
+        #expect(ics.status == 200 && ics.header("Content-Type") == "text/calendar; charset=utf-8", "\(ics)")
+        #expect(ics.text.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.text.contains("\r\nMETHOD:PUBLISH\r\n") && ics.text.contains("\r\nSEQUENCE:0\r\n"))
+        #expect(t.request("GET", path + "/tickets.pdf", as: bob).status == 404)
+        #expect(t.request("GET", path + "/event.ics").status == 401)
+    }
+
+    @Test func aMovedEventsCalendarFileHasAHigherSequenceAndACancelledOneSaysSo() throws {
+        let booking = try t.book(alice, show, seats: ["stalls-A-5"])
+        let path = show.booking(try #require(booking["id"] as? String))
+        #expect(t.request("PATCH", show.path, json: ["startsAt": "2031-02-01T19:00:00Z"], as: organizer).status == 200)
+        #expect(t.request("GET", path + "/event.ics", as: alice).text.contains("\r\nSEQUENCE:1\r\n"))
+        #expect(t.request("POST", path + "/cancel", as: alice).status == 200)
+        let cancelled = t.request("GET", path + "/event.ics", as: alice).text
+        #expect(cancelled.contains("\r\nSEQUENCE:2\r\n") && cancelled.contains("\r\nSTATUS:CANCELLED\r\n"))
+    }
+
     // MARK: The seat map
 
     @Test func theSeatMapListsEverySeatAndGASectionWithItsPriceAndState() throws {
