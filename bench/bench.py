@@ -18,6 +18,9 @@ Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
                   thread, so each connection alternates); the rate is completed bookings/s
   contention      10,000 buyers (10,000 accounts) race for 100 seats over 1,000 connections
                   (a Python asyncio client); checks exactly 100 seats sold, none twice
+  on-sale         20,000 accounts join a 1,000-seat event's waiting room, 10,000 idle SSE
+                  waiters, admission at 6,000/min, every admitted buyer holds and books
+                  (bench/on_sale.py says what it measures and checks)
 Group names: reads (the first six), bookings (the next four).
 
 Bookings run at each --sync setting; reads and contention run once, at the first one.
@@ -46,8 +49,6 @@ import os
 import re
 import shutil
 import resource
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -61,12 +62,14 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Integration"))
 from stack import Stack  # noqa: E402
 
+import on_sale  # noqa: E402
+from common import PASSWORD, check, connect, http, lua_list, register_many, run_wrk, sold_seats  # noqa: E402
+
 READS = ["health", "event-page", "seat-map", "seat-map-gzip", "seat-map-304", "event-list"]
 BOOKINGS = ["book-1-venue", "book-4-venues", "book-seated", "hold-then-book"]
-SCENARIOS = READS + BOOKINGS + ["contention"]
+SCENARIOS = READS + BOOKINGS + ["contention", "on-sale"]
 GROUPS = {"reads": READS, "bookings": BOOKINGS}
 
-PASSWORD = "bench password 123"
 LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000",
                      JOIN_RATE="1000000r/s", JOIN_BURST="1000000")
 CONNECTIONS = 32                 # wrk connections of every wrk scenario
@@ -128,45 +131,6 @@ def setup(stack, seconds):
 
 
 # ---------------------------------------------------------------- wrk and its Lua scripts
-
-def lua_list(values):
-    return "{" + ",".join(f'"{v}"' for v in values) + "}"
-
-
-# Every script: `id` is the thread's number (a global set by setup), `count(key)` tallies a
-# status, and done() prints the tallies of all threads and the run's duration.
-LUA_COMMON = """
-local threads = {}
-function setup(thread)
-  thread:set("id", #threads)
-  thread:set("nthreads", %(threads)d)
-  table.insert(threads, thread)
-end
-function init(args)
-  statuses = {}
-end
-function count(key)
-  statuses[key] = (statuses[key] or 0) + 1
-end
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for key, n in pairs(thread:get("statuses")) do total[key] = (total[key] or 0) + n end
-  end
-  for key, n in pairs(total) do io.write(string.format("STATUS %%s %%d\\n", tostring(key), n)) end
-  io.write(string.format("DURATION %%f\\n", summary.duration / 1e6))
-end
-local counter = 0
--- The n-th request of the whole run: threads interleave, so no two requests share an n.
-function next_n()
-  local n = counter * nthreads + id
-  counter = counter + 1
-  return n
-end
-function post(path, token, body)
-  return wrk.format("POST", path, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
-end
-"""
 
 # Plain GETs (a static request, as without a script); with an ETag, conditional ones whose
 # statuses are tallied (200 versus 304). The others tally nothing: a response() callback
@@ -239,33 +203,7 @@ end
 
 
 def wrk(url, seconds, script, threads=2, connections=None):
-    """Runs wrk with a Lua script (LUA_COMMON prepended); returns rate, latencies and statuses."""
-    fd, path = tempfile.mkstemp(suffix=".lua")
-    os.write(fd, (LUA_COMMON % {"threads": threads} + script).encode())
-    os.close(fd)
-    connections = connections or CONNECTIONS
-    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s", "-s", path]
-    try:
-        out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(path)
-
-    def ms(value, unit):
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-    def percentile(label):
-        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s|m)\b", out, re.M)
-        return ms(*m.groups()) if m else float("nan")
-    maximum = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\b", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    statuses = {int(k) if k.isdigit() else k: int(n) for k, n in re.findall(r"^STATUS (\S+) (\d+)", out, re.M)}
-    if not statuses:
-        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        statuses = {"non-2xx/3xx": int(non2xx.group(1))} if non2xx else {"2xx/3xx": "all"}
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "duration": float(re.search(r"^DURATION ([\d.]+)", out, re.M).group(1)),
-            "p50": percentile("50"), "p99": percentile("99"), "max": ms(*maximum.groups()) if maximum else float("nan"),
-            "statuses": dict(sorted(statuses.items(), key=lambda item: str(item[0]))), "errors": errors.group(1) if errors else ""}
+    return run_wrk(url, seconds, script, connections or CONNECTIONS, threads)
 
 
 # ---------------------------------------------------------------- the wrk scenarios
@@ -316,59 +254,17 @@ LABELS = {"health": "health", "event-page": "event page", "seat-map": "seat map 
           "seat-map-gzip": "seat map 5,000 seats (gzip)", "seat-map-304": "seat map (304)", "event-list": "event list",
           "book-1-venue": "bookings GA (one call, 1 venue)", "book-4-venues": "bookings GA (one call, 4 venues)",
           "book-seated": "bookings seated (one call, 1 seat)", "hold-then-book": "hold, then book (bookings/s)",
-          "contention": "contention 10,000 -> 100 seats"}
+          "contention": "contention 10,000 -> 100 seats", "on-sale-joins": "on-sale: joins (20,000 accounts)",
+          "on-sale-refused": "on-sale: holds refused (no pass)", "on-sale-event-page": "on-sale: event page (same minute)"}
 
 
 # ---------------------------------------------------------------- contention: an asyncio client
-
-async def http(reader, writer, method, path, token=None, body=b""):
-    """One HTTP/1.1 request on a kept-alive connection; returns (status, body bytes)."""
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-    if token:
-        head += f"Authorization: Bearer {token}\r\n"
-    writer.write(head.encode() + b"\r\n" + body)
-    header = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
-    status = int(header.split(" ", 2)[1])
-    length = re.search(r"\r\ncontent-length: *(\d+)", header)
-    if length:
-        return status, await reader.readexactly(int(length.group(1)))
-    payload = b""
-    if "\r\ntransfer-encoding: chunked" in header:
-        while size := int((await reader.readline()).split(b";")[0], 16):
-            payload += await reader.readexactly(size + 2)
-        await reader.readline()
-    return status, payload
-
-
-async def register_many(port, count, connections=32):
-    """Registers `count` customers over a few connections; returns their tokens."""
-    tokens = [None] * count
-
-    async def client(first):
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        for i in range(first, count, connections):
-            body = f'{{"email":"racer{i}@bench.example","password":"{PASSWORD}","name":"Racer"}}'.encode()
-            status, payload = await http(reader, writer, "POST", "/api/auth/register", body=body)
-            assert status == 201, payload
-            tokens[i] = re.search(rb'"token"\s*:\s*"([^"]+)"', payload).group(1).decode()
-        writer.close()
-    await asyncio.gather(*(client(c) for c in range(connections)))
-    return tokens
-
 
 async def race(port, event, tokens, seat_ids):
     """Opens RACE_CONNECTIONS connections, then lets buyer i (token i) book seat i mod 100;
     each connection sends its buyers one after the other. Returns statuses, latencies, wall time."""
     statuses, latencies = collections.Counter(), []
     go = asyncio.Event()
-
-    async def open_connection():
-        for _ in range(3):  # a dropped SYN (full accept queue) is retried, outside the timing
-            try:
-                return await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 5)
-            except (OSError, asyncio.TimeoutError):
-                await asyncio.sleep(0.1)
-        raise RuntimeError("could not connect")
 
     async def client(first, connection):
         reader, writer = connection
@@ -383,29 +279,19 @@ async def race(port, event, tokens, seat_ids):
             except (OSError, asyncio.IncompleteReadError, ValueError) as error:
                 statuses["error " + type(error).__name__] += 1
                 writer.close()
-                reader, writer = await open_connection()
+                reader, writer = await connect(port)
             latencies.append((time.perf_counter() - start) * 1000)
         writer.close()
 
     connections = []
     for batch in range(0, RACE_CONNECTIONS, 250):
-        connections += await asyncio.gather(*(open_connection() for _ in range(batch, min(batch + 250, RACE_CONNECTIONS))))
+        connections += await asyncio.gather(*(connect(port) for _ in range(batch, min(batch + 250, RACE_CONNECTIONS))))
     tasks = [asyncio.create_task(client(c, connections[c])) for c in range(RACE_CONNECTIONS)]
     await asyncio.sleep(0.1)
     start = time.perf_counter()
     go.set()
     await asyncio.gather(*tasks)
     return statuses, sorted(latencies), time.perf_counter() - start
-
-
-def sold_seats(stack, event):
-    """(tickets, distinct seats) of confirmed bookings of `event`, read from the venue file."""
-    db = sqlite3.connect(f"file:{stack.data_dir}/venues/race.sqlite?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT count(*), count(DISTINCT t.seat_id) FROM ticket t JOIN booking b ON b.id = t.booking_id "
-                          "WHERE t.event_id = ? AND b.status = 'confirmed'", (event,)).fetchone()
-    finally:
-        db.close()
 
 
 def setup_race(stack):
@@ -416,7 +302,7 @@ def setup_race(stack):
     event = create_event(stack, org, "race", "The Race", {"floor": 5000})
     seat_ids = [f"floor-{row['label']}-{n}" for row in rows for n in range(1, 11)]
     started = time.perf_counter()
-    tokens = asyncio.run(register_many(stack.port, RACE_BUYERS))
+    tokens = [token for token, _ in asyncio.run(register_many(stack.port, RACE_BUYERS))]
     return event, seat_ids, tokens, time.perf_counter() - started
 
 
@@ -479,12 +365,6 @@ def batch_summary(stack):
         return int(found.group(1)) if found else 0
     batches, batched = counter("booking_request_batches_total"), counter("booking_batched_requests_total")
     return f"{batched:,} writes (holds, bookings) answered in {batches:,} batches (average {batched / batches:.1f})" if batches else "no batches"
-
-
-def check(stack):
-    r = subprocess.run([os.path.join(ROOT, ".build", "release", "booking-fcgi"), "check"], capture_output=True, text=True,
-                       env=dict(os.environ, BOOKING_DATA_DIR=stack.data_dir))
-    return r.returncode == 0, r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr
 
 
 def run(sync, seconds, scenarios, rows, notes, replicate=False, sample=False):
@@ -628,6 +508,8 @@ def main():
             ok &= run(sync, args.seconds, replicated, rows, notes, replicate=True)
         if i == 0 and "contention" in scenarios:
             ok &= contention(sync, rows, notes)
+        if i == 0 and "on-sale" in scenarios:
+            ok &= on_sale.run(sync, rows, notes, dict(WORKERS_OVERRIDE, **LIMITS_LIFTED))
     print_table(rows, notes, args.seconds)
     sys.exit(0 if ok else 1)
 

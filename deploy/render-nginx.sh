@@ -15,6 +15,7 @@ WRITE_RATE=${WRITE_RATE:-10r/s}     # holds, bookings and other writes per clien
 WRITE_BURST=${WRITE_BURST:-20}
 JOIN_RATE=${JOIN_RATE:-2r/s}        # joins of on-sale queues per client address
 JOIN_BURST=${JOIN_BURST:-20}
+QUEUE_MARKERS=${QUEUE_MARKERS:-/run/booking-queues}  # the notifier's markers of queues in force; BOOKING_QUEUE_MARKERS for it
 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-15s}  # a client that stalls its headers or body this long is cut off
 TRUSTED_PROXIES=${TRUSTED_PROXIES:-}  # space-separated addresses/CIDRs allowed to set X-Forwarded-For
 
@@ -27,7 +28,7 @@ if [ -n "$TRUSTED_PROXIES" ]; then
         real_ip+=$'\n'"    set_real_ip_from $proxy;"
     done
 fi
-for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$NCHAN_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST" "$JOIN_RATE" "$JOIN_BURST" "$CLIENT_TIMEOUT"; do
+for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$NCHAN_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST" "$JOIN_RATE" "$JOIN_BURST" "$QUEUE_MARKERS" "$CLIENT_TIMEOUT"; do
     [[ "$value" =~ ^[A-Za-z0-9_./:-]+$ ]] || { echo "unsafe nginx setting: $value" >&2; exit 2; }
 done
 
@@ -37,7 +38,7 @@ text = open(sys.argv[1]).read()
 values = {
     "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "FCGI_SOCKET": "$FCGI_SOCKET", "NCHAN_SOCKET": "$NCHAN_SOCKET",
     "AUTH_RATE": "$AUTH_RATE", "AUTH_BURST": "$AUTH_BURST",
-    "WRITE_RATE": "$WRITE_RATE", "WRITE_BURST": "$WRITE_BURST", "JOIN_RATE": "$JOIN_RATE", "JOIN_BURST": "$JOIN_BURST",
+    "WRITE_RATE": "$WRITE_RATE", "WRITE_BURST": "$WRITE_BURST", "JOIN_RATE": "$JOIN_RATE", "JOIN_BURST": "$JOIN_BURST", "QUEUE_MARKERS": "$QUEUE_MARKERS",
     "CLIENT_TIMEOUT": "$CLIENT_TIMEOUT",
     "REAL_IP": """$real_ip""",
 }

@@ -20,7 +20,8 @@ BIN=${BIN:-$root/.build/release/booking-fcgi}
 mkdir -p "$RUN_DIR/tmp"
 
 # Development defaults: generous enough for a handful of scripted clients (API.md).
-export LISTEN="$BIND:$PORT" PUBLIC_DIR="$root/public" FCGI_SOCKET="$RUN_DIR/fcgi.sock" NCHAN_SOCKET="$RUN_DIR/nchan.sock"
+export LISTEN="$BIND:$PORT" PUBLIC_DIR="$root/public" FCGI_SOCKET="$RUN_DIR/fcgi.sock" NCHAN_SOCKET="$RUN_DIR/nchan.sock" \
+       QUEUE_MARKERS="$RUN_DIR/queues"
 export AUTH_RATE=${AUTH_RATE:-50r/s} AUTH_BURST=${AUTH_BURST:-100}
 export WRITE_RATE=${WRITE_RATE:-5000r/s} WRITE_BURST=${WRITE_BURST:-10000}
 export JOIN_RATE=${JOIN_RATE:-1000r/s} JOIN_BURST=${JOIN_BURST:-2000}
@@ -38,7 +39,7 @@ worker_rlimit_nofile 65535;
 pid $RUN_DIR/nginx.pid;
 error_log $RUN_DIR/nginx-error.log warn;
 
-events { worker_connections 8192; }
+events { worker_connections 16384; }
 http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -54,7 +55,8 @@ http {
 CONF
 
 # BOOKING_NCHAN_SOCKET may name another publisher socket (the fault tests give a dead one).
-export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_NCHAN_SOCKET="${BOOKING_NCHAN_SOCKET:-$RUN_DIR/nchan.sock}"
+export BOOKING_DATA_DIR="$DATA_DIR" BOOKING_SOCKET="$RUN_DIR/fcgi.sock" BOOKING_NCHAN_SOCKET="${BOOKING_NCHAN_SOCKET:-$RUN_DIR/nchan.sock}" \
+       BOOKING_QUEUE_MARKERS="${BOOKING_QUEUE_MARKERS:-$RUN_DIR/queues}"
 [ -n "${WORKERS:-}" ] && export BOOKING_WORKERS="$WORKERS"
 [ -n "${SYNCHRONOUS:-}" ] && export BOOKING_SYNCHRONOUS="$SYNCHRONOUS"
 [ -n "${HOLD_TTL:-}" ] && export BOOKING_HOLD_TTL="$HOLD_TTL"

@@ -19,6 +19,14 @@ package struct WaitingRoom: Sendable {
         case soldOut = "sold_out"
         /// The sales are over (ended, the event started or was cancelled).
         case closed
+
+        /// Whether holds and one-call bookings need a pass (from the queue's opening).
+        package var holdsNeedPass: Bool {
+            switch self {
+            case .pre, .open, .paused: true
+            case .soldOut, .closed: false
+            }
+        }
     }
 
     /// Where one buyer's place stands.
@@ -80,11 +88,7 @@ package struct WaitingRoom: Sendable {
     /// opening until the event is sold out or its sales end, a valid pass of this account
     /// for this event. Its text alone decides; no lock is taken.
     package func checkPass(_ pass: String?, queue: QueueRecord?, event: EventRecord, account: String, now: Int) throws {
-        guard let queue, now >= queue.settings.opensAt else { return }
-        switch state(queue, event: event, now: now) {
-        case .soldOut, .closed: return
-        case .pre, .open, .paused: break
-        }
+        guard let queue, now >= queue.settings.opensAt, state(queue, event: event, now: now).holdsNeedPass else { return }
         guard let pass, !pass.isEmpty else { throw BookingError.queueRequired }
         switch QueuePass.verify(pass, event: event.id, account: account, now: now, keys: keys) {
         case .success: return

@@ -7,8 +7,11 @@ extension Notifier {
     /// then "now serving" moves on at the set rate (DESIGN.md, "On-sale: the waiting room").
     /// Each queue is its own transaction, so one failing queue does not hold up the others.
     /// Where a queue stands goes out live when it changed (joins change its length).
-    func advanceQueues(_ store: VenueStore, venue: VenueID, now: Int) throws {
+    /// Answers the queues that are in force after the round (holds need a pass), as
+    /// `QueueMarkers` keys.
+    func advanceQueues(_ store: VenueStore, venue: VenueID, now: Int) throws -> Set<String> {
         let room = try services.waitingRoom()
+        var inForce = Set<String>()
         for eventID in try store.queuedEventIDs(now: now) {
             do {
                 guard let (queue, changed) = try store.advanceQueue(eventID, now: now, rules: room.step) else { continue }
@@ -17,17 +20,20 @@ extension Notifier {
                         "queue advanced",
                         ["venue": venue.value, "event": eventID, "nowServing": "\(queue.nowServing)", "soldOut": "\(queue.soldOut)"])
                 }
-                let status = QueueBroadcast.Status(
-                    nowServing: queue.nowServing, length: try store.queueLength(eventID),
-                    state: room.state(queue, event: try store.event(eventID), now: now).rawValue)
+                let state = room.state(queue, event: try store.event(eventID), now: now)
+                let status = QueueBroadcast.Status(nowServing: queue.nowServing, length: try store.queueLength(eventID), state: state.rawValue)
                 if queueBroadcast.changed(venue: venue, eventID: eventID, to: status) {
                     services.livePublisher?.publishQueue(
                         venue: venue, eventID: eventID, nowServing: status.nowServing, length: status.length, state: status.state)
+                }
+                if state.holdsNeedPass {
+                    inForce.insert(QueueMarkers.key(venue: venue, eventID: eventID))
                 }
             } catch {
                 log.error("queue round failed", ["venue": venue.value, "event": eventID, "error": "\(error)"])
             }
         }
+        return inForce
     }
 }
 

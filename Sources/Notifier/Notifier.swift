@@ -23,6 +23,8 @@ package struct Notifier {
     let replies: (VenueID) -> Checkout.Replies
     /// What each queue's waiting buyers were last told live.
     let queueBroadcast = QueueBroadcast()
+    /// The queues in force, as files nginx checks (nil without `BOOKING_QUEUE_MARKERS`).
+    let queueMarkers: QueueMarkers?
     var log: Logger { services.log }
     /// SIGTERM or SIGINT arrived: finish the message at hand and stop.
     var stopRequested: Bool { notifierStopRequested != 0 }
@@ -34,6 +36,7 @@ package struct Notifier {
         mailer = Mailer(sendmailPath: configuration.sendmailPath, sender: configuration.mailFrom)
         composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
         accountComposer = AccountEmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
+        queueMarkers = configuration.queueMarkers.map(QueueMarkers.init(directory:))
     }
 
     package func run() -> Never {
@@ -44,7 +47,7 @@ package struct Notifier {
         var lastCheckpoint = services.now()
         var lastPrune = 0
         while notifierStopRequested == 0 {
-            round()
+            let mailLeft = round()
             if services.now() - lastReconcile >= VenueStore.reconcilerInterval {
                 lastReconcile = services.now()
                 do {
@@ -62,7 +65,10 @@ package struct Notifier {
                 lastCheckpoint = services.now()
                 checkpointAll()
             }
-            usleep(useconds_t(services.configuration.notifierIntervalMs) * 1000)
+            // With mail backed up, the next round starts at once (its sweeps and queues first).
+            if !mailLeft {
+                usleep(useconds_t(services.configuration.notifierIntervalMs) * 1000)
+            }
         }
         log.info("notifier stopped", [:])
         exit(0)
@@ -87,43 +93,60 @@ package struct Notifier {
         }
     }
 
+    /// How long a round may spend on venue mail: an on-sale's thousand confirmations (each
+    /// with its PDF) must not hold up the sweeps and the queues' admissions behind them.
+    static let mailBudget = Duration.seconds(1)
+
     /// One pass over every venue. Failures are logged per venue and retried next round.
-    func round() {
+    /// Answers whether mail was left for the next round (the budget ran out).
+    @discardableResult
+    func round() -> Bool {
         let ids: [VenueID]
         do { ids = try services.venues.allIDs() } catch {
             log.error("cannot list venues", ["error": "\(error)"])
-            return
+            return false
         }
         // Every venue's holds, waiting list and catalog entries first: sending mail can take a
         // while, and bookings should reach "my bookings" within a round wherever they are.
+        var queuesInForce = Set<String>()
         for id in ids where notifierStopRequested == 0 {
             do {
                 guard let store = try services.venues.store(id) else { continue }
                 let now = services.now()
                 try store.sweepExpiredHolds(now: now)
                 try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
-                try advanceQueues(store, venue: id, now: now)
+                queuesInForce.formUnion(try advanceQueues(store, venue: id, now: now))
                 services.syncCatalog(id, store)
             } catch {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
             }
         }
+        // A venue whose round failed keeps no marker: nginx then leaves its holds to the pool.
+        for failure in queueMarkers?.sync(queuesInForce) ?? [] {
+            log.warning("cannot write a queue marker", ["marker": failure])
+        }
         // Seats the sweeps freed go out live now, not after the mail.
         services.finishDeferredWork()
         deliverAccountMail(now: services.now())
-        // Stores are looked up again: holding every one would defeat the directory's LRU.
-        for id in ids where notifierStopRequested == 0 {
+        // Stores are looked up again: holding every one would defeat the directory's LRU. The
+        // venues take turns at going first, so that one venue's backlog delays no other's mail.
+        let deadline = ContinuousClock.now + Self.mailBudget
+        let first = ids.isEmpty ? 0 : services.now() % ids.count
+        for id in ids[first...] + ids[..<first] where notifierStopRequested == 0 {
             do {
                 guard let store = try services.venues.store(id) else { continue }
-                try deliver(store, venue: id, now: services.now())
+                if try !deliver(store, venue: id, now: services.now(), until: deadline) { return true }
             } catch {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
             }
         }
+        return false
     }
 
-    private func deliver(_ store: VenueStore, venue: VenueID, now: Int) throws {
+    /// Sends the venue's due messages until `deadline`; answers false if it stopped for it.
+    private func deliver(_ store: VenueStore, venue: VenueID, now: Int, until deadline: ContinuousClock.Instant) throws -> Bool {
         for row in try store.pendingMessages(now: now, limit: 100) where notifierStopRequested == 0 {
+            guard ContinuousClock.now < deadline else { return false }
             guard let message = try email(for: row, store: store) else {
                 try store.recordDelivery(row.id, status: .skipped)
                 continue
@@ -147,6 +170,7 @@ package struct Notifier {
             try store.recordDelivery(row.id, status: .delivered)
             log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
         }
+        return true
     }
 
     /// After a failed send: only a message refused for itself is given up, after the attempts;

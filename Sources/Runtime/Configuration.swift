@@ -49,6 +49,9 @@ package struct Configuration: Sendable {
     /// the new key first, drop the old one after the passes it signed expired). Nil: one key
     /// made on first use in the data directory (`queue.key`).
     package var queueKeys: [QueueKeys.Key]? = nil
+    /// Where the notifier keeps a marker per queue in force, for nginx to refuse pass-less
+    /// holds itself (`BOOKING_QUEUE_MARKERS`); nil: every hold reaches the pool.
+    package var queueMarkers: String? = nil
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
     /// `BOOKING_*` variables of the environment that no setting reads: most likely typos
@@ -95,6 +98,10 @@ package struct Configuration: Sendable {
         publicOrigin = reader.string("BOOKING_PUBLIC_ORIGIN")
         queueDifficulty = try reader.int("BOOKING_QUEUE_DIFFICULTY", in: 0...32) ?? queueDifficulty
         queueKeys = try reader.string("BOOKING_QUEUE_KEYS").map { text throws(ConfigurationError) in try Self.queueKeys(text) }
+        queueMarkers = reader.string("BOOKING_QUEUE_MARKERS")
+        if let directory = queueMarkers, !directory.hasPrefix("/") || directory.contains("/../") || directory.hasSuffix("/..") {
+            throw ConfigurationError("BOOKING_QUEUE_MARKERS must be an absolute directory, not \(directory)")
+        }
         if let level = reader.string("BOOKING_LOG_LEVEL") {
             guard let parsed = Logger.Level(name: level) else {
                 throw ConfigurationError("BOOKING_LOG_LEVEL must be error, warning, info or debug, not \(level)")

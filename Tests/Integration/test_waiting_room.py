@@ -6,6 +6,7 @@ with a low proof-of-work difficulty and a fast notifier."""
 import concurrent.futures
 import datetime
 import os
+import re
 import signal
 import sqlite3
 import time
@@ -146,6 +147,53 @@ def test_a_pass_admits_its_holder_only_and_nothing_changes_without_one(stack):
     assert paid.status_code == 201, "paying a hold needs no pass: its admission was checked when it was made"
     booked = bob.post(bookings, json=dict(one_call, seats=["stalls-A-2"]), headers={"Queue-Pass": bobs})
     assert booked.status_code == 201, booked.text
+
+
+def pool_holds_answered(stack, status):
+    """How many holds the pool answered with `status` (its /api/metrics counter)."""
+    text = Client(stack).get("/api/metrics").text
+    pattern = r'^booking_http_requests_total\{method="POST",route="/api/venues/\{venueId\}/events/\{eventId\}/holds",status="%d"\} (\d+)$'
+    found = re.search(pattern % status, text, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def test_while_a_queue_is_in_force_nginx_refuses_holds_without_a_pass_before_the_pool(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer, rows=1, seats=1, ga=0)
+    event_path = queued_event(organizer, venue, time.time() - 1, rate=6000, prices={"stalls": 100})
+    event_id = event_path.rsplit("/", 1)[1]
+    marker = os.path.join(stack.run_dir, "queues", venue, event_id)
+    wait_for(lambda: os.path.exists(marker), message="the notifier's marker of the queue in force")
+    buyer = register(stack)
+    before = pool_holds_answered(stack, 403)
+    for client in (buyer, Client(stack)):
+        r = client.post(event_path + "/holds", json={"seats": ["stalls-A-1"]})
+        assert r.status_code == 403 and error_code(r) == "queue_required", r.text
+        assert r.headers["Content-Type"].startswith("application/json") and r.headers["X-Frame-Options"] == "DENY"
+    assert pool_holds_answered(stack, 403) == before, "refused by nginx: the pool never saw them"
+    # A pass, even a forged one, goes to the pool, which checks it.
+    forged = buyer.post(event_path + "/holds", json={"seats": ["stalls-A-1"]}, headers={"Queue-Pass": "qp1.local.1.9999999999.AAAA"})
+    assert error_code(forged) == "invalid_pass" and pool_holds_answered(stack, 403) == before + 1
+
+    # Sold out: the marker goes within a round, and holds reach the pool again (and are told why).
+    assert join(buyer, event_path).status_code == 201
+    wait_for(lambda: (entry(buyer, event_path) or {}).get("state") == "admitted", message="admission")
+    booked = buyer.post(event_path.rsplit("/events/", 1)[0] + "/bookings", headers={"Queue-Pass": entry(buyer, event_path)["pass"]},
+                        json={"eventId": event_id, "seats": ["stalls-A-1"], "payment": {"method": "test"}})
+    assert booked.status_code == 201, booked.text
+    wait_for(lambda: not os.path.exists(marker), message="the marker removed at sold out")
+    late = register(stack).post(event_path + "/holds", json={"seats": ["stalls-A-1"]})
+    assert late.status_code == 409 and error_code(late) == "seat_unavailable", late.text
+
+
+def test_a_queue_removed_by_its_organizer_takes_its_marker_with_it(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    event_path = queued_event(organizer, venue, time.time() + 3600, rate=60)
+    marker = os.path.join(stack.run_dir, "queues", venue, event_path.rsplit("/", 1)[1])
+    wait_for(lambda: os.path.exists(marker), message="the marker")
+    assert organizer.patch(event_path, json={"queue": None}).status_code == 200
+    wait_for(lambda: not os.path.exists(marker), message="the marker removed with the queue")
 
 
 def test_200_concurrent_joins_of_one_account_make_one_place(stack):
