@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "SQLite", "TestSupport"]),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Common"]),
         .testTarget(name: "BookingTests", dependencies: ["Booking", "Storage", "SQLite", "Auth", "Common"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Storage", "Common", "TestSupport"]),
         .testTarget(name: "FastCGIServerTests", dependencies: ["FastCGIServer"]),
         .testTarget(
             name: "APITests", dependencies: ["API", "FastCGIServer", "Runtime", "Booking", "Storage", "SQLite", "Auth", "Common", "CZlib"]),

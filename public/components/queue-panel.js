@@ -68,7 +68,7 @@ export class QueuePanel {
     render(box, html`
       ${stat('State', STATE_TEXT[q.state] || q.state, 'queue-state')}
       ${stat('In the queue', q.length, 'queue-length')}
-      ${stat('Now serving', q.nowServing, 'queue-now-serving')}
+      ${stat('Admitted (now serving)', q.nowServing, 'queue-now-serving')}
       ${stat('Still waiting', Math.max(0, q.length - q.nowServing), 'queue-waiting')}
       ${stat('Rate', q.admitPerMinute ? `${q.admitPerMinute} per minute` : 'Automatic', 'queue-rate')}`);
   }
