@@ -59,7 +59,7 @@ package struct Notifier {
             }
             if services.now() - lastPrune >= 3600 {
                 lastPrune = services.now()
-                pruneAnsweredKeys()
+                pruneOldRecords()
             }
             if services.now() - lastCheckpoint >= 60 {
                 lastCheckpoint = services.now()
@@ -74,11 +74,16 @@ package struct Notifier {
         exit(0)
     }
 
-    /// Forgets the idempotency keys answered more than a day ago, once an hour.
-    private func pruneAnsweredKeys() {
+    /// Once an hour: forgets the idempotency keys answered more than a day ago and the
+    /// outbox messages decided more than 30 days ago.
+    private func pruneOldRecords() {
         for id in (try? services.venues.allIDs()) ?? [] {
-            do { try services.venues.store(id)?.pruneAnsweredKeys(now: services.now()) } catch {
-                log.error("pruning idempotency keys failed", ["venue": id.value, "error": "\(error)"])
+            do {
+                guard let store = try services.venues.store(id) else { continue }
+                _ = try store.pruneAnsweredKeys(now: services.now())
+                _ = try store.pruneDecidedMessages(now: services.now())
+            } catch {
+                log.error("pruning old records failed", ["venue": id.value, "error": "\(error)"])
             }
         }
     }

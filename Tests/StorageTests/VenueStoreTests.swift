@@ -528,3 +528,19 @@ struct LiveChangeTests {
         #expect(try venue.store.event(venue.eventID).version == before + 1)
     }
 }
+
+@Suite("Keeping outbox messages")
+struct OutboxRetentionTests {
+    @Test func decidedMessagesGoAfterThirtyDaysAndPendingOnesStay() throws {
+        let venue = try VenueFixture()
+        _ = try venue.book(try venue.hold("alice", seats: ["stalls-A-1"]))
+        _ = try venue.book(try venue.hold("bob", seats: ["stalls-A-2"]))
+        let messages = try venue.store.pendingMessages(now: venue.now, limit: 10)
+        #expect(messages.count >= 2)
+        try venue.store.recordDelivery(messages[0].id, status: .delivered)
+        let later = messages[0].createdAt + VenueStore.outboxRetention
+        #expect(try venue.store.pruneDecidedMessages(now: later) == 0, "30 days old, not more")
+        #expect(try venue.store.pruneDecidedMessages(now: later + 1) == 1)
+        #expect(try venue.store.pendingMessages(now: later + 1, limit: 10).map(\.id) == messages.dropFirst().map(\.id), "the pending ones stay")
+    }
+}

@@ -29,6 +29,20 @@ extension VenueStore {
         }
     }
 
+    /// How long a message that was sent, skipped or given up stays in the outbox (for an
+    /// operator's questions): 30 days. Pending ones stay until they are decided.
+    public static let outboxRetention = 30 * 86400
+
+    /// Deletes the decided messages older than `outboxRetention`; answers how many. The ids
+    /// are never reused (AUTOINCREMENT), so the catalog's cursor and Message-IDs stay apart.
+    public func pruneDecidedMessages(now: Int) throws -> Int {
+        try write(now: now) { transaction in
+            try transaction.prepare("DELETE FROM outbox WHERE status != ? AND created_at < ?")
+                .bind(OutboxStatus.pending, now - Self.outboxRetention).run()
+            return transaction.changes
+        }
+    }
+
     /// Delivery attempts made so far for a message.
     public func attempts(ofMessage id: Int) throws -> Int {
         try connection.prepare("SELECT attempts FROM outbox WHERE id = ?").bind(id).queryInt() ?? 0
