@@ -9,6 +9,7 @@ package enum Routes {
     static func make(batchBookings: Bool = true) -> Router {
         var router = Router()
         router.add("GET", "/api/health", HealthController.health)
+        router.add("GET", "/api/health/ready", HealthController.ready)
         router.add("GET", "/api/metrics", MetricsController.metrics)
 
         router.add("POST", "/api/auth/register", AccountsController.register)

@@ -114,6 +114,12 @@ package struct Notifier {
         // Every venue's holds, waiting list and catalog entries first: sending mail can take a
         // while, and bookings should reach "my bookings" within a round wherever they are.
         var queuesInForce = Set<String>()
+        var unsent = NotifierHeartbeat(roundAt: 0, mailPending: 0, oldestMailAt: nil)
+        // What the readiness check reads: this round ended, with this much mail waiting.
+        defer {
+            unsent.roundAt = services.now()
+            unsent.write(dataDirectory: services.configuration.dataDirectory)
+        }
         for id in ids where notifierStopRequested == 0 {
             do {
                 guard let store = try services.venues.store(id) else { continue }
@@ -122,6 +128,9 @@ package struct Notifier {
                 try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
                 queuesInForce.formUnion(try advanceQueues(store, venue: id, now: now))
                 services.syncCatalog(id, store)
+                let mail = try store.unsentMail()
+                unsent.mailPending += mail.count
+                unsent.oldestMailAt = [unsent.oldestMailAt, mail.oldestAt].compactMap { $0 }.min()
             } catch {
                 log.error("notifier round failed", ["venue": id.value, "error": "\(error)"])
             }

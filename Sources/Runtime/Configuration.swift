@@ -52,6 +52,13 @@ package struct Configuration: Sendable {
     /// Where the notifier keeps a marker per queue in force, for nginx to refuse pass-less
     /// holds itself (`BOOKING_QUEUE_MARKERS`); nil: every hold reaches the pool.
     package var queueMarkers: String? = nil
+    /// The readiness check's limits (`GET /api/health/ready`): seconds since the notifier's
+    /// last round, seconds the oldest unsent email may wait, MiB the data disk keeps free,
+    /// seconds a replica may lag.
+    package var readyNotifierLag = 30
+    package var readyMailAge = 900
+    package var readyMinFreeMB = 256
+    package var readyReplicationLag = 60
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
     /// `BOOKING_*` variables of the environment that no setting reads: most likely typos
@@ -99,6 +106,10 @@ package struct Configuration: Sendable {
         queueDifficulty = try reader.int("BOOKING_QUEUE_DIFFICULTY", in: 0...32) ?? queueDifficulty
         queueKeys = try reader.string("BOOKING_QUEUE_KEYS").map { text throws(ConfigurationError) in try Self.queueKeys(text) }
         queueMarkers = reader.string("BOOKING_QUEUE_MARKERS")
+        readyNotifierLag = try reader.int("BOOKING_READY_NOTIFIER_LAG", in: 1...86400) ?? readyNotifierLag
+        readyMailAge = try reader.int("BOOKING_READY_MAIL_AGE", in: 1...604_800) ?? readyMailAge
+        readyMinFreeMB = try reader.int("BOOKING_READY_MIN_FREE_MB", in: 0...10_000_000) ?? readyMinFreeMB
+        readyReplicationLag = try reader.int("BOOKING_READY_REPLICATION_LAG", in: 1...86400) ?? readyReplicationLag
         if let directory = queueMarkers, !directory.hasPrefix("/") || directory.contains("/../") || directory.hasSuffix("/..") {
             throw ConfigurationError("BOOKING_QUEUE_MARKERS must be an absolute directory, not \(directory)")
         }

@@ -30,6 +30,22 @@ struct ApplicationTests {
         #expect(json["status"] as? String == "ok")
     }
 
+    @Test func readinessNamesWhatFailsAndByHowMuch() throws {
+        let app = try TestApp()
+        let ready = app.request("GET", "/api/health/ready")
+        #expect(ready.status == 200 && ready["status"] as? String == "ready")
+        let names = (ready["checks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["notifier", "mail", "disk"], "no nchan or replica configured here")
+        // No notifier round for 31 s: not ready, and the notifier is what failed.
+        app.advanceClock(by: 31)
+        let stale = app.request("GET", "/api/health/ready")
+        #expect(stale.status == 503 && stale["status"] as? String == "not_ready")
+        let failing = (stale["checks"] as? [[String: Any]])?.filter { $0["ok"] as? Bool == false }
+        #expect(failing?.map { $0["name"] as? String } == ["notifier"])
+        #expect(failing?.first?["value"] as? Double == 31 && failing?.first?["limit"] as? Double == 30)
+        #expect(app.request("GET", "/api/health").status == 200, "liveness is another question")
+    }
+
     @Test func unknownRoutesAre404InTheErrorFormat() throws {
         let (status, json) = try get("/api/unknown")
         #expect(status == 404)

@@ -33,6 +33,7 @@ ITS_CUSTOMER_OWNER_ADMIN = expect(401, OK, 404, OK, 404, OK)
 # (method, route) -> (expected statuses, how to make the request for one actor in world w)
 MATRIX = {
     ("GET", "/api/health"): (EVERYONE, lambda w, a: ("GET", "/api/health", None)),
+    ("GET", "/api/health/ready"): (EVERYONE, lambda w, a: ("GET", "/api/health/ready", None)),
     # Loopback only (nginx), whoever the caller is: the tests run on loopback.
     ("GET", "/api/metrics"): (EVERYONE, lambda w, a: ("GET", "/api/metrics", None)),
     ("POST", "/api/auth/register"): (EVERYONE, lambda w, a: ("POST", "/api/auth/register",

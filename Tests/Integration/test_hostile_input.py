@@ -863,6 +863,7 @@ def test_json_media_type_parameters_and_case_are_accepted(stack, world):
 
 METHOD_ROUTES = [
     ("/api/health", "GET"),
+    ("/api/health/ready", "GET"),
     ("/api/auth/register", "POST"),
     ("/api/me", "GET, DELETE, PATCH"),
     ("/api/auth/password-reset", "POST"),

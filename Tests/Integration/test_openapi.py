@@ -447,6 +447,10 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert code(customer.patch("/api/me", json={"password": "another passphrase", "currentPassword": "wrong!"})) == "wrong_password"
     assert code(customer.patch("/api/me", json={"email": organizer.user["email"], "currentPassword": PASSWORD})) == "email_taken"
 
+    # Readiness, as monitoring asks for it.
+    ready = contract.check(requests.get(stack.url("/api/health/ready"), timeout=10))
+    assert ready.status_code == 200, ready.text
+
     # Methods, sizes and signing out.
     wrong = contract.check(requests.delete(stack.url("/api/health"), timeout=10))
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET"
@@ -466,3 +470,4 @@ def test_metrics_and_health_conform(stack, contract):
     r = contract.check(requests.get(stack.url("/api/metrics"), timeout=10))
     assert r.status_code == 200 and "booking_http_requests_total" in r.text
     contract.check(requests.get(stack.url("/api/health"), timeout=10))
+

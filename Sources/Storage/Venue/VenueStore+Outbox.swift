@@ -43,6 +43,13 @@ extension VenueStore {
         }
     }
 
+    /// The messages not yet sent (due or waiting for a retry) and when the oldest was written.
+    public func unsentMail() throws -> (count: Int, oldestAt: Int?) {
+        let row = try connection.prepare("SELECT count(*), min(created_at) FROM outbox WHERE status = ?").bind(OutboxStatus.pending)
+            .map { ($0.int(0), $0.optionalInt(1)) }
+        return row.first ?? (0, nil)
+    }
+
     /// Delivery attempts made so far for a message.
     public func attempts(ofMessage id: Int) throws -> Int {
         try connection.prepare("SELECT attempts FROM outbox WHERE id = ?").bind(id).queryInt() ?? 0

@@ -26,13 +26,15 @@ final class TestApp {
         // The socket path only places the pool's shared counters: here, none of a running pool's.
         let settings = [
             "BOOKING_DATA_DIR": directory, "BOOKING_SOCKET": directory + "/fcgi.sock", "BOOKING_ARGON2_MEMORY_KIB": "8",
-            "BOOKING_ARGON2_ITERATIONS": "1", "BOOKING_QUEUE_DIFFICULTY": "0",
+            "BOOKING_ARGON2_ITERATIONS": "1", "BOOKING_QUEUE_DIFFICULTY": "0", "BOOKING_READY_MIN_FREE_MB": "0",
         ]
         let configuration = try Configuration(environment: settings.merging(environment) { $1 })
         app = Application(services: try Services(configuration: configuration, log: Logger(component: "test"), routes: Routes.names))
         let clock = Clock(now: Int(Date().timeIntervalSince1970))
         self.clock = clock
         app.services.now = { clock.now }
+        // The notifier has just run, as in a running install (the readiness check reads this).
+        NotifierHeartbeat(roundAt: clock.now, mailPending: 0, oldestMailAt: nil).write(dataDirectory: directory)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
