@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 
+import pytest
 import requests
 
 from stack import Stack
@@ -80,6 +81,15 @@ def test_static_index_is_served(stack):
     r = requests.get(stack.url("/"))
     assert r.status_code == 200
     assert "text/html" in r.headers["Content-Type"]
+
+
+@pytest.mark.parametrize("path", ["/", "/app.js", "/lib/live-channel.js", "/openapi.json"])
+def test_the_apps_files_are_revalidated_so_an_upgrade_is_seen_at_once(stack, path):
+    r = requests.get(stack.url(path))
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-cache", r.headers
+    assert r.headers["X-Frame-Options"] == "DENY", "the security headers stay"
+    again = requests.get(stack.url(path), headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_a_killed_worker_is_replaced(private_stack):
