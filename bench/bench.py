@@ -18,6 +18,8 @@ Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
                   thread, so each connection alternates); the rate is completed bookings/s
   contention      10,000 buyers (10,000 accounts) race for 100 seats over 1,000 connections
                   (a Python asyncio client); checks exactly 100 seats sold, none twice
+  event-list-1000 the front page of 1,000 venues of 5 events each against one event page
+                  (bench/event_list.py)
   on-sale         20,000 accounts join a 1,000-seat event's waiting room, 10,000 idle SSE
                   waiters, admission at 6,000/min, every admitted buyer holds and books
                   (bench/on_sale.py says what it measures and checks)
@@ -62,12 +64,13 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Integration"))
 from stack import Stack  # noqa: E402
 
+import event_list  # noqa: E402
 import on_sale  # noqa: E402
 from common import PASSWORD, check, connect, http, lua_list, register_many, run_wrk, sold_seats  # noqa: E402
 
 READS = ["health", "event-page", "seat-map", "seat-map-gzip", "seat-map-304", "event-list"]
 BOOKINGS = ["book-1-venue", "book-4-venues", "book-seated", "hold-then-book"]
-SCENARIOS = READS + BOOKINGS + ["contention", "on-sale"]
+SCENARIOS = READS + BOOKINGS + ["contention", "on-sale", "event-list-1000"]
 GROUPS = {"reads": READS, "bookings": BOOKINGS}
 
 LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000",
@@ -255,7 +258,8 @@ LABELS = {"health": "health", "event-page": "event page", "seat-map": "seat map 
           "book-1-venue": "bookings GA (one call, 1 venue)", "book-4-venues": "bookings GA (one call, 4 venues)",
           "book-seated": "bookings seated (one call, 1 seat)", "hold-then-book": "hold, then book (bookings/s)",
           "contention": "contention 10,000 -> 100 seats", "on-sale-joins": "on-sale: joins (20,000 accounts)",
-          "on-sale-refused": "on-sale: holds refused (no pass)", "on-sale-event-page": "on-sale: event page (same minute)"}
+          "on-sale-refused": "on-sale: holds refused (no pass)", "on-sale-event-page": "on-sale: event page (same minute)",
+          "event-list-1000": "event list, 1,000 venues", "event-page-1000": "event page, same stack"}
 
 
 # ---------------------------------------------------------------- contention: an asyncio client
@@ -337,6 +341,16 @@ def contention(sync, rows, notes):
                  f"{'OK, exactly 100 sold, none twice' if verified else 'FAILED'}; check: {'OK' if ok else 'FAILED'} "
                  f"({summary}); worker RSS (largest) {before} before, {after} after")
     return verified
+
+
+def event_list_scale(sync, seconds, rows, notes):
+    """The front page at 1,000 venues (bench/event_list.py), on a stack of its own."""
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED, BOOKING_VENUE_QUOTA="5000")
+    try:
+        return event_list.run(stack, seconds, rows, sync, notes, register)
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- runs
@@ -508,6 +522,8 @@ def main():
             ok &= run(sync, args.seconds, replicated, rows, notes, replicate=True)
         if i == 0 and "contention" in scenarios:
             ok &= contention(sync, rows, notes)
+        if i == 0 and "event-list-1000" in scenarios:
+            ok &= event_list_scale(sync, args.seconds, rows, notes)
         if i == 0 and "on-sale" in scenarios:
             ok &= on_sale.run(sync, rows, notes, dict(WORKERS_OVERRIDE, **LIMITS_LIFTED))
     print_table(rows, notes, args.seconds)

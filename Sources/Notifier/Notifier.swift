@@ -128,6 +128,7 @@ package struct Notifier {
                 try store.matchWaitlist(now: now, holdTTL: services.configuration.waitlistHoldTTL)
                 queuesInForce.formUnion(try advanceQueues(store, venue: id, now: now))
                 services.syncCatalog(id, store)
+                services.syncAvailability(id, store)
                 let mail = try store.unsentMail()
                 unsent.mailPending += mail.count
                 unsent.oldestMailAt = [unsent.oldestMailAt, mail.oldestAt].compactMap { $0 }.min()

@@ -114,4 +114,12 @@ package final class Services {
             log.error("catalog sync failed", ["venue": id.value, "error": "\(error)"])
         }
     }
+
+    /// The catalog's counts of places left for the venue's events whose seats changed
+    /// (the notifier, each round, after the sweep).
+    package func syncAvailability(_ id: VenueID, _ store: VenueStore) {
+        do { try catalog.syncAvailability(id, store: store, now: now()) } catch {
+            log.error("availability sync failed", ["venue": id.value, "error": "\(error)"])
+        }
+    }
 }

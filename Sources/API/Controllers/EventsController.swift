@@ -121,9 +121,11 @@ enum EventsController {
             query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
             from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
         let listed = entries.prefix(page.limit)
-        // Each venue is asked once, for all of its scheduled events on the page.
+        // Places left come from the catalog (the notifier counts them each round); a venue is
+        // asked only for events not yet counted, once for all of them on the page.
         var available: [String: Int] = [:]
-        for (venue, venueEntries) in Dictionary(grouping: listed.filter { $0.status == .scheduled }, by: \.venueID) {
+        let uncounted = listed.filter { $0.status == .scheduled && $0.available == nil }
+        for (venue, venueEntries) in Dictionary(grouping: uncounted, by: \.venueID) {
             guard let venueID = VenueID(venue), let store = try services.venues.store(venueID) else { continue }
             available.merge(try store.availablePlaces(eventIDs: venueEntries.map(\.eventID), now: now)) { $1 }
         }
@@ -131,7 +133,8 @@ enum EventsController {
             EventSummaryView(
                 id: entry.eventID, venueId: entry.venueID, title: entry.title,
                 startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status.rawValue,
-                minPrice: entry.minPrice, currency: entry.currency, available: available[entry.eventID] ?? 0)
+                minPrice: entry.minPrice, currency: entry.currency,
+                available: entry.status == .scheduled ? entry.available ?? available[entry.eventID] ?? 0 : 0)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
         return .json(bytes: HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))

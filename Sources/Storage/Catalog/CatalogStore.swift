@@ -14,6 +14,9 @@ public final class CatalogStore {
         public let status: EventStatus
         public let minPrice: Int
         public let currency: String
+        /// Places left, as the notifier last counted them (at most a round behind the venue);
+        /// nil until it has.
+        public let available: Int?
     }
 
     public struct BookingEntry: Sendable, Equatable {
@@ -52,7 +55,13 @@ public final class CatalogStore {
         ) WITHOUT ROWID;
         CREATE INDEX venue_index_by_owner ON venue_index(owner_id);
         CREATE TABLE venue_mark (venue_id TEXT PRIMARY KEY, outbox_id INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+        // 2: places left per event, counted by the notifier at the event's version, so the
+        // list reads one row per event instead of counting seats in every venue on the page.
         """
+        ALTER TABLE event_index ADD COLUMN available INTEGER;
+        ALTER TABLE event_index ADD COLUMN counted_version INTEGER;
+        """,
     ])
 
     public init(path: String) throws {
@@ -104,6 +113,25 @@ public final class CatalogStore {
         ).bind(event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0, event.currency).run()
     }
 
+    /// Counts again the places left of the venue's scheduled events whose version moved
+    /// since they were last counted (a claim, release, booking, cancellation or sweep each
+    /// moves it); cheap when nothing did.
+    public func syncAvailability(_ venueID: VenueID, store: VenueStore, now: Int) throws {
+        let counted = Dictionary(
+            try database.connection.prepare("SELECT event_id, counted_version FROM event_index WHERE venue_id = ? AND status = ?")
+                .bind(venueID.value, EventStatus.scheduled).map { ($0.string(0), $0.optionalInt(1)) }
+        ) { first, _ in first }
+        let stale = try store.eventVersions().filter { counted.keys.contains($0.key) && counted[$0.key] != $0.value }
+        guard !stale.isEmpty else { return }
+        let available = try store.availablePlaces(eventIDs: Array(stale.keys), now: now)
+        try database.write { connection in
+            for (eventID, version) in stale {
+                try connection.prepare("UPDATE event_index SET available = ?, counted_version = ? WHERE event_id = ?")
+                    .bind(available[eventID] ?? 0, version, eventID).run()
+            }
+        }
+    }
+
     /// `text` for a LIKE pattern with `ESCAPE '\\'`: `\\`, `%` and `_` each escaped. By
     /// scalar, not by character: `%` followed by a combining mark is one character but
     /// still a wildcard to SQLite.
@@ -121,7 +149,7 @@ public final class CatalogStore {
         let pattern = query.map { "%" + Self.escapingLikeWildcards($0) + "%" }
         return try database.connection.prepare(
             """
-            SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index
+            SELECT event_id, venue_id, title, starts_at, status, min_price, currency, available FROM event_index
             WHERE (?1 IS NULL OR title LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR venue_id = ?2)
               AND starts_at >= coalesce(?3, -9223372036854775808) AND (?4 IS NULL OR starts_at < ?4)
               AND (?5 IS NULL OR starts_at > ?5 OR (starts_at = ?5 AND event_id > ?6))
@@ -195,11 +223,11 @@ extension VenueStore.OutboxRow {
 }
 
 extension CatalogStore.EventEntry {
-    /// Columns: event_id, venue_id, title, starts_at, status, min_price, currency.
+    /// Columns: event_id, venue_id, title, starts_at, status, min_price, currency, available.
     init(row: Row) throws {
         self.init(
             eventID: row.string(0), venueID: row.string(1), title: row.string(2), startsAt: row.int(3),
-            status: try row.value(4), minPrice: row.int(5), currency: row.string(6))
+            status: try row.value(4), minPrice: row.int(5), currency: row.string(6), available: row.optionalInt(7))
     }
 }
 

@@ -194,6 +194,13 @@ extension VenueStore {
         ).bind(eventID, now, section).map(SectionAvailability.init)
     }
 
+    /// The version of every scheduled event (it moves with every change of its seats).
+    public func eventVersions() throws -> [String: Int] {
+        Dictionary(
+            try connection.prepare("SELECT id, version FROM event WHERE status = ?").bind(EventStatus.scheduled).map { ($0.string(0), $0.int(1)) }
+        ) { first, _ in first }
+    }
+
     /// Free places (seats and GA) of each of `eventIDs` right now, read in one snapshot: a
     /// list of events asks each venue once instead of once per event.
     public func availablePlaces(eventIDs: [String], now: Int) throws -> [String: Int] {
