@@ -106,6 +106,7 @@ package struct Configuration: Sendable {
         queueDifficulty = try reader.int("BOOKING_QUEUE_DIFFICULTY", in: 0...32) ?? queueDifficulty
         queueKeys = try reader.string("BOOKING_QUEUE_KEYS").map { text throws(ConfigurationError) in try Self.queueKeys(text) }
         queueMarkers = reader.string("BOOKING_QUEUE_MARKERS")
+        _ = reader.string("BOOKING_ENV_FILE")  // read by SettingsFile, before this; known here
         readyNotifierLag = try reader.int("BOOKING_READY_NOTIFIER_LAG", in: 1...86400) ?? readyNotifierLag
         readyMailAge = try reader.int("BOOKING_READY_MAIL_AGE", in: 1...604_800) ?? readyMailAge
         readyMinFreeMB = try reader.int("BOOKING_READY_MIN_FREE_MB", in: 0...10_000_000) ?? readyMinFreeMB

@@ -163,3 +163,36 @@ def test_root_is_told_to_run_as_the_owner_of_the_data_directory():
         assert result.returncode == 77, (args, result.stderr)
         assert "runuser -u nobody -- booking-fcgi" in result.stderr
     assert os.listdir(data) == [], "nothing written as root"
+
+
+def run_without_data_dir(*args, **env):
+    """The CLI with the environment's BOOKING_DATA_DIR taken away (and `env` added)."""
+    environment = {k: v for k, v in os.environ.items() if k != "BOOKING_DATA_DIR"}
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=60, env=dict(environment, **CHEAP_ARGON2, **env))
+
+
+def test_operator_commands_read_the_services_settings_file(demo):
+    data, _ = demo
+    settings = os.path.join(tempfile.mkdtemp(prefix="booking-env-"), "booking.env")
+    with open(settings, "w") as f:
+        f.write(f'# as deploy/booking.env\nBOOKING_DATA_DIR="{data}"\n\n; a comment\nBOOKING_SYNCHRONOUS=FULL\n')
+    listed = run_without_data_dir("list-venues", BOOKING_ENV_FILE=settings)
+    assert listed.returncode == 0 and "grand-theatre" in listed.stdout, listed.stderr
+    # The process's own environment wins over the file.
+    empty = tempfile.mkdtemp(prefix="booking-empty-")
+    own = run_without_data_dir("list-venues", BOOKING_ENV_FILE=settings, BOOKING_DATA_DIR=empty)
+    assert own.returncode == 0 and "grand-theatre" not in own.stdout, own.stdout
+
+
+@pytest.mark.parametrize("content, says", [
+    ("BOOKING_DATA_DIR\n", "line 1: expected NAME=value"),
+    ("# ok\nBAD NAME=1\n", "line 2: BAD NAME is not a variable name"),
+    (None, "which does not exist"),
+])
+def test_a_broken_settings_file_is_an_error_naming_it(content, says):
+    settings = os.path.join(tempfile.mkdtemp(prefix="booking-env-"), "booking.env")
+    if content is not None:
+        with open(settings, "w") as f:
+            f.write(content)
+    result = run_without_data_dir("list-venues", BOOKING_ENV_FILE=settings)
+    assert result.returncode == 1 and says in result.stderr, result.stderr

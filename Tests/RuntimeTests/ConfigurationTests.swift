@@ -48,3 +48,24 @@ struct ConfigurationTests {
         #expect(try Configuration(environment: ["BOOKING_REPLICA": "/srv/replica", "BOOKING_LOG_LEVEL": "info"]).unknownSettings.isEmpty)
     }
 }
+
+@Suite("The settings file the operator commands read")
+struct SettingsFileTests {
+    @Test func linesAreReadAsSystemdReadsThem() throws {
+        let text = "# a comment\n; another\n\nBOOKING_DATA_DIR=\"/srv/booking\"\nBOOKING_MAIL_FROM='tickets@example.org'\n BOOKING_WORKERS = 4 \n"
+        #expect(
+            try SettingsFile.parse(text, path: "f") == [
+                "BOOKING_DATA_DIR": "/srv/booking", "BOOKING_MAIL_FROM": "tickets@example.org", "BOOKING_WORKERS": "4",
+            ])
+    }
+
+    @Test(arguments: ["BOOKING_DATA_DIR", "=x", "A B=1"])
+    func aMalformedLineIsAnErrorNamingIt(line: String) {
+        #expect(throws: ConfigurationError.self) { try SettingsFile.parse("# fine\n" + line, path: "f") }
+    }
+
+    @Test func theProcessEnvironmentWinsAndAMissingDefaultFileIsNoError() throws {
+        #expect(try SettingsFile.environment(over: ["BOOKING_ENV_FILE": "/dev/null", "X": "1"]) == ["BOOKING_ENV_FILE": "/dev/null", "X": "1"])
+        #expect(throws: ConfigurationError.self) { try SettingsFile.environment(over: ["BOOKING_ENV_FILE": "/nonexistent/booking.env"]) }
+    }
+}

@@ -27,9 +27,12 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The data directory (default: BOOKING_DATA_DIR, else /var/lib/booking).")
     var dataDirectory: String?
 
-    /// The services' configuration with this option applied.
-    func configuration() throws -> Configuration {
-        var environment = ProcessInfo.processInfo.environment
+    /// The services' configuration with this option applied. An operator command also reads
+    /// the settings file (`SettingsFile`); the services get it from systemd instead, and
+    /// `make run` and the tests from their own environment (`settingsFile: false`).
+    func configuration(settingsFile: Bool = true) throws -> Configuration {
+        let process = ProcessInfo.processInfo.environment
+        var environment = settingsFile ? try SettingsFile.environment(over: process) : process
         if let dataDirectory {
             guard !dataDirectory.isEmpty else { throw ValidationError("--data-dir needs a directory") }
             environment["BOOKING_DATA_DIR"] = dataDirectory
@@ -38,8 +41,8 @@ struct DataDirectoryOption: ParsableArguments {
     }
 
     /// What a command opens: the stores, with the pool's metric rows.
-    func services(_ component: String) throws -> Services {
-        let configuration = try configuration()
+    func services(_ component: String, settingsFile: Bool = true) throws -> Services {
+        let configuration = try configuration(settingsFile: settingsFile)
         return try Services(
             configuration: configuration, log: Logger(component: component, threshold: configuration.logLevel), routes: API.Routes.names)
     }

@@ -15,7 +15,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var options: DataDirectoryOption
 
     func run() throws {
-        let configuration = try options.configuration()
+        let configuration = try options.configuration(settingsFile: false)
         // The workers are new processes of this binary: they read the directory from the environment.
         if let directory = options.dataDirectory { setenv("BOOKING_DATA_DIR", directory, 1) }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
@@ -44,7 +44,7 @@ struct WorkerCommand: ParsableCommand {
         let master = getppid()
         _ = booking_signal_when_parent_dies(SIGTERM)
         if getppid() != master { return }
-        let services = try options.services("booking-fcgi")
+        let services = try options.services("booking-fcgi", settingsFile: false)
         Worker(listenFD: listenFD, responder: Application(services: services)).run()
     }
 }
@@ -57,7 +57,7 @@ struct NotifierCommand: ParsableCommand {
     @OptionGroup var options: DataDirectoryOption
 
     func run() throws {
-        let services = try options.services("booking-notifier")
+        let services = try options.services("booking-notifier", settingsFile: false)
         services.configuration.reportUnknownSettings(to: services.log)
         Notifier(services: services) { venue in BookingReplies.replies(venueID: venue, requestID: "reconciler", log: services.log) }.run()
     }
