@@ -211,6 +211,21 @@ def test_event_list_search_filters_and_pagination(stack):
     assert requests.get(stack.url("/api/events"), params={"cursor": "!!!"}).status_code == 400
 
 
+def test_an_unchanged_event_list_is_a_304(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    make_event(organizer, venue, title="Tagged one")
+    url = stack.url(f"/api/events?venue={venue}")
+    first = requests.get(url)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    tag = first.headers["ETag"]
+    again = requests.get(url, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == tag
+    make_event(organizer, venue, title="Tagged two")
+    changed = requests.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag and len(changed.json()["events"]) == 2
+
+
 def test_the_event_list_counts_free_places_per_event_across_venues(stack):
     # The notifier counts each event's places when its seats change; every count is its own.
     organizer = register(stack, role="organizer")

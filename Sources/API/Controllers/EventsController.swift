@@ -137,7 +137,8 @@ enum EventsController {
                 available: entry.status == .scheduled ? entry.available ?? available[entry.eventID] ?? 0 : 0)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
-        return .json(bytes: HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) }))
+        let body = HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) })
+        return Response.revalidated(json: body, for: request)
     }
 
     /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,
