@@ -186,8 +186,12 @@ def snapshot(stack, w):
         state[f"venue db {name}"] = rows
     for name, rows in dump(os.path.join(data, "auth.sqlite")).items():
         state[f"auth db {name}"] = rows
-    for name, rows in dump(os.path.join(data, "catalog.sqlite"), skip={"venue_mark"}).items():
+    for name, rows in dump(os.path.join(data, "catalog.sqlite"), skip={"venue_mark", "event_index"}).items():
         state[f"catalog db {name}"] = rows
+    # The places left in event_index are the notifier's to count again whenever seats change anywhere.
+    with closing(sqlite3.connect(f"file:{os.path.join(data, 'catalog.sqlite')}?mode=ro", uri=True, timeout=10)) as db:
+        state["catalog db event_index"] = sorted(map(repr, db.execute(
+            "SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index")))
     # Database files, not their -wal/-shm companions (SQLite makes and removes those as handles open and close).
     files = lambda folder: sorted(f for f in os.listdir(folder) if not f.endswith(("-wal", "-shm", "-journal")))
     state["venue files"] = files(os.path.join(data, "venues"))
