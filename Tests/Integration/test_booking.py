@@ -211,6 +211,30 @@ def test_event_list_search_filters_and_pagination(stack):
     assert requests.get(stack.url("/api/events"), params={"cursor": "!!!"}).status_code == 400
 
 
+def test_paging_the_list_while_events_are_created_neither_skips_nor_repeats(stack):
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+
+    def create(day):
+        r = organizer.post(f"/api/venues/{venue}/events", json={
+            "title": f"Day {day}", "startsAt": f"2031-03-{day:02d}T19:00:00Z", "currency": "EUR", "prices": {"stalls": 100, "floor": 100}})
+        assert r.status_code == 201, r.text
+        return r.json()["event"]["id"]
+    existing = {create(day) for day in range(2, 29, 2)}  # 14 events, every other day
+    seen, cursor, added = [], None, set()
+    for round_ in range(20):
+        page = requests.get(stack.url("/api/events"), params={"venue": venue, "limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [e["id"] for e in page["events"]]
+        # Between pages, events appear before the cursor and after it.
+        added |= {create(1 + 2 * round_), create(min(27, 5 + 2 * round_))} if round_ < 3 else set()
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)), "no event twice"
+    assert existing <= set(seen), "every event that was there from the start is on some page"
+    assert set(seen) <= existing | added
+
+
 def test_an_unchanged_event_list_is_a_304(stack):
     organizer = register(stack, role="organizer")
     venue = make_venue(organizer)
