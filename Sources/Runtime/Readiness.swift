@@ -17,15 +17,17 @@ package enum Readiness {
     }
 
     package static func checks(configuration: Configuration, venueIDs: [String], now: Double) -> [Check] {
-        var checks = [notifier(configuration, now: now), mail(configuration, now: now), disk(configuration)]
+        // One read of the notifier's heartbeat serves both of its checks.
+        let beat = NotifierHeartbeat.read(dataDirectory: configuration.dataDirectory)
+        var checks = [notifier(beat, configuration, now: now), mail(beat, configuration, now: now), disk(configuration)]
         if let socket = configuration.nchanSocket { checks.append(nchan(socket)) }
         if configuration.replica != nil { checks.append(replication(configuration, venueIDs: venueIDs, now: now)) }
         return checks
     }
 
-    static func notifier(_ configuration: Configuration, now: Double) -> Check {
+    static func notifier(_ beat: NotifierHeartbeat?, _ configuration: Configuration, now: Double) -> Check {
         let limit = Double(configuration.readyNotifierLag)
-        guard let beat = NotifierHeartbeat.read(dataDirectory: configuration.dataDirectory) else {
+        guard let beat else {
             return Check(name: "notifier", ok: false, value: nil, limit: limit, unit: "seconds", message: "the notifier has not run here")
         }
         let age = max(0, now - Double(beat.roundAt))
@@ -34,9 +36,8 @@ package enum Readiness {
             message: age <= limit ? "its last round ended \(Int(age)) s ago" : "no round for \(Int(age)) s: is booking-notifier running?")
     }
 
-    static func mail(_ configuration: Configuration, now: Double) -> Check {
+    static func mail(_ beat: NotifierHeartbeat?, _ configuration: Configuration, now: Double) -> Check {
         let limit = Double(configuration.readyMailAge)
-        let beat = NotifierHeartbeat.read(dataDirectory: configuration.dataDirectory)
         let age = beat?.oldestMailAt.map { max(0, now - Double($0)) } ?? 0
         let pending = beat?.mailPending ?? 0
         return Check(

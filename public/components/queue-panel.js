@@ -4,7 +4,7 @@
 import { html, render } from '../lib/html.js';
 import { api, path } from '../api.js';
 import { LiveQueue } from '../lib/live-queue.js';
-import { errorBox, notice, busy } from './ui.js';
+import { errorBox, notice, busy, stat } from './ui.js';
 
 const STATE_TEXT = {
   pre: 'Open for joining; numbered at the sales start',
@@ -64,7 +64,6 @@ export class QueuePanel {
     const box = this.el.querySelector('[data-region="figures"]');
     const q = this.queue;
     if (!box || !q) return;
-    const stat = (label, value, test) => html`<div class="stat"><span>${label}</span><strong data-test="${test}">${value}</strong></div>`;
     render(box, html`
       ${stat('State', STATE_TEXT[q.state] || q.state, 'queue-state')}
       ${stat('In the queue', q.length, 'queue-length')}

@@ -88,3 +88,8 @@ export function field(form, name) {
   const el = form.elements.namedItem(name);
   return el ? String(el.value).trim() : '';
 }
+
+/** One figure of a row of `.stats` tiles. */
+export function stat(label, value, test) {
+  return html`<div class="stat"><span>${label}</span><strong data-test="${test}">${value}</strong></div>`;
+}

@@ -6,7 +6,7 @@ import { api, path } from '../api.js';
 import { getVenue, getEvent, forgetEvent } from '../lib/cache.js';
 import { formatMoney, formatDateTime } from '../lib/format.js';
 import { href } from '../lib/links.js';
-import { errorBox, notice, busy, confirmClick } from '../components/ui.js';
+import { errorBox, notice, busy, confirmClick, stat } from '../components/ui.js';
 import { QueuePanel } from '../components/queue-panel.js';
 
 export const requires = 'organizer';
@@ -14,7 +14,6 @@ export const requires = 'organizer';
 const STATS_EVERY_MS = 5000;
 
 function statsTemplate(stats, currency) {
-  const stat = (label, value, test) => html`<div class="stat"><span>${label}</span><strong data-test="${test}">${value}</strong></div>`;
   return html`
     ${stat('Sold', stats.sold, 'stat-sold')}
     ${stat('Held right now', stats.held, 'stat-held')}
