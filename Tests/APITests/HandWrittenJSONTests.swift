@@ -53,10 +53,14 @@ struct HandWrittenJSONTests {
         let events = [
             EventSummaryView(
                 id: "e_1", venueId: "arena", title: "Show", startsAt: Date(timeIntervalSince1970: 1_800_000_000),
-                status: "scheduled", minPrice: 4500, currency: "EUR", available: 5000),
+                status: "scheduled", minPrice: 4500, currency: "EUR", available: 5000, city: "Zürich"),
             EventSummaryView(
                 id: Self.hostile, venueId: Self.hostile, title: Self.hostile, startsAt: Date(timeIntervalSince1970: 0),
-                status: "cancelled", minPrice: 0, currency: Self.hostile, available: 0),
+                status: "cancelled", minPrice: 0, currency: Self.hostile, available: 0, city: Self.hostile),
+            // A venue without a city: the field is left out.
+            EventSummaryView(
+                id: "e_3", venueId: "hall", title: "Talk", startsAt: Date(timeIntervalSince1970: 1_800_000_000),
+                status: "scheduled", minPrice: 0, currency: "EUR", available: 1, city: nil),
         ]
         for (page, cursor) in [(events, Optional("1800000000~e_1")), (events, Self.hostile), ([], nil)] {
             #expect(

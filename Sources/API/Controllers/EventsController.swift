@@ -109,17 +109,15 @@ enum EventsController {
         return try .json(["event": try view(event, id: id, store: store, now: now)])
     }
 
+    /// The event list: upcoming first, narrowed by search words and filters in one catalog
+    /// query (see `listFilter`), a page at a time.
     static func list(_ request: Request, _ context: inout RequestContext) throws -> Response {
         let page = try Page(request)
         let services = context.services
         let now = services.now()
-        let query = request.query["q"].flatMap { $0.isEmpty ? nil : $0 }
-        guard (query?.count ?? 0) <= 200 else { throw RequestError.invalidParameter("q is at most 200 characters") }
+        let filter = try listFilter(request, now: now)
         let after = try page.timeAndID()
-        let from = try request.timeParameter("from") ?? now
-        let entries = try services.catalog.events(
-            query: query, venueID: request.query["venue"].flatMap { $0.isEmpty ? nil : $0 },
-            from: from, to: try request.timeParameter("to"), after: after, limit: page.limit + 1)
+        let entries = try services.catalog.events(filter, after: after, limit: page.limit + 1)
         let listed = entries.prefix(page.limit)
         // Places left come from the catalog (the notifier counts them each round); a venue is
         // asked only for events not yet counted, once for all of them on the page.
@@ -129,16 +127,38 @@ enum EventsController {
             guard let venueID = VenueID(venue), let store = try services.venues.store(venueID) else { continue }
             available.merge(try store.availablePlaces(eventIDs: venueEntries.map(\.eventID), now: now)) { $1 }
         }
-        let events = listed.map { entry in
-            EventSummaryView(
+        let events = listed.compactMap { entry -> EventSummaryView? in
+            let left = entry.status == .scheduled ? entry.available ?? available[entry.eventID] ?? 0 : 0
+            // The catalog let through events not yet counted; those the venue says are sold out
+            // go here. The page may then be shorter, but the cursor is the last event read.
+            if filter.availableOnly && left == 0 { return nil }
+            return EventSummaryView(
                 id: entry.eventID, venueId: entry.venueID, title: entry.title,
                 startsAt: Date(timeIntervalSince1970: Double(entry.startsAt)), status: entry.status.rawValue,
-                minPrice: entry.minPrice, currency: entry.currency,
-                available: entry.status == .scheduled ? entry.available ?? available[entry.eventID] ?? 0 : 0)
+                minPrice: entry.minPrice, currency: entry.currency, available: left, city: entry.city)
         }
         let last = entries.count > page.limit ? entries[page.limit - 1] : nil
         let body = HandWrittenJSON.events(events, nextCursor: last.map { Page.cursor(["\($0.startsAt)", $0.eventID]) })
         return Response.revalidated(json: body, for: request)
+    }
+
+    /// `?q=&venue=&city=&from=&to=&minPrice=&maxPrice=&available=` (API.md); `from` is now
+    /// when not given. Each bad value is 400 `invalid_parameter`.
+    static func listFilter(_ request: Request, now: Int) throws -> CatalogStore.EventFilter {
+        var filter = CatalogStore.EventFilter()
+        // Only white space is no search at all, like an empty q.
+        filter.text = try request.textParameter("q").flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+        filter.venueID = request.query["venue"].flatMap { $0.isEmpty ? nil : $0 }
+        filter.city = try request.textParameter("city")
+        filter.from = try request.timeParameter("from") ?? now
+        filter.to = try request.timeParameter("to")
+        filter.minPrice = try request.countParameter("minPrice")
+        filter.maxPrice = try request.countParameter("maxPrice")
+        if let minPrice = filter.minPrice, let maxPrice = filter.maxPrice, minPrice > maxPrice {
+            throw RequestError.invalidParameter("minPrice must not be above maxPrice")
+        }
+        filter.availableOnly = try request.flagParameter("available") ?? false
+        return filter
     }
 
     /// The seat map. Its ETag covers the event's version and the earliest live-hold expiry,

@@ -49,7 +49,9 @@ enum HandWrittenJSON {
             out += #","title":"# + JSONText.quoted(event.title)
             out += #","startsAt":"# + JSONText.quoted(RFC3339.string(from: event.startsAt))
             out += #","status":"# + JSONText.quoted(event.status) + #","minPrice":"# + String(event.minPrice)
-            out += #","currency":"# + JSONText.quoted(event.currency) + #","available":"# + String(event.available) + "}"
+            out += #","currency":"# + JSONText.quoted(event.currency) + #","available":"# + String(event.available)
+            if let city = event.city { out += #","city":"# + JSONText.quoted(city) }
+            out += "}"
         }
         out += #"],"nextCursor":"# + (nextCursor.map(JSONText.quoted) ?? "null")
         return Array((out + "}").utf8)

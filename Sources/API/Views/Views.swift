@@ -129,6 +129,7 @@ struct EventSummaryView: Encodable {
     let minPrice: Int
     let currency: String
     let available: Int
+    let city: String?
 }
 
 struct GAView: Codable {
