@@ -186,12 +186,17 @@ def snapshot(stack, w):
         state[f"venue db {name}"] = rows
     for name, rows in dump(os.path.join(data, "auth.sqlite")).items():
         state[f"auth db {name}"] = rows
-    for name, rows in dump(os.path.join(data, "catalog.sqlite"), skip={"venue_mark", "event_index"}).items():
+    # The search index is compared by its text (event_search with its rowids); its shadow tables
+    # hold FTS5's own segments, whose layout is its business.
+    fts_shadows = {f"event_search_{part}" for part in ("data", "idx", "content", "docsize", "config")}
+    for name, rows in dump(os.path.join(data, "catalog.sqlite"), skip={"venue_mark", "event_index", "event_search"} | fts_shadows).items():
         state[f"catalog db {name}"] = rows
     # The places left in event_index are the notifier's to count again whenever seats change anywhere.
     with closing(sqlite3.connect(f"file:{os.path.join(data, 'catalog.sqlite')}?mode=ro", uri=True, timeout=10)) as db:
         state["catalog db event_index"] = sorted(map(repr, db.execute(
-            "SELECT event_id, venue_id, title, starts_at, status, min_price, currency FROM event_index")))
+            "SELECT event_id, venue_id, title, starts_at, status, min_price, max_price, currency, search_rowid FROM event_index")))
+        state["catalog db event_search"] = sorted(map(repr, db.execute(
+            "SELECT rowid, title, description, venue, city FROM event_search")))
     # Database files, not their -wal/-shm companions (SQLite makes and removes those as handles open and close).
     files = lambda folder: sorted(f for f in os.listdir(folder) if not f.endswith(("-wal", "-shm", "-journal")))
     state["venue files"] = files(os.path.join(data, "venues"))

@@ -264,6 +264,10 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert paged.json()["nextCursor"]
     assert anonymous.get("/api/events", params={"venue": venue, "limit": 1, "cursor": paged.json()["nextCursor"]}).status_code == 200
     assert code(anonymous.get("/api/events", params={"from": "yesterday"})) == "invalid_parameter"
+    filtered = anonymous.get("/api/events", params={"venue": venue, "q": "openin", "minPrice": 0, "maxPrice": 1000000, "available": "true"})
+    assert [e["id"] for e in filtered.json()["events"]] == [event]
+    assert code(anonymous.get("/api/events", params={"minPrice": "2", "maxPrice": "1"})) == "invalid_parameter"
+    assert code(anonymous.get("/api/events", params={"available": "maybe"})) == "invalid_parameter"
     assert anonymous.get(f"{events_path}/{event}").json()["event"]["sections"]
     assert anonymous.get(f"{events_path}/e_nosuchevent").status_code == 404
     changed = organizer.patch(f"{events_path}/{event}", json={"description": "Changed", "prices": {"floor": 2500}})
