@@ -1,15 +1,20 @@
-// The event list: search, date range, venue filter, "load more" pagination, and for each
-// event its price-from and how many places are left. Filters live in the URL
-// (#/?q=...&venue=...) so a filtered list can be shared and survives a reload.
+// The event list: full-text search, city, date range, top price, venue and "has tickets"
+// filters, "load more" pagination, and for each event its price-from and how many places
+// are left. Filters live in the URL (#/?q=...&city=...), one history entry per search, so a
+// filtered list can be shared, survives a reload, and back/forward step through searches.
 
 import { html, render, fragment } from '../lib/html.js';
 import { api, query } from '../api.js';
-import { formatMoney, formatDateTime, toRFC3339 } from '../lib/format.js';
+import { formatMoney, formatDateTime, toRFC3339, toMinorUnits } from '../lib/format.js';
 import { listVenues, getVenueSummary } from '../lib/cache.js';
 import { href } from '../lib/links.js';
 import { errorBox, loading } from '../components/ui.js';
 
 const PAGE = 20;
+// The filters as the URL keeps them: the form's values as typed (maxPrice "45.50").
+const FILTERS = ['q', 'city', 'from', 'to', 'maxPrice', 'venue', 'available'];
+// The list mixes currencies; a typed top price is read with two decimals, as most have.
+const PRICE_CURRENCY = 'EUR';
 
 // A <input type=date> value as an instant in the browser's zone: the start of that day,
 // or (for "to") its last second, so "to 12 June" includes shows on 12 June.
@@ -36,7 +41,7 @@ function eventCard(event, venue) {
         <h2 class="event-title" data-test="event-title">${event.title}</h2>
       </a>
       <p class="event-when"><time datetime="${event.startsAt}">${formatDateTime(event.startsAt, tz)}</time></p>
-      <p class="event-where">${venue ? venue.name : event.venueId}${venue?.city ? html` · ${venue.city}` : ''}</p>
+      <p class="event-where">${venue ? venue.name : event.venueId}${event.city ? html` · ${event.city}` : ''}</p>
       <div class="event-meta">
         ${event.minPrice !== undefined && event.minPrice !== null
           ? html`<span class="price-from" data-test="price-from">from <strong>${formatMoney(event.minPrice, event.currency)}</strong></span>`
@@ -49,18 +54,27 @@ function eventCard(event, venue) {
 export default async function eventsPage(ctx) {
   const { root, query: q } = ctx;
   ctx.setTitle('Events');
-  const filters = { q: q.get('q') || '', from: q.get('from') || '', to: q.get('to') || '', venue: q.get('venue') || '' };
+  const filters = Object.fromEntries(FILTERS.map((name) => [name, q.get(name) || '']));
 
   render(root, html`
     <h1>Events</h1>
-    <form class="filters" role="search" data-test="event-filters">
+    <form class="filters" role="search" aria-label="Find events" data-test="event-filters">
       <label class="grow">Search
-        <input type="search" name="q" value="${filters.q}" placeholder="Title or description" maxlength="200" data-test="filter-q" autocomplete="off">
+        <input type="search" name="q" value="${filters.q}" placeholder="Title, description, venue or city" maxlength="200" data-test="filter-q" autocomplete="off">
+      </label>
+      <label>City
+        <input type="text" name="city" value="${filters.city}" maxlength="200" data-test="filter-city" autocomplete="address-level2">
+      </label>
+      <label>Venue
+        <select name="venue" data-test="filter-venue"><option value="">All venues</option></select>
       </label>
       <label>From <input type="date" name="from" value="${filters.from}" data-test="filter-from"></label>
       <label>To <input type="date" name="to" value="${filters.to}" data-test="filter-to"></label>
-      <label>Venue
-        <select name="venue" data-test="filter-venue"><option value="">All venues</option></select>
+      <label>Max price
+        <input type="number" name="maxPrice" value="${filters.maxPrice}" min="0" step="0.01" inputmode="decimal" data-test="filter-max-price">
+      </label>
+      <label class="inline check">
+        <input type="checkbox" name="available" value="true" ${filters.available === 'true' ? html`checked` : ''} data-test="filter-available"> Has tickets
       </label>
       <div class="filter-actions">
         <button type="submit" class="btn" data-test="filter-apply">Search</button>
@@ -98,7 +112,8 @@ export default async function eventsPage(ctx) {
     list.setAttribute('aria-busy', 'true');
     try {
       const page = await api('/api/events' + query({
-        q: filters.q, venue: filters.venue, from: dayBound(filters.from, false), to: dayBound(filters.to, true),
+        q: filters.q, city: filters.city, venue: filters.venue, from: dayBound(filters.from, false), to: dayBound(filters.to, true),
+        maxPrice: filters.maxPrice ? toMinorUnits(filters.maxPrice, PRICE_CURRENCY) : '', available: filters.available,
         limit: PAGE, cursor,
       }), { signal: ctx.signal });
       const venues = new Map();
@@ -124,24 +139,33 @@ export default async function eventsPage(ctx) {
     }
   }
 
-  function apply() {
-    filters.q = form.elements.q.value.trim();
-    filters.from = form.elements.from.value;
-    filters.to = form.elements.to.value;
+  // Reads the form into the filters and, when they changed (or on submit), puts them in the
+  // URL as a new history entry and loads the first page. Back and forward change the hash,
+  // which routes here again with the URL's filters.
+  function apply(force = false) {
+    const elements = form.elements;
+    filters.q = elements.q.value.trim();
+    filters.city = elements.city.value.trim();
+    filters.from = elements.from.value;
+    filters.to = elements.to.value;
+    filters.maxPrice = elements.maxPrice.value.trim();
     filters.venue = venueSelect.value;
-    // Keep the filters in the URL without a new history entry per keystroke.
-    history.replaceState(null, '', '#/' + query(filters));
+    filters.available = elements.available.checked ? 'true' : '';
+    const target = '#/' + query(filters);
+    if (target === location.hash && !force) return;
+    if (target !== location.hash) history.pushState(null, '', target);
     load(null);
   }
 
-  form.addEventListener('submit', (e) => { e.preventDefault(); apply(); });
+  form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(debounce); apply(true); });
   form.addEventListener('reset', () => setTimeout(apply, 0));
-  form.addEventListener('change', (e) => { if (e.target.name !== 'q') apply(); });
+  // Typing waits for a pause; a date, the venue or the checkbox applies at once.
   let debounce;
-  form.elements.q.addEventListener('input', () => {
+  form.addEventListener('input', (e) => {
     clearTimeout(debounce);
-    debounce = setTimeout(apply, 350);
+    if (['q', 'city', 'maxPrice'].includes(e.target.name)) debounce = setTimeout(apply, 350);
   });
+  form.addEventListener('change', (e) => { if (!['q', 'city', 'maxPrice'].includes(e.target.name)) apply(); });
   ctx.onCleanup(() => clearTimeout(debounce));
 
   await load(null);
