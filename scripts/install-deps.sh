@@ -6,8 +6,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libqrencode-dev zlib1g-dev libicu-dev libcairo2-dev fonts-dejavu-core tzdata curl python3 python3-pip sqlite3)
 if [ "${1:-}" = "--test" ]; then
-    # poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg) read the tickets' PDF back.
-    packages+=(msmtp wrk systemd chromium chromium-driver poppler-utils zbar-tools)
+    # poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg) read the tickets' PDF back;
+    # prometheus ships promtool, which lints /api/metrics (test_metrics.py).
+    packages+=(msmtp wrk systemd chromium chromium-driver poppler-utils zbar-tools prometheus)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()

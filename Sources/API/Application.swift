@@ -133,12 +133,7 @@ package struct Application: Responder {
         let micros = (DispatchTime.now().uptimeNanoseconds - request.receivedAt) / 1000
         let metrics = services.metrics
         metrics.recordRequest(route: route, status: response.status.code, microseconds: Int(micros))
-        let waits = LockWaits.take()
-        if waits.waits > 0 {
-            metrics.add(.writeLockWaits, waits.waits)
-            metrics.add(.writeLockWaitMicroseconds, waits.microseconds)
-            metrics.add(.writeLockWaitsOver10ms, waits.over10ms)
-        }
+        LockWaits.drain(metrics.recordLockWait(microseconds:))
         if response.status == .serviceUnavailable { metrics.add(.busyAnswers) }
         guard services.log.logs(.info) else { return }
         services.log.info(

@@ -125,6 +125,8 @@ package struct Master {
 package enum PoolEvent: Sendable, Equatable {
     case started(workers: Int, socket: String, pid: pid_t)
     case workerExited(pid: pid_t, status: String)
+    /// A worker started in place of one that exited (not SIGHUP's rolling replacement).
+    case workerRestarted(pid: pid_t)
     case cannotStartWorker(String)
     case draining(signal: Int32)
     case replacingWorkers

@@ -31,7 +31,11 @@ struct WorkerPool {
         recentCrashes.removeAll { $0.timeIntervalSinceNow < -10 }
         if recentCrashes.count > 20 { return }  // retried on the next tick
         while workers.count < wanted {
-            do { workers.insert(try spawn()) } catch {
+            do {
+                let pid = try spawn()
+                workers.insert(pid)
+                report(.workerRestarted(pid: pid))
+            } catch {
                 report(.cannotStartWorker("\(error)"))
                 return
             }

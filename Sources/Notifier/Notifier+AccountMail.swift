@@ -15,7 +15,7 @@ extension Notifier {
                     continue
                 }
                 do {
-                    try mailer.send(to: message.to, message: message.bytes)
+                    try send(message)
                 } catch {
                     switch redelivery(after: error, attempts: row.attempts + 1) {
                     case .giveUp:

@@ -25,6 +25,8 @@ package struct Notifier {
     let queueBroadcast = QueueBroadcast()
     /// The queues in force, as files nginx checks (nil without `BOOKING_QUEUE_MARKERS`).
     let queueMarkers: QueueMarkers?
+    /// Emails sent and failed, for the metrics (nil if the file cannot be made: mail goes on).
+    let mailCounters: MailCounters?
     var log: Logger { services.log }
     /// SIGTERM or SIGINT arrived: finish the message at hand and stop.
     var stopRequested: Bool { notifierStopRequested != 0 }
@@ -37,6 +39,10 @@ package struct Notifier {
         composer = EmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
         accountComposer = AccountEmailComposer(from: configuration.mailFrom, publicURL: configuration.publicURL)
         queueMarkers = configuration.queueMarkers.map(QueueMarkers.init(directory:))
+        do { mailCounters = try MailCounters(dataDirectory: configuration.dataDirectory) } catch {
+            services.log.error("cannot keep the mail counters", ["error": "\(error)"])
+            mailCounters = nil
+        }
     }
 
     package func run() -> Never {
@@ -167,7 +173,7 @@ package struct Notifier {
                 continue
             }
             do {
-                try mailer.send(to: message.to, message: message.bytes)
+                try send(message)
             } catch {
                 let attempts = try store.attempts(ofMessage: row.id) + 1
                 switch redelivery(after: error, attempts: attempts) {
@@ -186,6 +192,17 @@ package struct Notifier {
             log.info("email sent", ["venue": venue.value, "outbox": "\(row.id)", "kind": row.kind.rawValue])
         }
         return true
+    }
+
+    /// Hands `message` to sendmail, counting the outcome for the metrics.
+    func send(_ message: EmailMessage) throws(Mailer.Failure) {
+        do {
+            try mailer.send(to: message.to, message: message.bytes)
+        } catch {
+            mailCounters?.add(.failed)
+            throw error
+        }
+        mailCounters?.add(.ok)
     }
 
     /// After a failed send: only a message refused for itself is given up, after the attempts;

@@ -59,6 +59,9 @@ package struct Configuration: Sendable {
     package var readyMailAge = 900
     package var readyMinFreeMB = 256
     package var readyReplicationLag = 60
+    /// A bearer token that lets a Prometheus on another host scrape `/api/metrics`
+    /// (`BOOKING_METRICS_TOKEN`); nil: loopback only.
+    package var metricsToken: String? = nil
     /// The least important log lines written: error, warning, info (each request) or debug.
     package var logLevel = Logger.Level.info
     /// `BOOKING_*` variables of the environment that no setting reads: most likely typos
@@ -111,6 +114,10 @@ package struct Configuration: Sendable {
         readyMailAge = try reader.int("BOOKING_READY_MAIL_AGE", in: 1...604_800) ?? readyMailAge
         readyMinFreeMB = try reader.int("BOOKING_READY_MIN_FREE_MB", in: 0...10_000_000) ?? readyMinFreeMB
         readyReplicationLag = try reader.int("BOOKING_READY_REPLICATION_LAG", in: 1...86400) ?? readyReplicationLag
+        metricsToken = reader.string("BOOKING_METRICS_TOKEN")
+        if let token = metricsToken, !(16...1024).contains(token.utf8.count) || !token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            throw ConfigurationError("BOOKING_METRICS_TOKEN must be 16 to 1024 visible ASCII characters without spaces (e.g. openssl rand -hex 32)")
+        }
         if let directory = queueMarkers, !directory.hasPrefix("/") || directory.contains("/../") || directory.hasSuffix("/..") {
             throw ConfigurationError("BOOKING_QUEUE_MARKERS must be an absolute directory, not \(directory)")
         }

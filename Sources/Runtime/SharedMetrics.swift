@@ -6,24 +6,37 @@ import Glibc
 /// Counters shared by every process of the pool: a file in the runtime directory that the
 /// master creates and each worker maps, updated with atomic adds. One scrape of
 /// `/api/metrics` (served by any worker) therefore sums the whole pool, and counters survive
-/// worker restarts. Layout: requests by route × status, a latency histogram per route, and
-/// a few process-wide counters.
+/// worker restarts. Layout: requests by route × status, a latency histogram per route, the
+/// write-lock wait histogram, and a few process-wide counters.
 package final class SharedMetrics {
     static let statuses = [200, 201, 204, 304, 400, 401, 402, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 503]
-    static let bucketsMilliseconds = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500]
+    /// Request latency, from a cached seat map (well under a millisecond) to a slow payment.
+    static let latency = SharedHistogram(boundsMicroseconds: [
+        1000, 2000, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000,
+    ])
+    /// Write-lock waits: a commit's turn behind other writers, 0.5 ms to a second.
+    static let lockWaits = SharedHistogram(boundsMicroseconds: [500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000])
 
     package enum Counter: Int, CaseIterable {
-        case writeLockWaits, writeLockWaitMicroseconds, writeLockWaitsOver10ms, livePublishFailures, busyAnswers
-        case batches, batchedRequests
+        case livePublishFailures, busyAnswers, batches, batchedRequests, workerRestarts
+
         var name: String {
             switch self {
-            case .writeLockWaits: "booking_write_lock_waits_total"
-            case .writeLockWaitMicroseconds: "booking_write_lock_wait_microseconds_total"
-            case .writeLockWaitsOver10ms: "booking_write_lock_waits_over_10ms_total"
             case .livePublishFailures: "booking_live_publish_failures_total"
             case .busyAnswers: "booking_busy_answers_total"
             case .batches: "booking_request_batches_total"
             case .batchedRequests: "booking_batched_requests_total"
+            case .workerRestarts: "booking_worker_restarts_total"
+            }
+        }
+
+        var help: String {
+            switch self {
+            case .livePublishFailures: "Seat changes that could not be published to nchan."
+            case .busyAnswers: "Requests answered 503 because the database was busy or the disk full."
+            case .batches: "Batches of holds or bookings answered together in one transaction per venue."
+            case .batchedRequests: "Requests answered as members of a batch."
+            case .workerRestarts: "Workers that died and were started again by the master (SIGHUP's replacements not counted)."
             }
         }
     }
@@ -33,14 +46,14 @@ package final class SharedMetrics {
     private let routeIndex: [String: Int]
     private let counters: UnsafeMutablePointer<UInt64>
 
-    private var statusColumns: Int { Self.statuses.count + 1 }
-    private var histogramWidth: Int { Self.bucketsMilliseconds.count + 3 }  // buckets, +Inf, sum (µs), count
+    private static var statusColumns: Int { statuses.count + 1 }
     private var requestsBase: Int { 0 }
-    private var latencyBase: Int { routes.count * statusColumns }
-    private var countersBase: Int { latencyBase + routes.count * histogramWidth }
+    private var latencyBase: Int { routes.count * Self.statusColumns }
+    private var lockWaitsBase: Int { latencyBase + routes.count * Self.latency.slots }
+    private var countersBase: Int { lockWaitsBase + Self.lockWaits.slots }
 
     static func slots(routeCount: Int) -> Int {
-        (routeCount + 1) * (statuses.count + 1) + (routeCount + 1) * (bucketsMilliseconds.count + 3) + Counter.allCases.count
+        (routeCount + 1) * (statusColumns + latency.slots) + lockWaits.slots + Counter.allCases.count
     }
 
     /// Maps the pool's counter file, or private memory when `path` is nil (tests, commands).
@@ -58,12 +71,13 @@ package final class SharedMetrics {
     package func recordRequest(route: String, status: Int, microseconds: Int) {
         let row = routeIndex[route] ?? routes.count - 1
         let column = Self.statuses.firstIndex(of: status) ?? Self.statuses.count
-        booking_atomic_add(counters + requestsBase + row * statusColumns + column, 1)
-        let histogram = counters + latencyBase + row * histogramWidth
-        let bucket = Self.bucketsMilliseconds.firstIndex { microseconds <= $0 * 1000 } ?? Self.bucketsMilliseconds.count
-        booking_atomic_add(histogram + bucket, 1)
-        booking_atomic_add(histogram + Self.bucketsMilliseconds.count + 1, UInt64(max(0, microseconds)))
-        booking_atomic_add(histogram + Self.bucketsMilliseconds.count + 2, 1)
+        booking_atomic_add(counters + requestsBase + row * Self.statusColumns + column, 1)
+        Self.latency.record(microseconds, at: counters + latencyBase + row * Self.latency.slots)
+    }
+
+    /// One wait for a venue's write lock.
+    package func recordLockWait(microseconds: Int) {
+        Self.lockWaits.record(microseconds, at: counters + lockWaitsBase)
     }
 
     package func add(_ counter: Counter, _ value: Int = 1) {
@@ -78,61 +92,73 @@ package final class SharedMetrics {
     /// Requests answered with `status` on `route` so far, summed over the pool.
     func requests(route: String, status: Int) -> UInt64 {
         guard let row = routeIndex[route], let column = Self.statuses.firstIndex(of: status) else { return 0 }
-        return load(requestsBase + row * statusColumns + column)
+        return load(requestsBase + row * Self.statusColumns + column)
     }
 
-    /// The Prometheus text exposition of every counter, plus `gauges` computed at scrape time.
-    package func render(gauges: [(name: String, help: String, samples: [(labels: String, value: Double)])]) -> String {
-        var out = "# HELP booking_http_requests_total Requests answered, by route and status.\n# TYPE booking_http_requests_total counter\n"
+    /// Writes every family of the shared counters.
+    package func write(to out: inout MetricsExposition) {
+        out.family("booking_http_requests_total", .counter, help: "Requests answered, by route and status.")
         for (row, route) in routes.enumerated() {
-            let (method, pattern) = Self.split(route)
-            for column in 0..<statusColumns {
-                let value = load(requestsBase + row * statusColumns + column)
+            for column in 0..<Self.statusColumns {
+                let value = load(requestsBase + row * Self.statusColumns + column)
                 guard value > 0 else { continue }
                 let status = column < Self.statuses.count ? String(Self.statuses[column]) : "other"
-                out += "booking_http_requests_total{method=\"\(method)\",route=\"\(pattern)\",status=\"\(status)\"} \(value)\n"
+                out.sample("booking_http_requests_total", Self.labels(route) + [("status", status)], value)
             }
         }
-        out +=
-            "# HELP booking_http_request_duration_seconds Time from request to response in the worker.\n# TYPE booking_http_request_duration_seconds histogram\n"
+        out.family("booking_http_request_duration_seconds", .histogram, help: "Time from request to response in the worker, by route.")
         for (row, route) in routes.enumerated() {
-            let base = latencyBase + row * histogramWidth
-            let count = load(base + Self.bucketsMilliseconds.count + 2)
-            guard count > 0 else { continue }
-            let (method, pattern) = Self.split(route)
-            let labels = "method=\"\(method)\",route=\"\(pattern)\""
-            var cumulative: UInt64 = 0
-            for (index, limit) in Self.bucketsMilliseconds.enumerated() {
-                cumulative += load(base + index)
-                out += "booking_http_request_duration_seconds_bucket{\(labels),le=\"\(Double(limit) / 1000)\"} \(cumulative)\n"
-            }
-            out += "booking_http_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(count)\n"
-            out += "booking_http_request_duration_seconds_sum{\(labels)} \(Double(load(base + Self.bucketsMilliseconds.count + 1)) / 1_000_000)\n"
-            out += "booking_http_request_duration_seconds_count{\(labels)} \(count)\n"
+            let base = counters + latencyBase + row * Self.latency.slots
+            guard Self.latency.total(at: base) > 0 else { continue }
+            Self.latency.write("booking_http_request_duration_seconds", Self.labels(route), at: base, to: &out)
         }
-        let derived: [(String, String, String, [Int])] = [
-            ("booking_bookings_confirmed_total", "Bookings confirmed.", "POST /api/venues/{venueId}/bookings", [201]),
-            ("booking_bookings_cancelled_total", "Bookings cancelled.", "POST /api/venues/{venueId}/bookings/{bookingId}/cancel", [200]),
-            ("booking_holds_created_total", "Holds created.", "POST /api/venues/{venueId}/events/{eventId}/holds", [201]),
-            ("booking_conflicts_total", "Holds and bookings refused with 409 (seat taken, sold out).", "", [409]),
+        out.family("booking_write_lock_wait_seconds", .histogram, help: "Waits for a venue's write lock behind other processes' writes.")
+        Self.lockWaits.write("booking_write_lock_wait_seconds", [], at: counters + lockWaitsBase, to: &out)
+        let holds = "POST /api/venues/{venueId}/events/{eventId}/holds"
+        let bookings = "POST /api/venues/{venueId}/bookings"
+        let derived: [(name: String, help: String, routes: [String], status: Int)] = [
+            ("booking_bookings_confirmed_total", "Bookings confirmed.", [bookings], 201),
+            ("booking_bookings_cancelled_total", "Bookings cancelled.", ["POST /api/venues/{venueId}/bookings/{bookingId}/cancel"], 200),
+            ("booking_holds_created_total", "Holds created.", [holds], 201),
+            ("booking_conflicts_total", "Holds and bookings refused with 409 (seat taken, sold out).", [holds, bookings], 409),
         ]
-        for (name, help, route, statuses) in derived {
-            let rows = route.isEmpty ? ["POST /api/venues/{venueId}/events/{eventId}/holds", "POST /api/venues/{venueId}/bookings"] : [route]
-            let value = rows.reduce(UInt64(0)) { sum, row in statuses.reduce(sum) { $0 + requests(route: row, status: $1) } }
-            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
+        for counter in derived {
+            out.single(counter.name, .counter, help: counter.help, counter.routes.reduce(0) { $0 + requests(route: $1, status: counter.status) })
         }
         for counter in Counter.allCases {
-            out += "# TYPE \(counter.name) counter\n\(counter.name) \(load(countersBase + counter.rawValue))\n"
+            out.single(counter.name, .counter, help: counter.help, value(counter))
         }
-        for gauge in gauges {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
-            for sample in gauge.samples { out += "\(gauge.name)\(sample.labels.isEmpty ? "" : "{\(sample.labels)}") \(sample.value)\n" }
-        }
-        return out
     }
 
-    private static func split(_ route: String) -> (String, String) {
+    private static func labels(_ route: String) -> MetricsExposition.Labels {
         let parts = route.split(separator: " ", maxSplits: 1)
-        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : ("", route)
+        let (method, pattern) = parts.count == 2 ? (String(parts[0]), String(parts[1])) : ("", route)
+        return [("method", method), ("route", pattern)]
+    }
+}
+
+/// A histogram in shared words: one count per bucket, one above the last bound, and the sum
+/// in microseconds, each added atomically (no lock between processes). The total is the sum
+/// of the buckets, so a scrape between two adds still sees `_count` equal to `+Inf`.
+struct SharedHistogram {
+    let boundsMicroseconds: [Int]
+
+    var slots: Int { boundsMicroseconds.count + 2 }
+
+    func record(_ microseconds: Int, at base: UnsafeMutablePointer<UInt64>) {
+        let bucket = boundsMicroseconds.firstIndex { microseconds <= $0 } ?? boundsMicroseconds.count
+        booking_atomic_add(base + bucket, 1)
+        booking_atomic_add(base + boundsMicroseconds.count + 1, UInt64(max(0, microseconds)))
+    }
+
+    func total(at base: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        (0...boundsMicroseconds.count).reduce(0) { $0 + booking_atomic_load(base + $1) }
+    }
+
+    func write(_ name: String, _ labels: MetricsExposition.Labels, at base: UnsafeMutablePointer<UInt64>, to out: inout MetricsExposition) {
+        out.histogram(
+            name, labels, bounds: boundsMicroseconds.map { Double($0) / 1_000_000 },
+            counts: (0...boundsMicroseconds.count).map { booking_atomic_load(base + $0) },
+            sum: Double(booking_atomic_load(base + boundsMicroseconds.count + 1)) / 1_000_000)
     }
 }

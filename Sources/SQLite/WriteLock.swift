@@ -89,25 +89,21 @@ final class WriteLock {
     }
 }
 
-/// Waits for write locks in this process since the last `take()`, for the metrics.
+/// Waits for write locks in this process since the last `drain`, for the metrics' histogram.
 public enum LockWaits {
-    nonisolated(unsafe) private static var waits = 0
-    nonisolated(unsafe) private static var microseconds = 0
-    nonisolated(unsafe) private static var slow = 0
+    /// A process that never drains (the notifier, a command) keeps at most this many.
+    static let capacity = 256
+    nonisolated(unsafe) private static var waits: [Int] = []
 
     static func record(microseconds waited: Int) {
-        waits += 1
-        microseconds += waited
-        if waited > 10_000 { slow += 1 }
+        if waits.count < capacity { waits.append(waited) }
     }
 
-    /// The counts so far, reset to zero (each worker is single-threaded).
-    public static func take() -> (waits: Int, microseconds: Int, over10ms: Int) {
-        defer {
-            waits = 0
-            microseconds = 0
-            slow = 0
-        }
-        return (waits, microseconds, slow)
+    /// Hands each wait (in microseconds) to `body`, then forgets them (each worker is
+    /// single-threaded).
+    public static func drain(_ body: (Int) -> Void) {
+        guard !waits.isEmpty else { return }
+        waits.forEach(body)
+        waits.removeAll(keepingCapacity: true)
     }
 }

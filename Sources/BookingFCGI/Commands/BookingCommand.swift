@@ -7,7 +7,7 @@ import Runtime
 /// The command line. Unknown options, missing values and stray arguments are usage errors
 /// (exit 64, usage on stderr); a failed command exits 1 with its reason on stderr.
 struct BookingCommand: ParsableCommand {
-    static let version = "2026.12.0"
+    static let version = BuildInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "booking-fcgi",

@@ -70,11 +70,14 @@ func pool(_ configuration: Configuration, executable: String, log: Logger) -> Ma
         listenBacklog: configuration.listenBacklog, workers: configuration.workers,
         drainTimeout: configuration.drainTimeout, executable: executable,
         workerArguments: { ["worker", "--listen-fd", "\($0)"] })
+    // The master counts the workers it restarts in the counters its workers serve.
+    var metrics: SharedMetrics?
     return Master(
         settings: settings,
         prepare: {
             try SharedMetrics.createFile(path: configuration.metricsPath, routeCount: Routes.names.count)
             try RecentVenueWrites.createFile(path: configuration.recentVenuesPath)
+            metrics = try SharedMetrics(path: configuration.metricsPath, routes: Routes.names)
         },
         cleanUp: {
             unlink(configuration.metricsPath)
@@ -85,6 +88,9 @@ func pool(_ configuration: Configuration, executable: String, log: Logger) -> Ma
             case .started(let workers, let socket, let pid):
                 log.info("master started", ["workers": "\(workers)", "socket": socket, "pid": "\(pid)"])
             case .workerExited(let pid, let status): log.error("worker exited", ["pid": "\(pid)", "status": status])
+            case .workerRestarted(let pid):
+                metrics?.add(.workerRestarts)
+                log.info("worker restarted", ["pid": "\(pid)"])
             case .cannotStartWorker(let error): log.error("cannot start worker", ["error": error])
             case .draining(let signal): log.info("master draining", ["signal": "\(signal)"])
             case .replacingWorkers: log.info("replacing workers", [:])

@@ -249,7 +249,7 @@ final class World {
         return [
             MatrixRow(route: "GET /api/health", answers: Self.everyone) { ("/api/health", nil) },
             MatrixRow(route: "GET /api/health/ready", answers: Self.everyone) { ("/api/health/ready", nil) },
-            // Loopback only, in nginx: the application answers whoever asks.
+            // Loopback (TestApp's address) is answered whoever asks; other hosts need the metrics token (MetricsSpec).
             MatrixRow(route: "GET /api/metrics", answers: Self.everyone) { ("/api/metrics", nil) },
             MatrixRow(route: "POST /api/auth/register", answers: Self.everyone) {
                 ("/api/auth/register", ["email": "new-\(UUID().uuidString.prefix(8))@example.com", "password": TestApp.password, "name": "New"])

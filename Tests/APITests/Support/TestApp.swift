@@ -49,9 +49,9 @@ final class TestApp {
     /// (`Idempotency-Key`, `Cookie`, `X-CSRF-Token`).
     func request(
         _ method: String, _ path: String, json: Any? = nil, body: [UInt8]? = nil, as account: Account? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], from remoteAddress: String = "127.0.0.1"
     ) -> TestResponse {
-        var params = ["REQUEST_METHOD": method, "REQUEST_URI": path, "REMOTE_ADDR": "127.0.0.1"]
+        var params = ["REQUEST_METHOD": method, "REQUEST_URI": path, "REMOTE_ADDR": remoteAddress]
         var bytes = body ?? []
         if let json {
             bytes = [UInt8](try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .fragmentsAllowed]))
