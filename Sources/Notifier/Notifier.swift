@@ -27,6 +27,8 @@ package struct Notifier {
     let queueMarkers: QueueMarkers?
     /// Emails sent and failed, for the metrics (nil if the file cannot be made: mail goes on).
     let mailCounters: MailCounters?
+    /// The venues known to be in the auth database's registry.
+    let registeredVenues = RegisteredVenues()
     var log: Logger { services.log }
     /// SIGTERM or SIGINT arrived: finish the message at hand and stop.
     var stopRequested: Bool { notifierStopRequested != 0 }
@@ -49,6 +51,7 @@ package struct Notifier {
         installSignalHandler([SIGTERM, SIGINT]) { _ in notifierStopRequested = 1 }
         signal(SIGPIPE, SIG_IGN)
         log.info("notifier started", ["pid": "\(getpid())"])
+        ReplicationMonitor(configuration: services.configuration)?.start(log: log)
         var lastReconcile = 0
         var lastCheckpoint = services.now()
         var lastPrune = 0
@@ -94,6 +97,19 @@ package struct Notifier {
         }
     }
 
+    /// Adds the venues not yet in the auth database's registry (all of them at the first
+    /// round, then each new one), so that its replica names every venue to restore.
+    private func registerNewVenues(_ ids: [VenueID]) {
+        do {
+            if registeredVenues.ids == nil { registeredVenues.ids = Set(try services.auth.registeredVenueIDs()) }
+            let new = ids.map(\.value).filter { !(registeredVenues.ids?.contains($0) ?? false) }
+            try services.auth.registerVenues(new, now: services.now())
+            registeredVenues.ids?.formUnion(new)
+        } catch {
+            log.error("cannot register the venues in the auth database", ["error": "\(error)"])
+        }
+    }
+
     /// Truncates every venue's WAL once a minute: under constant readers SQLite's automatic
     /// checkpoints cannot finish, and the WAL would grow without bound.
     private func checkpointAll() {
@@ -117,6 +133,7 @@ package struct Notifier {
             log.error("cannot list venues", ["error": "\(error)"])
             return false
         }
+        registerNewVenues(ids)
         // Every venue's holds, waiting list and catalog entries first: sending mail can take a
         // while, and bookings should reach "my bookings" within a round wherever they are.
         var queuesInForce = Set<String>()
@@ -248,4 +265,9 @@ package struct Notifier {
     private static func payloadHold(_ row: VenueStore.OutboxRow) -> String? {
         row.kind == .waitlistMatch ? EmailComposer.payloadValue(row.payload, "holdId") : nil
     }
+}
+
+/// The notifier's memory of the venue registry (nil until read at the first round).
+final class RegisteredVenues {
+    var ids: Set<String>?
 }

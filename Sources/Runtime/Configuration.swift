@@ -69,6 +69,9 @@ package struct Configuration: Sendable {
     package private(set) var unknownSettings: [String] = []
     /// Continuous replication with Litestream (`BOOKING_REPLICA`); nil: none.
     package var replica: ReplicaTarget? = nil
+    /// An sftp replica's login key and the server's host key (see `ReplicaTarget`).
+    package var replicaSSHKey: String? = nil
+    package var replicaSSHHostKey: String? = nil
 
     /// Settings from `environment`; throws on the first invalid value, naming it.
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
@@ -127,8 +130,16 @@ package struct Configuration: Sendable {
             }
             logLevel = parsed
         }
-        replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try ReplicaTarget(text) }
+        replicaSSHKey = reader.string("BOOKING_REPLICA_SSH_KEY")
+        replicaSSHHostKey = reader.string("BOOKING_REPLICA_SSH_HOST_KEY")
+        replica = try reader.string("BOOKING_REPLICA").map { text throws(ConfigurationError) in try replicaTarget(text) }
         unknownSettings = environment.keys.filter { $0.hasPrefix("BOOKING_") && !reader.read.contains($0) && !Self.passedOn.contains($0) }.sorted()
+    }
+
+    /// `text` as a replica, with the sftp keys of these settings (`restore --from-replica`
+    /// parses its URL so too).
+    package func replicaTarget(_ text: String) throws(ConfigurationError) -> ReplicaTarget {
+        try ReplicaTarget(text, sshKeyPath: replicaSSHKey, sshHostKey: replicaSSHHostKey)
     }
 
     /// `BOOKING_QUEUE_KEYS`: comma-separated `id:secret`, ids of letters and digits, secrets

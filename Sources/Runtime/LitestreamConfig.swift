@@ -28,16 +28,31 @@ package enum LitestreamConfig {
                 pattern: "[^.]*.sqlite"
                 watch: true
             \(checkpoints)
-                replica:
-                  url: \(quoted(replica.venuesURL))
-                  sync-interval: \(syncInterval)
+            \(replicaBlock(url: replica.venuesURL, replica: replica))
               - path: \(quoted(configuration.authDatabasePath))
             \(checkpoints)
-                replica:
-                  url: \(quoted(replica.authURL))
-                  sync-interval: \(syncInterval)
+            \(replicaBlock(url: replica.authURL, replica: replica))
 
             """
+    }
+
+    /// A configuration of the one database at `path` whose replica is at `url`, for the
+    /// commands that read a replica (`ltx`, `restore`): unlike a bare URL on their command
+    /// line, it carries an sftp replica's keys.
+    package static func single(path: String, url: String, replica: ReplicaTarget) -> String {
+        """
+        dbs:
+          - path: \(quoted(path))
+        \(replicaBlock(url: url, replica: replica))
+
+        """
+    }
+
+    private static func replicaBlock(url: String, replica: ReplicaTarget) -> String {
+        var lines = ["    replica:", "      url: \(quoted(url))", "      sync-interval: \(syncInterval)"]
+        if let key = replica.sshKeyPath { lines.append("      key-path: \(quoted(key))") }
+        if let hostKey = replica.sshHostKey { lines.append("      host-key: \(quoted(hostKey))") }
+        return lines.joined(separator: "\n")
     }
 
     /// A YAML double-quoted scalar.

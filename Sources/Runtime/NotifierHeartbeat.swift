@@ -26,13 +26,7 @@ package struct NotifierHeartbeat: Equatable, Sendable {
     package func write(dataDirectory: String) {
         let path = Self.path(dataDirectory: dataDirectory)
         mkdir(dataDirectory + "/notifier", 0o750)
-        let temporary = path + ".tmp"
-        let line = Array("\(roundAt) \(mailPending) \(oldestMailAt.map(String.init) ?? "-")\n".utf8)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { return }
-        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        if written == line.count { rename(temporary, path) }
+        SmallFile.replace(path, with: Array("\(roundAt) \(mailPending) \(oldestMailAt.map(String.init) ?? "-")\n".utf8))
     }
 
     /// The last heartbeat, or nil when there is none (the notifier never ran here).

@@ -16,9 +16,9 @@ COMMANDS = ["serve", "notifier", "create-admin", "create-venue", "list-venues", 
 CHEAP_ARGON2 = {"BOOKING_ARGON2_MEMORY_KIB": "8", "BOOKING_ARGON2_ITERATIONS": "1"}
 
 
-def cli(data_dir, *args, stdin=None):
+def cli(data_dir, *args, stdin=None, **env):
     return subprocess.run([BINARY, *args], capture_output=True, text=True, input=stdin, timeout=60,
-                          env=dict(os.environ, BOOKING_DATA_DIR=data_dir, **CHEAP_ARGON2))
+                          env=dict(os.environ, BOOKING_DATA_DIR=data_dir, **CHEAP_ARGON2, **env))
 
 
 def fingerprint(directory):
@@ -70,7 +70,8 @@ def test_the_version_is_printed():
     (["restore", "--from", "BACKUP", "--at", "2026-11-23T18:30:00Z", "--all"], "--at goes with --from-replica"),
     (["restore", "--from-replica", "relative/replica", "--all"], "absolute directory"),
     (["restore", "--from-replica", "ftp://host/replica", "--all"], "absolute directory"),
-    (["restore", "--from-replica", "sftp://host", "--all"], "needs a host and a path"),
+    (["restore", "--from-replica", "sftp://host", "--all"], "needs a user, a host and a path"),
+    (["restore", "--from-replica", "sftp://backup@host/srv", "--all"], "needs BOOKING_REPLICA_SSH_KEY"),
     (["restore", "--from-replica", "REPLICA", "--at", "yesterday", "--all"], "--at needs an RFC 3339 time"),
     (["restore", "--from-replica", "REPLICA", "--at", "2026-02-30T10:00:00Z", "--venue", "grand-theatre"], "RFC 3339"),
     (["restore", "--from-replica", "REPLICA", "--at"], "Missing value for '--at"),
@@ -118,7 +119,8 @@ def test_a_restore_from_a_missing_replica_says_so_and_changes_nothing(demo, scop
 def test_an_unreachable_remote_replica_fails_the_restore_and_changes_nothing(demo):
     data, _ = demo
     before = fingerprint(data)
-    result = cli(data, "restore", "--from-replica", "sftp://nobody@127.0.0.1:1/replica", "--venue", "grand-theatre")
+    result = cli(data, "restore", "--from-replica", "sftp://nobody:secret@127.0.0.1:1/replica", "--venue", "grand-theatre",
+                 BOOKING_REPLICA_SSH_HOST_KEY="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG+ms9ywmiIKs0bzAi5d8GVUZiOIkwO17DuhrcL9mvAv")
     assert result.returncode == 1 and "connection refused" in result.stderr and "failed (exit 1" in result.stderr, result.stderr
     assert fingerprint(data) == before
 

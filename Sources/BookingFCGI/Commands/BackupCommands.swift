@@ -61,8 +61,9 @@ struct RestoreCommand: ParsableCommand {
             for path in try Backup.restore(services: services, from: from, venue: venue) { print("restored \(path)") }
             try rebuildCatalog(services)
         case (nil, let url?):
+            let configuration = try options.configuration()
             let replica: ReplicaTarget
-            do { replica = try ReplicaTarget(url) } catch { throw ValidationError("--from-replica: \(error)") }
+            do { replica = try configuration.replicaTarget(url) } catch { throw ValidationError("--from-replica: \(error)") }
             let time = try at.map { text in
                 guard let date = RFC3339.date(from: text) else {
                     throw ValidationError("--at needs an RFC 3339 time such as 2026-11-23T18:30:00Z, not \(text)")

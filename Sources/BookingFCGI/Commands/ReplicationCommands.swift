@@ -27,9 +27,10 @@ enum ReplicationReport {
     static func lines(configuration: Configuration, venueIDs: [String]) -> [String] {
         guard let replica = configuration.replica else { return ["replication: off (BOOKING_REPLICA is not set)"] }
         return ["replication to \(replica.url):"]
-            + ReplicationLag.perDatabase(configuration: configuration, venueIDs: venueIDs).map { entry in
+            + ReplicationLag.perDatabase(configuration: configuration, venueIDs: venueIDs, askingRemote: true).map { entry in
                 let lag =
-                    entry.seconds.map { "lag \(($0 * 1000).rounded() / 1000) s" } ?? "lag not measured (remote replica, or nothing replicated yet)"
+                    entry.seconds.map { "lag \(($0 * 1000).rounded() / 1000) s" }
+                    ?? "lag not measured (nothing replicated yet, or the replica cannot be read)"
                 return "  \(entry.database): \(lag)"
             }
     }

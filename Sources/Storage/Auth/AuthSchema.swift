@@ -59,5 +59,13 @@ enum AuthSchema {
         CREATE INDEX account_mail_due ON account_mail(next_attempt_at) WHERE status = 'pending';
         CREATE INDEX account_mail_by_user ON account_mail(user_id);
         """,
+        // 3: the venues of the system. A replica of the auth database thus names every venue
+        // to restore, where the replica cannot be listed (sftp, S3).
+        """
+        CREATE TABLE venue_registry (
+            venue_id   TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ])
 }
