@@ -37,4 +37,8 @@ fi
 if [ "${1:-}" = "--test" ]; then
     python3 -c 'import pytest, requests, aiosmtpd, icalendar, selenium, schemathesis, openapi_spec_validator, moto, boto3' 2>/dev/null || python3 -m pip install -q \
         -r "$root/Tests/Integration/requirements-fuzz.txt" -r "$root/Tests/Browser/requirements.txt"
+    # axe-core for the accessibility check (Tests/Browser/test_accessibility.py): the copy this
+    # package ships, injected through Selenium; --no-deps, since Playwright itself is not used.
+    python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("axe_playwright_python") is None)' ||
+        python3 -m pip install -q --no-deps "axe-playwright-python==0.1.8"
 fi

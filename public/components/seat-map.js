@@ -126,7 +126,7 @@ export class SeatMap {
       this.seats.set(s.id, s);
       const label = this.labelFor(s, s.state, currency, sectionNames);
       // One string per seat; html() escapes ids and labels coming from the API.
-      parts.push(html`<g class="seat band-${bandOf.get(s.price)}" data-id="${s.id}" data-state="${s.state}" aria-label="${label}" ${this.interactive ? html`role="button" tabindex="-1" aria-pressed="false" aria-disabled="${String(s.state !== 'available')}"` : ''}><circle cx="${s.x}" cy="${s.y}" r="${r}"></circle></g>`);
+      parts.push(html`<g class="seat band-${bandOf.get(s.price)}" data-id="${s.id}" data-state="${s.state}" aria-label="${label}" ${this.interactive ? html`role="button" tabindex="-1" aria-pressed="false" aria-disabled="${String(s.state !== 'available')}"` : html`role="img"`}><circle cx="${s.x}" cy="${s.y}" r="${r}"></circle></g>`);
     }
 
     const sectionParts = sections.map((g) => html`
