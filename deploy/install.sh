@@ -9,14 +9,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
 if [ "${1:-}" = "--uninstall" ]; then
-    systemctl disable --now booking-litestream.service booking-notifier.service booking-fcgi.service 2>/dev/null || true
-    rm -f /etc/systemd/system/booking-fcgi.service /etc/systemd/system/booking-notifier.service /etc/systemd/system/booking-litestream.service
+    systemctl disable --now booking-backup.timer booking-litestream.service booking-notifier.service booking-fcgi.service 2>/dev/null || true
+    for unit in booking-fcgi.service booking-notifier.service booking-litestream.service booking-backup.service booking-backup.timer; do
+        rm -f "/etc/systemd/system/$unit"; rm -rf "/etc/systemd/system/$unit.d"
+    done
     rm -f /etc/nginx/sites-enabled/booking /etc/nginx/sites-available/booking /etc/tmpfiles.d/booking.conf
     rm -f /usr/local/bin/booking-fcgi
     rm -rf /usr/share/booking
     systemctl daemon-reload
     nginx -t && systemctl reload nginx || true
-    echo "uninstalled; data kept in /var/lib/booking, settings in /etc/booking"
+    echo "uninstalled; data kept in /var/lib/booking, backups in /var/backups/booking, settings in /etc/booking"
     exit 0
 fi
 
@@ -35,7 +37,12 @@ install -d -m 0755 /etc/booking
 echo "d /run/booking-live 0750 www-data booking -" > /etc/tmpfiles.d/booking.conf
 systemd-tmpfiles --create /etc/tmpfiles.d/booking.conf
 install -m 0644 "$root/deploy/systemd/booking-fcgi.service" "$root/deploy/systemd/booking-notifier.service" \
-    "$root/deploy/systemd/booking-litestream.service" /etc/systemd/system/
+    "$root/deploy/systemd/booking-litestream.service" "$root/deploy/systemd/booking-backup.service" \
+    "$root/deploy/systemd/booking-backup.timer" /etc/systemd/system/
+# The units may write only where they must; a data, backup or replica directory set in
+# booking.env other than the defaults gets a drop-in naming it.
+"$root/deploy/render-dropins.sh" /etc/booking/booking.env /etc/systemd/system
+install -d -m 0750 -o booking -g booking /var/backups/booking
 # install-deps.sh put Litestream where pip puts scripts; the unit runs /usr/local/bin/litestream.
 [ -x /usr/local/bin/litestream ] || ln -sf "$(command -v litestream)" /usr/local/bin/litestream
 "$root/deploy/render-nginx.sh" > /etc/nginx/sites-available/booking
@@ -45,6 +52,8 @@ systemctl daemon-reload
 systemctl enable --now booking-fcgi.service
 nginx -t && systemctl reload nginx
 systemctl enable --now booking-notifier.service
+# A full backup every night, kept by BOOKING_BACKUP_KEEP_DAILY / _WEEKLY (README, "Backups").
+systemctl enable --now booking-backup.timer
 # Replication runs once a replica is named (BOOKING_REPLICA in booking.env).
 if grep -q '^BOOKING_REPLICA=.' /etc/booking/booking.env; then
     systemctl enable booking-litestream.service && systemctl restart booking-litestream.service

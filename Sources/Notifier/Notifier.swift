@@ -83,9 +83,12 @@ package struct Notifier {
         exit(0)
     }
 
-    /// Once an hour: forgets the idempotency keys answered more than a day ago and the
-    /// outbox messages decided more than 30 days ago.
+    /// Once an hour: forgets the idempotency keys answered more than a day ago, the outbox
+    /// messages decided more than 30 days ago, expired sessions and stale login failures.
     private func pruneOldRecords() {
+        do { _ = try services.auth.pruneExpired(now: services.now()) } catch {
+            log.error("pruning expired sessions failed", ["error": "\(error)"])
+        }
         for id in (try? services.venues.allIDs()) ?? [] {
             do {
                 guard let store = try services.venues.store(id) else { continue }

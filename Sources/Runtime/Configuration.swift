@@ -59,6 +59,12 @@ package struct Configuration: Sendable {
     package var readyMailAge = 900
     package var readyMinFreeMB = 256
     package var readyReplicationLag = 60
+    /// Where `scheduled-backup` (booking-backup.timer) keeps its backups, and how many it
+    /// keeps: the newest of each of the last `backupKeepDaily` days that have one, and of
+    /// each of the last `backupKeepWeekly` weeks.
+    package var backupDirectory = "/var/backups/booking"
+    package var backupKeepDaily = 7
+    package var backupKeepWeekly = 4
     /// A bearer token that lets a Prometheus on another host scrape `/api/metrics`
     /// (`BOOKING_METRICS_TOKEN`); nil: loopback only.
     package var metricsToken: String? = nil
@@ -117,6 +123,12 @@ package struct Configuration: Sendable {
         readyMailAge = try reader.int("BOOKING_READY_MAIL_AGE", in: 1...604_800) ?? readyMailAge
         readyMinFreeMB = try reader.int("BOOKING_READY_MIN_FREE_MB", in: 0...10_000_000) ?? readyMinFreeMB
         readyReplicationLag = try reader.int("BOOKING_READY_REPLICATION_LAG", in: 1...86400) ?? readyReplicationLag
+        backupDirectory = reader.string("BOOKING_BACKUP_DIR") ?? backupDirectory
+        guard backupDirectory.hasPrefix("/") else {
+            throw ConfigurationError("BOOKING_BACKUP_DIR must be an absolute directory, not \(backupDirectory)")
+        }
+        backupKeepDaily = try reader.int("BOOKING_BACKUP_KEEP_DAILY", in: 1...3650) ?? backupKeepDaily
+        backupKeepWeekly = try reader.int("BOOKING_BACKUP_KEEP_WEEKLY", in: 0...520) ?? backupKeepWeekly
         metricsToken = reader.string("BOOKING_METRICS_TOKEN")
         if let token = metricsToken, !(16...1024).contains(token.utf8.count) || !token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             throw ConfigurationError("BOOKING_METRICS_TOKEN must be 16 to 1024 visible ASCII characters without spaces (e.g. openssl rand -hex 32)")

@@ -10,6 +10,12 @@ package enum SettingsFile {
 
     /// The environment with the file's settings under it. A missing file adds nothing; one
     /// that cannot be read or has a malformed line is an error naming it.
+    /// The directory of the settings file (`/etc/booking`), which a full backup copies.
+    package static func directory(over process: [String: String]) -> String {
+        let path = process["BOOKING_ENV_FILE"] ?? defaultPath
+        return path.lastIndex(of: "/").map { String(path[..<$0]) }.flatMap { $0.isEmpty ? nil : $0 } ?? "."
+    }
+
     package static func environment(over process: [String: String]) throws(ConfigurationError) -> [String: String] {
         let path = process["BOOKING_ENV_FILE"] ?? defaultPath
         guard FileManager.default.fileExists(atPath: path) else {

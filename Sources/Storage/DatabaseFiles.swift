@@ -17,6 +17,12 @@ public enum DatabaseFiles {
         try database.connection.backup(to: destination)
     }
 
+    /// The schema version of the database at `path` (`PRAGMA user_version`: the migrations
+    /// applied), for a backup's manifest.
+    public static func schemaVersion(ofDatabaseAt path: String) throws -> Int {
+        try Database(path: path, create: false, synchronous: .full).connection.userVersion
+    }
+
     /// Bytes in the `-wal` file of the database at `path`, open here or not (0 when absent).
     public static func walSize(ofDatabaseAt path: String) -> Int {
         Connection.walSize(ofDatabaseAt: path)

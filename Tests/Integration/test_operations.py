@@ -24,7 +24,8 @@ def test_the_systemd_units_verify():
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed")
     directory = tempfile.mkdtemp()
-    for name in ["booking-fcgi.service", "booking-notifier.service", "booking-litestream.service"]:
+    for name in ["booking-fcgi.service", "booking-notifier.service", "booking-litestream.service", "booking-backup.service",
+                 "booking-backup.timer"]:
         with open(os.path.join(ROOT, "deploy", "systemd", name)) as f:
             text = f.read().replace("/usr/local/bin/booking-fcgi", BINARY).replace("/usr/local/bin/litestream", shutil.which("litestream"))
         with open(os.path.join(directory, name), "w") as f:

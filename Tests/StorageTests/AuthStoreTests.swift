@@ -40,6 +40,27 @@ struct AuthStoreTests {
         #expect(try store.database.connection.prepare("SELECT count(*) FROM session").queryInt() == 1)
     }
 
+    @Test func theHourlyPruneForgetsExpiredSessionsAndStaleLoginFailures() throws {
+        let store = try makeStore()
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "A", role: .customer, passwordHash: "h", now: 0)
+        try store.createSession(tokenHash: "ends", userID: "u_1", now: 100, expiresAt: 200)
+        try store.createSession(tokenHash: "lasts", userID: "u_1", now: 100, expiresAt: 90_000)
+        try store.recordLoginFailure(keys: ["email:old"], now: 100, window: 900)
+        try store.recordLoginFailure(keys: ["email:recent"], now: 80_000, window: 900)
+        #expect(try store.pruneExpired(now: 86_600) == 2)
+        #expect(try store.sessionUser(tokenHash: "lasts", now: 86_600)?.id == "u_1")
+        #expect(try store.loginFailures(key: "email:old") == nil)
+        #expect(try store.loginFailures(key: "email:recent")?.count == 1)
+        #expect(try store.pruneExpired(now: 86_600) == 0)
+    }
+
+    @Test func theVenueRegistryNamesEachVenueOnce() throws {
+        let store = try makeStore()
+        try store.registerVenues(["opera", "arena"], now: 10)
+        try store.registerVenues(["opera", "club"], now: 20)
+        #expect(try store.registeredVenueIDs() == ["arena", "club", "opera"])
+    }
+
     @Test func loginFailuresCountWithinTheWindowAndStartAgainAfterIt() throws {
         let store = try makeStore()
         try store.recordLoginFailure(keys: ["email:a", "ip:1"], now: 100, window: 60)

@@ -10,27 +10,57 @@ import Storage
 enum Backup {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// Snapshots the auth database and every venue (or one) into `directory`.
-    static func backup(services: Services, to directory: String, venue: VenueID?) throws -> [String] {
+    /// Snapshots the auth database and every venue (or one) into `directory`, with a full
+    /// backup the settings directory (`settings`, e.g. /etc/booking) too, then writes the
+    /// manifest. Answers the files written.
+    static func backup(services: Services, to directory: String, venue: VenueID?, settings: String? = nil) throws -> [String] {
         let venuesDirectory = directory + "/venues"
+        guard !FileManager.default.fileExists(atPath: "\(directory)/\(BackupManifest.fileName)") else {
+            throw Failure(description: "\(directory) holds a backup; back up into an empty directory")
+        }
         try FileManager.default.createDirectory(atPath: venuesDirectory, withIntermediateDirectories: true)
         var written: [String] = []
-        func snapshot(_ source: String, _ destination: String) throws {
+        func snapshot(_ source: String, _ relative: String) throws {
+            let destination = "\(directory)/\(relative)"
             guard !FileManager.default.fileExists(atPath: destination) else {
                 throw Failure(description: "\(destination) exists; back up into an empty directory")
             }
             try DatabaseFiles.snapshot(databaseAt: source, to: destination)
-            written.append(destination)
+            written.append(relative)
         }
-        if venue == nil { try snapshot(services.configuration.authDatabasePath, directory + "/auth.sqlite") }
+        if venue == nil { try snapshot(services.configuration.authDatabasePath, "auth.sqlite") }
         for id in try venue.map({ [$0] }) ?? services.venues.allIDs() {
-            try snapshot(services.venues.filePath(id), "\(venuesDirectory)/\(id.value).sqlite")
+            try snapshot(services.venues.filePath(id), "venues/\(id.value).sqlite")
         }
-        return written
+        if venue == nil, let settings { written += try copySettings(from: settings, into: directory) }
+        _ = try BackupManifest.write(in: directory, paths: written, createdAt: services.now())
+        return written.map { "\(directory)/\($0)" } + ["\(directory)/\(BackupManifest.fileName)"]
+    }
+
+    /// The regular files of the settings directory (booking.env, keys) into `etc/`, owner-only:
+    /// they hold secrets. A directory that does not exist (a development machine) adds nothing.
+    static func copySettings(from settings: String, into directory: String) throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: settings) else { return [] }
+        var copied: [String] = []
+        for name in names.sorted() {
+            let source = "\(settings)/\(name)"
+            var status = stat()
+            guard lstat(source, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+            guard let data = FileManager.default.contents(atPath: source) else {
+                throw Failure(description: "cannot read \(source) (run as root or as the booking user)")
+            }
+            if copied.isEmpty { try FileManager.default.createDirectory(atPath: directory + "/etc", withIntermediateDirectories: true) }
+            do { try SmallFile.create("\(directory)/etc/\(name)", with: Array(data), mode: 0o600) } catch {
+                throw Failure(description: error.description)
+            }
+            copied.append("etc/\(name)")
+        }
+        return copied
     }
 
     /// Puts the venue files (and, for a full restore, the auth database) of a backup in place.
     static func restore(services: Services, from directory: String, venue: VenueID?) throws -> [String] {
+        _ = try BackupManifest.verified(in: directory)
         var pairs: [(String, String)] = []
         let ids: [VenueID]
         if let venue {

@@ -35,7 +35,26 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         let venue = try scope.venueID()
         let services = try options.services("cli")
-        for path in try Backup.backup(services: services, to: to, venue: venue) { print("wrote \(path)") }
+        let settings = SettingsFile.directory(over: ProcessInfo.processInfo.environment)
+        for path in try Backup.backup(services: services, to: to, venue: venue, settings: settings) { print("wrote \(path)") }
+    }
+}
+
+/// `scheduled-backup`: what booking-backup.timer runs daily.
+struct ScheduledBackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduled-backup",
+        abstract:
+            "Back up everything (settings included) into a new dated directory of BOOKING_BACKUP_DIR and remove the backups retention no longer keeps."
+    )
+
+    @OptionGroup var options: DataDirectoryOption
+
+    func run() throws {
+        let services = try options.servicesForWriting("scheduled-backup")
+        let outcome = try BackupSchedule.run(services: services, settings: SettingsFile.directory(over: ProcessInfo.processInfo.environment))
+        print("backed up into \(outcome.made)")
+        for path in outcome.removed { print("removed \(path) (past retention)") }
     }
 }
 
