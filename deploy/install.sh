@@ -2,6 +2,7 @@
 # Installs the booking system on this Debian 12 VM (run as root from a checkout):
 #   deploy/install.sh            build, install binary, units, nginx site, data dir; start
 #   deploy/install.sh --uninstall   remove binary, units and site; the data stays in /var/lib/booking
+#   (an installed system is upgraded by deploy/upgrade.sh, which backs up and drops no request)
 # Settings: /etc/booking/booking.env (created once, never overwritten). nginx site rates and
 # listen address: LISTEN, AUTH_RATE, WRITE_RATE, TRUSTED_PROXIES (see deploy/render-nginx.sh).
 set -euo pipefail
@@ -28,8 +29,7 @@ fi
 id booking >/dev/null 2>&1 || useradd --system --home /var/lib/booking --shell /usr/sbin/nologin booking
 usermod -aG booking www-data                      # nginx reaches /run/booking/fcgi.sock
 install -m 0755 "$root/.build/release/booking-fcgi" /usr/local/bin/booking-fcgi
-mkdir -p /usr/share/booking && rm -rf /usr/share/booking/public
-cp -r "$root/public" /usr/share/booking/public && cp "$root/README.md" /usr/share/booking/
+"$root/deploy/install-public.sh" "$root/public" /usr/share/booking > /dev/null && cp "$root/README.md" /usr/share/booking/
 install -d -m 0750 -o booking -g booking /var/lib/booking
 install -d -m 0755 /etc/booking
 [ -f /etc/booking/booking.env ] || install -m 0640 -g booking "$root/deploy/booking.env" /etc/booking/booking.env

@@ -3,7 +3,7 @@
 # shipped deploy/nginx.conf) on 127.0.0.1:$PORT, data in $DATA_DIR. Ctrl-C (or SIGTERM)
 # stops everything. Used by `make run`, the integration tests and the benchmark.
 #
-# Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, WORKERS, SYNCHRONOUS, HOLD_TTL,
+# Settings (environment): PORT, DATA_DIR, RUN_DIR, BIN, PUBLIC_DIR (the browser app), WORKERS, SYNCHRONOUS, HOLD_TTL,
 # AUTH_RATE, AUTH_BURST, WRITE_RATE, WRITE_BURST, JOIN_RATE, JOIN_BURST, PAYMENT_DECLINE_RATE,
 # PAYMENT_LATENCY_MS, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, QUEUE_DIFFICULTY, BIND (default 127.0.0.1),
 # SENDMAIL (a sendmail-compatible program; default: .eml files in $DATA_DIR/mail),
@@ -20,7 +20,7 @@ BIN=${BIN:-$root/.build/release/booking-fcgi}
 mkdir -p "$RUN_DIR/tmp"
 
 # Development defaults: generous enough for a handful of scripted clients (API.md).
-export LISTEN="$BIND:$PORT" PUBLIC_DIR="$root/public" FCGI_SOCKET="$RUN_DIR/fcgi.sock" NCHAN_SOCKET="$RUN_DIR/nchan.sock" \
+export LISTEN="$BIND:$PORT" PUBLIC_DIR="${PUBLIC_DIR:-$root/public}" FCGI_SOCKET="$RUN_DIR/fcgi.sock" NCHAN_SOCKET="$RUN_DIR/nchan.sock" \
        QUEUE_MARKERS="$RUN_DIR/queues"
 export AUTH_RATE=${AUTH_RATE:-50r/s} AUTH_BURST=${AUTH_BURST:-100}
 export WRITE_RATE=${WRITE_RATE:-5000r/s} WRITE_BURST=${WRITE_BURST:-10000}

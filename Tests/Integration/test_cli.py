@@ -12,7 +12,7 @@ from stack import ROOT
 
 BINARY = os.path.join(ROOT, ".build", "release", "booking-fcgi")
 COMMANDS = ["serve", "notifier", "create-admin", "create-venue", "list-venues", "demo", "check", "backup", "scheduled-backup", "restore",
-            "rebuild-index", "reconcile", "routes", "replication-config"]
+            "rebuild-index", "migrate", "reconcile", "routes", "replication-config"]
 CHEAP_ARGON2 = {"BOOKING_ARGON2_MEMORY_KIB": "8", "BOOKING_ARGON2_ITERATIONS": "1"}
 
 

@@ -17,7 +17,8 @@ struct BookingCommand: ParsableCommand {
         subcommands: [
             Serve.self, WorkerCommand.self, NotifierCommand.self,
             CreateAdmin.self, CreateVenue.self, ListVenues.self, Demo.self,
-            Check.self, BackupCommand.self, ScheduledBackupCommand.self, RestoreCommand.self, RebuildIndex.self, Reconcile.self, ListRoutes.self,
+            Check.self, BackupCommand.self, ScheduledBackupCommand.self, RestoreCommand.self, RebuildIndex.self, Migrate.self, Reconcile.self,
+            ListRoutes.self,
             ReplicationConfig.self,
         ])
 }

@@ -130,6 +130,27 @@ struct RebuildIndex: ParsableCommand {
     }
 }
 
+/// `migrate`: every database brought to this binary's schema, before its workers replace
+/// the old ones (`deploy/upgrade.sh`). Migrations only add, so the old workers go on serving
+/// meanwhile; each database is migrated in one transaction under its write lock.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply this version's schema migrations to every database (before an upgrade's reload).")
+
+    @OptionGroup var options: DataDirectoryOption
+
+    func run() throws {
+        let services = try options.servicesForWriting("migrate")  // opening the auth database and the catalog migrates them
+        let configuration = services.configuration
+        var databases = [("auth", configuration.authDatabasePath), ("catalog", configuration.dataDirectory + "/catalog.sqlite")]
+        for id in try services.venues.allIDs() {
+            _ = try services.venues.store(id)  // opening a venue migrates it
+            databases.append(("venue \(id.value)", services.venues.filePath(id)))
+        }
+        for (name, path) in databases { print("\(name): schema \(try DatabaseFiles.schemaVersion(ofDatabaseAt: path))") }
+    }
+}
+
 /// `reconcile`: finishes requests abandoned between their payment and its confirmation.
 struct Reconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
