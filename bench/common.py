@@ -130,7 +130,10 @@ def run_wrk(url, seconds, script, connections, threads=2):
     os.close(fd)
     args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s", "-s", path]
     try:
-        out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+        done = subprocess.run(args + [url], capture_output=True, text=True)
+        if done.returncode != 0:  # a Lua error says why on stderr
+            raise RuntimeError(f"wrk exited with {done.returncode}: {done.stderr.strip() or done.stdout.strip()}")
+        out = done.stdout
     finally:
         os.unlink(path)
 
