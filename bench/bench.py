@@ -373,7 +373,7 @@ def venue_churn_scale(sync, seconds, rows, notes):
     """Bookings and seat maps over 1,000 venues against 5 (bench/venue_churn.py), on a stack of its own."""
     stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED, BOOKING_VENUE_QUOTA="5000")
     try:
-        return venue_churn.run(stack, seconds, rows, sync, notes, register)
+        return venue_churn.run(stack, seconds, rows, sync, notes, register, WorkerMemory)
     finally:
         stack.stop()
         shutil.rmtree(stack.data_dir, ignore_errors=True)

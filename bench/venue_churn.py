@@ -5,6 +5,7 @@ BOOKING_MAX_OPEN_VENUES open venues (64 by default), so at 1,000 venues nearly e
 request opens a venue file; the 1,000-venue figures should stay at least half of the
 5-venue ones."""
 import asyncio
+import os
 import time
 
 from common import check, lua_list, register_many, run_wrk
@@ -38,9 +39,9 @@ def churn(stack, seconds, pairs, tokens, book):
     return run_wrk(stack.base + "/", seconds, script, connections=32)
 
 
-def run(stack, seconds, rows, label, notes, register):
+def run(stack, seconds, rows, label, notes, register, memory):
     """Fills `stack` (standing places enough for every booking), then, for seat maps and
-    then bookings, 5 venues and 1,000."""
+    then bookings, 5 venues and 1,000. `memory(stack)`: the workers' memory, for the notes."""
     organizer = register(stack, "organizer@churn.example", "organizer")
     customer = register(stack, "customer@churn.example")
     started = time.monotonic()
@@ -50,15 +51,17 @@ def run(stack, seconds, rows, label, notes, register):
     filling = time.monotonic() - started
     # Every venue's events in turn: all venues once with their first event, then their second...
     spread = lambda vs: [(v, events_of[v][e]) for e in range(EVENTS) for v in vs]  # noqa: E731
-    figures = {}
+    figures, before = {}, memory(stack)
     for kind, book in (("seats", False), ("book", True)):
         for count in (SMALL, VENUES):
             figures[kind, count] = churn(stack, seconds, spread(venues[:count]), tokens, book)
             rows.append((f"churn-{kind}-{count}", label, figures[kind, count]))
+    after = memory(stack)
     ok, summary = check(stack)
     ratio = {kind: figures[kind, VENUES]["rps"] / figures[kind, SMALL]["rps"] for kind in ("seats", "book")}
     notes.append(f"venue churn ({label}): {VENUES:,} venues made in {filling:.0f} s; at {VENUES:,} venues against {SMALL}: seat maps "
                  f"{ratio['seats']:.2f} ({figures['seats', VENUES]['rps']:.0f}/s against {figures['seats', SMALL]['rps']:.0f}/s), "
                  f"bookings {ratio['book']:.2f} ({figures['book', VENUES]['rps']:.0f}/s against {figures['book', SMALL]['rps']:.0f}/s); "
-                 f"database check: {'OK' if ok else 'FAILED'} ({summary})")
+                 f"LRU of {os.environ.get('BOOKING_MAX_OPEN_VENUES', '64 (default)')} venues per worker, worker RSS (largest) "
+                 f"{before} before, {after} after; database check: {'OK' if ok else 'FAILED'} ({summary})")
     return ok
