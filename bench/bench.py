@@ -172,8 +172,7 @@ request = function()
   local v = n %% #venues + 1
   local m = math.floor(n / #venues)
   local event = events[v][math.floor(m / #tokens) %% #events[v] + 1]
-  local body = '{"eventId":"' .. event .. '","ga":[{"section":"field","quantity":1}],"payment":{"method":"test"}}'
-  return post("/api/venues/" .. venues[v] .. "/bookings", tokens[m %% #tokens + 1], body)
+  return book_ga(venues[v], event, "field", tokens[m %% #tokens + 1])
 end
 response = function(status) count(status) end
 """

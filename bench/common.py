@@ -121,6 +121,11 @@ end
 function post(path, token, body)
   return wrk.format("POST", path, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
 end
+-- A one-call booking of one general-admission place, paid with the simulated provider.
+function book_ga(venue, event, section, token)
+  local body = '{"eventId":"' .. event .. '","ga":[{"section":"' .. section .. '","quantity":1}],"payment":{"method":"test"}}'
+  return post("/api/venues/" .. venue .. "/bookings", token, body)
+end
 """
 
 def run_wrk(url, seconds, script, connections, threads=2):

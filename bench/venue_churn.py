@@ -23,10 +23,7 @@ local events = %(events)s
 request = function()
   local n = next_n()
   local i = n %% #venues + 1
-  if %(book)s then
-    local body = '{"eventId":"' .. events[i] .. '","ga":[{"section":"floor","quantity":1}],"payment":{"method":"test"}}'
-    return post("/api/venues/" .. venues[i] .. "/bookings", tokens[math.floor(n / #venues) %% #tokens + 1], body)
-  end
+  if %(book)s then return book_ga(venues[i], events[i], "floor", tokens[math.floor(n / #venues) %% #tokens + 1]) end
   return wrk.format("GET", "/api/venues/" .. venues[i] .. "/events/" .. events[i] .. "/seats")
 end
 response = function(status) count(status) end
