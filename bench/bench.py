@@ -20,10 +20,20 @@ Scenarios (names for --only; wrk with Lua scripts unless said otherwise):
                   (a Python asyncio client); checks exactly 100 seats sold, none twice
   event-list-1000 the front page of 1,000 venues of 5 events each against one event page
                   (bench/event_list.py)
+  venue-churn-1000 seat maps, then one-call GA bookings, spread over the same 1,000 venues
+                  against 5 of them: most requests open a venue outside each worker's LRU
+                  (bench/venue_churn.py)
   on-sale         20,000 accounts join a 1,000-seat event's waiting room, 10,000 idle SSE
                   waiters, admission at 6,000/min, every admitted buyer holds and books
                   (bench/on_sale.py says what it measures and checks)
 Group names: reads (the first six), bookings (the next four).
+
+Every run starts with this machine's limits (bench/limits.py): SQLite commits/s at FULL and
+NORMAL (bench/sqlite_commits.c, compiled by the run), nginx static requests/s and nginx ->
+FastCGI answers/s of /api/health, the cheapest route. Each row prints its rate as a ratio to
+the limit that bounds it: bookings (and the other writes) to the commit rate of the row's
+synchronous mode, reads to the FastCGI answers. Shared machines move absolute figures by 2x
+between days; the ratios of one run hold still.
 
 Bookings run at each --sync setting; reads and contention run once, at the first one.
 Contention runs on a stack of its own whose accounts are hashed with cheap Argon2
@@ -65,13 +75,17 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "Integration"))
 from stack import Stack  # noqa: E402
 
 import event_list  # noqa: E402
+import limits  # noqa: E402
+import venue_churn  # noqa: E402
 import on_sale  # noqa: E402
 from common import PASSWORD, check, connect, http, lua_list, register_many, run_wrk, sold_seats  # noqa: E402
 
 READS = ["health", "event-page", "seat-map", "seat-map-gzip", "seat-map-304", "event-list"]
 BOOKINGS = ["book-1-venue", "book-4-venues", "book-seated", "hold-then-book"]
-SCENARIOS = READS + BOOKINGS + ["contention", "on-sale", "event-list-1000"]
+SCENARIOS = READS + BOOKINGS + ["contention", "on-sale", "event-list-1000", "venue-churn-1000"]
 GROUPS = {"reads": READS, "bookings": BOOKINGS}
+# Rows bounded by the commit rate; every other row is bounded by empty FastCGI answers.
+WRITE_ROWS = set(BOOKINGS) | {"contention", "on-sale-joins", "churn-book-5", "churn-book-1000"}
 
 LIMITS_LIFTED = dict(AUTH_RATE="100000r/s", AUTH_BURST="100000", WRITE_RATE="1000000r/s", WRITE_BURST="1000000",
                      JOIN_RATE="1000000r/s", JOIN_BURST="1000000")
@@ -158,8 +172,7 @@ request = function()
   local v = n %% #venues + 1
   local m = math.floor(n / #venues)
   local event = events[v][math.floor(m / #tokens) %% #events[v] + 1]
-  local body = '{"eventId":"' .. event .. '","ga":[{"section":"field","quantity":1}],"payment":{"method":"test"}}'
-  return post("/api/venues/" .. venues[v] .. "/bookings", tokens[m %% #tokens + 1], body)
+  return book_ga(venues[v], event, "field", tokens[m %% #tokens + 1])
 end
 response = function(status) count(status) end
 """
@@ -259,7 +272,9 @@ LABELS = {"health": "health", "event-page": "event page", "seat-map": "seat map 
           "book-seated": "bookings seated (one call, 1 seat)", "hold-then-book": "hold, then book (bookings/s)",
           "contention": "contention 10,000 -> 100 seats", "on-sale-joins": "on-sale: joins (20,000 accounts)",
           "on-sale-refused": "on-sale: holds refused (no pass)", "on-sale-event-page": "on-sale: event page (same minute)",
-          "event-list-1000": "event list, 1,000 venues", "event-page-1000": "event page, same stack"}
+          "event-list-1000": "event list, 1,000 venues", "event-page-1000": "event page, same stack",
+          "churn-seats-5": "seat maps over 5 venues", "churn-seats-1000": "seat maps over 1,000 venues",
+          "churn-book-5": "bookings GA over 5 venues", "churn-book-1000": "bookings GA over 1,000 venues"}
 
 
 # ---------------------------------------------------------------- contention: an asyncio client
@@ -348,6 +363,26 @@ def event_list_scale(sync, seconds, rows, notes):
     stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED, BOOKING_VENUE_QUOTA="5000")
     try:
         return event_list.run(stack, seconds, rows, sync, notes, register)
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
+
+
+def venue_churn_scale(sync, seconds, rows, notes):
+    """Bookings and seat maps over 1,000 venues against 5 (bench/venue_churn.py), on a stack of its own."""
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED, BOOKING_VENUE_QUOTA="5000")
+    try:
+        return venue_churn.run(stack, seconds, rows, sync, notes, register, WorkerMemory)
+    finally:
+        stack.stop()
+        shutil.rmtree(stack.data_dir, ignore_errors=True)
+
+
+def measure_limits(sync, seconds):
+    """This machine's limits (bench/limits.py), first in every run, on an idle stack of its own."""
+    stack = Stack(SYNCHRONOUS=sync, **WORKERS_OVERRIDE, **LIMITS_LIFTED)
+    try:
+        return limits.measure(stack, seconds, CONNECTIONS)
     finally:
         stack.stop()
         shutil.rmtree(stack.data_dir, ignore_errors=True)
@@ -486,10 +521,13 @@ def selected(only):
     return [s for s in SCENARIOS if s in names]
 
 
-def print_table(rows, notes, seconds):
-    print(f"\n{'scenario':36} {'sync':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
+def print_table(rows, notes, seconds, bounds):
+    print(f"\n{bounds.line()}")
+    print(f"\n{'scenario':36} {'sync':8} {'req/s':>9} {'ratio':>6} {'of':16} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  statuses")
     for name, sync, r in rows:
-        print(f"{LABELS[name]:36} {sync:8} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['max']:8.1f}  {r['statuses']} {r['errors']}")
+        limit, of = bounds.bound(sync, name in WRITE_ROWS)
+        print(f"{LABELS[name]:36} {sync:8} {r['rps']:9.0f} {r['rps'] / limit:6.2f} {of:16} {r['p50']:8.2f} {r['p99']:8.2f} "
+              f"{r['max']:8.1f}  {r['statuses']} {r['errors']}")
     for note in notes:
         print(note)
     print(f"machine: {os.cpu_count()} cores, {os.popen('uname -srm').read().strip()}; {seconds} s per wrk scenario, "
@@ -511,6 +549,7 @@ def main():
     scenarios = selected(args.only)
     syncs = ["FULL", "NORMAL"] if args.sync == "both" else [args.sync]
     rows, notes, ok = [], [], True
+    bounds = measure_limits(syncs[0], min(args.seconds, 5))
     for i, sync in enumerate(syncs):
         once = [s for s in scenarios if s in READS] if i == 0 else []
         wrk_scenarios = once + [s for s in scenarios if s in BOOKINGS]
@@ -524,9 +563,11 @@ def main():
             ok &= contention(sync, rows, notes)
         if i == 0 and "event-list-1000" in scenarios:
             ok &= event_list_scale(sync, args.seconds, rows, notes)
+        if i == 0 and "venue-churn-1000" in scenarios:
+            ok &= venue_churn_scale(sync, args.seconds, rows, notes)
         if i == 0 and "on-sale" in scenarios:
             ok &= on_sale.run(sync, rows, notes, dict(WORKERS_OVERRIDE, **LIMITS_LIFTED))
-    print_table(rows, notes, args.seconds)
+    print_table(rows, notes, args.seconds, bounds)
     sys.exit(0 if ok else 1)
 
 

@@ -121,6 +121,11 @@ end
 function post(path, token, body)
   return wrk.format("POST", path, {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
 end
+-- A one-call booking of one general-admission place, paid with the simulated provider.
+function book_ga(venue, event, section, token)
+  local body = '{"eventId":"' .. event .. '","ga":[{"section":"' .. section .. '","quantity":1}],"payment":{"method":"test"}}'
+  return post("/api/venues/" .. venue .. "/bookings", token, body)
+end
 """
 
 def run_wrk(url, seconds, script, connections, threads=2):
@@ -130,7 +135,10 @@ def run_wrk(url, seconds, script, connections, threads=2):
     os.close(fd)
     args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s", "-s", path]
     try:
-        out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+        done = subprocess.run(args + [url], capture_output=True, text=True)
+        if done.returncode != 0:  # a Lua error says why on stderr
+            raise RuntimeError(f"wrk exited with {done.returncode}: {done.stderr.strip() or done.stdout.strip()}")
+        out = done.stdout
     finally:
         os.unlink(path)
 

@@ -17,8 +17,9 @@ public final class Connection {
     private var statements: [String: Statement] = [:]
 
     /// Opens `path`. With `create: false` a missing file is an error, so that a request for an
-    /// unknown venue can never create a file.
-    public init(path: String, create: Bool, synchronous: SynchronousMode = .full) throws(SQLiteError) {
+    /// unknown venue can never create a file. With `keepsWALFiles`, closing the last
+    /// connection leaves the `-wal` (empty) and `-shm` files in place for the next opener.
+    public init(path: String, create: Bool, synchronous: SynchronousMode = .full, keepsWALFiles: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
         let flags =
             SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
@@ -35,6 +36,12 @@ public final class Connection {
         // Writers queue on a per-file flock (see WriteLock), so the busy handler is only a
         // safety net for readers racing a checkpoint and for tools outside the pool.
         sqlite3_busy_timeout(db, 5000)
+        // The last connection's close still checkpoints the WAL, then truncates it to zero
+        // (journal_size_limit) instead of unlinking it: workers close and reopen venues
+        // outside their LRU all the time, and unlinking and re-creating two files each time
+        // cost more than the rest of an open.
+        var persistWAL: Int32 = keepsWALFiles ? 1 : 0
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persistWAL)
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = \(synchronous.rawValue)")
         try execute("PRAGMA foreign_keys = ON")

@@ -29,7 +29,11 @@ public final class Database {
     /// and, when it won, drop frames not yet replicated.
     let truncatesWAL: Bool
 
-    public init(path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000, truncatesWAL: Bool = true) throws {
+    /// `keepsWALFiles`: see `Connection.init`.
+    public init(
+        path: String, create: Bool, synchronous: SynchronousMode, checkpointFrames: Int = 8000, truncatesWAL: Bool = true,
+        keepsWALFiles: Bool = false
+    ) throws {
         flushesAfterCommit = synchronous == .full
         self.checkpointFrames = checkpointFrames
         self.truncatesWAL = truncatesWAL
@@ -38,7 +42,8 @@ public final class Database {
         // file to WAL needs it alone (SQLite answers "database is locked" at once, no retry).
         try lock.acquire()
         defer { lock.release() }
-        connection = try Connection(path: path, create: create, synchronous: flushesAfterCommit ? .normal : synchronous)
+        connection = try Connection(
+            path: path, create: create, synchronous: flushesAfterCommit ? .normal : synchronous, keepsWALFiles: keepsWALFiles)
         self.lock = lock
     }
 

@@ -43,7 +43,10 @@ public final class VenueDirectory {
         guard access(filePath(id), F_OK) == 0 else { return nil }
         let store: VenueStore
         do {
-            store = try VenueStore(database: Database(path: filePath(id), create: false, synchronous: synchronous, truncatesWAL: truncatesWAL))
+            // Keeps the WAL's files: venues outside the LRU are closed and reopened all the time.
+            store = try VenueStore(
+                database: Database(
+                    path: filePath(id), create: false, synchronous: synchronous, truncatesWAL: truncatesWAL, keepsWALFiles: true))
         } catch let error as SQLiteError where error.code ~= .cantOpen {  // removed meanwhile
             return nil
         }
