@@ -3,7 +3,8 @@
 #   deploy/install-public.sh SOURCE SHARE_DIR     (install.sh and upgrade.sh: public/ /usr/share/booking)
 # Copies SOURCE into SHARE_DIR/public-<hash of its files>, then points SHARE_DIR/public (the
 # site's root) at it by renaming a symlink over it, which is atomic. The previous version is
-# kept beside it; older ones are removed. Prints the new directory.
+# kept beside it (pages still open load their modules from it); older ones are removed.
+# Prints the new directory.
 set -euo pipefail
 source_dir=${1:?source directory}
 share=${2:?share directory}
@@ -14,6 +15,11 @@ target="public-$version"
 if [ ! -d "$share/$target" ]; then
     rm -rf "$share/.$target.partial"
     cp -r "$source_dir" "$share/.$target.partial"
+    # The page names its script and style by version: nginx serves /v/HASH/... from this
+    # directory with a year of caching, and the modules' relative imports stay under it.
+    # index.html itself is revalidated on every load, so a new version is picked up at once.
+    sed -i -e "s#src=\"/app.js\"#src=\"/v/$version/app.js\"#" -e "s#href=\"/styles/#href=\"/v/$version/styles/#" \
+        "$share/.$target.partial/index.html"
     chmod -R a+rX "$share/.$target.partial"
     mv -T "$share/.$target.partial" "$share/$target"
 fi

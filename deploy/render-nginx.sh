@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 LISTEN=${LISTEN:-80}
 PUBLIC_DIR=${PUBLIC_DIR:-/usr/share/booking/public}
+SHARE_DIR=$(dirname "$PUBLIC_DIR")  # where deploy/install-public.sh keeps each version (public-HASH)
 FCGI_SOCKET=${FCGI_SOCKET:-/run/booking/fcgi.sock}
 NCHAN_SOCKET=${NCHAN_SOCKET:-/run/booking-live/nchan.sock}  # nchan's publisher; BOOKING_NCHAN_SOCKET for the workers
 AUTH_RATE=${AUTH_RATE:-10r/m}       # login + registration attempts per client address
@@ -28,7 +29,7 @@ if [ -n "$TRUSTED_PROXIES" ]; then
         real_ip+=$'\n'"    set_real_ip_from $proxy;"
     done
 fi
-for value in "$LISTEN" "$PUBLIC_DIR" "$FCGI_SOCKET" "$NCHAN_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST" "$JOIN_RATE" "$JOIN_BURST" "$QUEUE_MARKERS" "$CLIENT_TIMEOUT"; do
+for value in "$LISTEN" "$PUBLIC_DIR" "$SHARE_DIR" "$FCGI_SOCKET" "$NCHAN_SOCKET" "$AUTH_RATE" "$AUTH_BURST" "$WRITE_RATE" "$WRITE_BURST" "$JOIN_RATE" "$JOIN_BURST" "$QUEUE_MARKERS" "$CLIENT_TIMEOUT"; do
     [[ "$value" =~ ^[A-Za-z0-9_./:-]+$ ]] || { echo "unsafe nginx setting: $value" >&2; exit 2; }
 done
 
@@ -36,7 +37,7 @@ python3 - "$here/nginx.conf" <<PY
 import sys
 text = open(sys.argv[1]).read()
 values = {
-    "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "FCGI_SOCKET": "$FCGI_SOCKET", "NCHAN_SOCKET": "$NCHAN_SOCKET",
+    "LISTEN": "$LISTEN", "PUBLIC_DIR": "$PUBLIC_DIR", "SHARE_DIR": "$SHARE_DIR", "FCGI_SOCKET": "$FCGI_SOCKET", "NCHAN_SOCKET": "$NCHAN_SOCKET",
     "AUTH_RATE": "$AUTH_RATE", "AUTH_BURST": "$AUTH_BURST",
     "WRITE_RATE": "$WRITE_RATE", "WRITE_BURST": "$WRITE_BURST", "JOIN_RATE": "$JOIN_RATE", "JOIN_BURST": "$JOIN_BURST", "QUEUE_MARKERS": "$QUEUE_MARKERS",
     "CLIENT_TIMEOUT": "$CLIENT_TIMEOUT",

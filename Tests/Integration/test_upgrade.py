@@ -3,6 +3,7 @@ browser app installed in a directory of their own, serving bookings; the upgrade
 clients keep booking and reading. No request fails, every booking is still there, the new
 browser app is served, the databases were migrated and backed up first."""
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -45,6 +46,7 @@ def test_an_upgrade_under_load_drops_no_request_and_keeps_every_booking():
         event = make_event(organizer, venue, prices={"stalls": 100}, max_per_customer=100)
         customers = [register(stack) for _ in range(5)]
         assert requests.get(stack.url("/release.txt"), timeout=5).text == "old\n"
+        (old_version,) = re.findall(r'src="/v/([0-9a-f]{12})/app\.js"', requests.get(stack.url("/"), timeout=5).text)
 
         booked, failures, releases = [], [], []
 
@@ -113,6 +115,20 @@ def test_an_upgrade_under_load_drops_no_request_and_keeps_every_booking():
         assert releases[0] == "old\n" and releases[-1] == "new\n", "the new browser app is served"
         assert set(releases) == {"old\n", "new\n"}, "never a mix or a miss"
         assert "migrated venue " + venue + ": schema" in upgrade.stdout, upgrade.stdout
+        # The page names its modules by version, cached for a year; the page itself revalidates.
+        page = requests.get(stack.url("/"), timeout=5)
+        assert page.headers["Cache-Control"] == "no-cache"
+        (new_version,) = re.findall(r'src="/v/([0-9a-f]{12})/app\.js"', page.text)
+        assert f'href="/v/{new_version}/styles/app.css"' in page.text
+        assert new_version != old_version
+        for version in (new_version, old_version):  # pages opened before the upgrade still load theirs
+            for path in ("app.js", "pages/events.js", "styles/app.css", "release.txt"):
+                r = requests.get(stack.url(f"/v/{version}/{path}"), timeout=5)
+                assert r.status_code == 200, (version, path)
+                assert r.headers["Cache-Control"] == "max-age=315360000", r.headers
+        assert requests.get(stack.url(f"/v/{old_version}/release.txt"), timeout=5).text == "old\n"
+        assert requests.get(stack.url(f"/v/{new_version}/release.txt"), timeout=5).text == "new\n"
+        assert requests.get(stack.url("/v/000000000000/app.js"), timeout=5).status_code == 404
         (backup,) = os.listdir(os.path.join(home, "backups"))
         assert os.path.exists(os.path.join(home, "backups", backup, "manifest.json"))
         for customer, booking in booked:
