@@ -67,10 +67,11 @@ extension VenueStore {
                     WHERE b.event_id = ?1 AND b.status = ?3
                     GROUP BY t.section_id
                 ),
+                -- From the live holds (few) to their claims, never through the event's sold seats.
                 held AS (
                     SELECT st.section_id, count(*) AS places
-                    FROM seat_claim c JOIN hold h ON h.id = c.hold_id JOIN seat st ON st.id = c.seat_id
-                    WHERE c.event_id = ?1 AND h.expires_at > ?2
+                    FROM hold h JOIN seat_claim c ON c.hold_id = h.id JOIN seat st ON st.id = c.seat_id
+                    WHERE h.event_id = ?1 AND h.expires_at > ?2
                     GROUP BY st.section_id
                     UNION ALL
                     SELECT hg.section_id, sum(hg.quantity)
