@@ -34,6 +34,8 @@ package enum Routes {
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/cancel", EventsController.cancel)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/seats", EventsController.seats)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/stats", EventsController.stats)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/report", ReportsController.report)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/attendees.csv", ReportsController.attendees)
 
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create, batch: HoldsController.createAll)
         router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)

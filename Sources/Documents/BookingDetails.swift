@@ -62,7 +62,8 @@ package struct BookingDetails: Sendable {
     package var pdfFileName: String { "tickets-\(Self.fileNamePart(booking.id)).pdf" }
     package var calendarFileName: String { "event-\(Self.fileNamePart(booking.id)).ics" }
 
-    private static func fileNamePart(_ id: String) -> String {
+    /// `id` with only the ASCII letters, digits, `-` and `_` that are safe in a file name.
+    package static func fileNamePart(_ id: String) -> String {
         String(
             id.unicodeScalars.filter { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }.map(
                 Character.init))

@@ -68,6 +68,10 @@ MATRIX = {
         "GET", f"/api/venues/{w['venue']}/events/{w['event']}/seats", None)),
     ("GET", "/api/venues/{venueId}/events/{eventId}/stats"): (OWNER_ONLY, lambda w, a: (
         "GET", f"/api/venues/{w['venue']}/events/{w['event']}/stats", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/report"): (OWNER_ONLY, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['event']}/report", None)),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/attendees.csv"): (OWNER_ONLY, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['event']}/attendees.csv", None)),
     ("POST", "/api/venues/{venueId}/events/{eventId}/holds"): (CUSTOMER_ONLY, lambda w, a: (
         "POST", f"/api/venues/{w['venue']}/events/{w['event']}/holds", {"ga": [{"section": "floor", "quantity": 1}]})),
     ("DELETE", "/api/venues/{venueId}/holds/{holdId}"): (expect(401, OK, 404, 404, 404, 404), lambda w, a: (

@@ -350,6 +350,12 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     stats = organizer.get(f"{events_path}/{event}/stats")
     assert stats.status_code == 200 and stats.json()["checkedIn"] == 1
     assert customer.get(f"{events_path}/{event}/stats").status_code == 403
+    report = organizer.get(f"{events_path}/{event}/report")
+    assert report.status_code == 200 and report.json()["checkedIn"] == 1
+    assert customer.get(f"{events_path}/{event}/report").status_code == 403
+    attendees = organizer.get(f"{events_path}/{event}/attendees.csv")
+    assert attendees.status_code == 200 and attendees.text.startswith("code,name,email,")
+    assert anonymous.get(f"{events_path}/{event}/attendees.csv").status_code == 401
 
     # Cancelling a booking.
     cancelled = customer.post(f"{bookings_path}/{booking['id']}/cancel")

@@ -73,3 +73,17 @@ struct AuthStoreTests {
         #expect(try store.loginFailures(key: "email:a") == nil)
     }
 }
+
+@Suite("Contacts for an attendee list")
+struct AuthStoreContactsTests {
+    let directory = TemporaryDirectory()
+
+    @Test func theContactsOfExistingAccountsComeInOneAnswerAndErasedOnesHaveNone() throws {
+        let store = try AuthStore(path: directory.file("auth.sqlite"), synchronous: .full)
+        _ = try store.createUser(id: "u_1", email: "a@example.com", name: "Ann \"Q\", Jr.", role: .customer, passwordHash: "h", now: 0)
+        _ = try store.createUser(id: "u_2", email: "b@example.com", name: "Bé", role: .customer, passwordHash: "h", now: 0)
+        let contacts = try store.contacts(of: ["u_1", "u_2", "u_erased", "\"); DROP TABLE user; --"])
+        #expect(contacts == ["u_1": Contact(name: "Ann \"Q\", Jr.", email: "a@example.com"), "u_2": Contact(name: "Bé", email: "b@example.com")])
+        #expect(try store.contacts(of: []).isEmpty)
+    }
+}

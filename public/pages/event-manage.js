@@ -1,5 +1,5 @@
-// One event for its organizer: live sales figures, links to edit and check in, and
-// cancelling the event (which cancels and refunds every booking).
+// One event for its organizer: live sales figures, the sales report and attendee list, links
+// to edit and check in, and cancelling the event (which cancels and refunds every booking).
 
 import { html, render } from '../lib/html.js';
 import { api, path } from '../api.js';
@@ -8,6 +8,7 @@ import { formatMoney, formatDateTime } from '../lib/format.js';
 import { href } from '../lib/links.js';
 import { errorBox, notice, busy, confirmClick, stat } from '../components/ui.js';
 import { QueuePanel } from '../components/queue-panel.js';
+import { ReportPanel } from '../components/report-panel.js';
 
 export const requires = 'organizer';
 
@@ -50,14 +51,18 @@ export default async function eventManagePage(ctx) {
         <a class="btn btn-quiet" href="${href('events', venueId, eventId)}">Public page</a>
         ${cancelled ? '' : html`<button type="button" class="btn btn-danger" id="cancel-event" data-test="cancel-event">Cancel event</button>`}
       </div>
-      ${cancelled ? '' : html`<p class="hint">Cancelling refunds every booking and tells each ticket holder. It cannot be undone.</p>`}`);
+      ${cancelled ? '' : html`<p class="hint">Cancelling refunds every booking and tells each ticket holder. It cannot be undone.</p>`}
+      <section class="report-panel" id="report-panel" data-test="report-panel"></section>`);
     loadStats();
+    reportPanel = new ReportPanel(root.querySelector('#report-panel'), { venueId, eventId, event, timeZone: tz, signal: ctx.signal });
+    reportPanel.load();
     queuePanel?.destroy();
     const el = root.querySelector('#queue-panel');
     queuePanel = el ? new QueuePanel(el, { venueId, eventId, signal: ctx.signal }) : null;
   }
 
   let queuePanel = null;
+  let reportPanel = null;
   ctx.onCleanup(() => queuePanel?.destroy());
 
   let statsTimer;
@@ -77,7 +82,10 @@ export default async function eventManagePage(ctx) {
   ctx.onCleanup(() => clearTimeout(statsTimer));
 
   root.addEventListener('click', async (e) => {
-    if (e.target.id === 'refresh') loadStats();
+    if (e.target.id === 'refresh') {
+      loadStats();
+      reportPanel?.load();
+    }
     if (e.target.id !== 'cancel-event') return;
     if (!confirmClick(e.target, 'Click again: cancel and refund everyone')) return;
     await busy(e.target, 'Cancelling…', async () => {

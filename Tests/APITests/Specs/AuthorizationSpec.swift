@@ -296,6 +296,10 @@ final class World {
             },
             MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/seats", answers: Self.everyone) { (self.show.path + "/seats", nil) },
             MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/stats", answers: Self.ownerAndAdmin) { (self.show.path + "/stats", nil) },
+            MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/report", answers: Self.ownerAndAdmin) { (self.show.path + "/report", nil) },
+            MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/attendees.csv", answers: Self.ownerAndAdmin) {
+                (self.show.path + "/attendees.csv", nil)
+            },
             MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/holds", answers: Self.customers) {
                 (self.show.holds, ["ga": [["section": "floor", "quantity": 1]]])
             },
