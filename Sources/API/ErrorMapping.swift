@@ -71,6 +71,12 @@ enum ErrorMapping {
             return APIError(
                 .conflict, "sold_out", "not enough places left in \(section)",
                 details: ["section": .string(section), "available": .int(available)])
+        case .noAdjacentSeats(let quantity, let section):
+            var details: [String: JSONValue] = ["quantity": .int(quantity)]
+            if let section { details["section"] = .string(section) }
+            return APIError(
+                .conflict, "sold_out", "no \(quantity) adjacent seats are left in one row\(section.map { " of \($0)" } ?? "")",
+                details: details)
         case .overCustomerLimit(let limit, let has):
             return APIError(
                 .unprocessable, "ticket_limit", "at most \(limit) tickets per customer for this event",

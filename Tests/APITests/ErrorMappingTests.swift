@@ -19,7 +19,7 @@ struct ErrorMappingTests {
         case .invalid: (422, "validation_failed")
         case .layoutLocked: (409, "layout_locked")
         case .seatUnavailable: (409, "seat_unavailable")
-        case .soldOut: (409, "sold_out")
+        case .soldOut, .noAdjacentSeats: (409, "sold_out")
         case .overCustomerLimit: (422, "ticket_limit")
         case .notOnSale: (422, "not_on_sale")
         case .eventCancelled: (409, "event_cancelled")
@@ -45,6 +45,7 @@ struct ErrorMappingTests {
     static let bookingErrors: [BookingError] = [
         .venueExists, .venueNotFound, .eventNotFound, .holdNotFound, .bookingNotFound, .ticketNotFound, .waitlistEntryNotFound,
         .invalid("bad", field: "seats"), .layoutLocked, .seatUnavailable(["A-1"]), .soldOut(section: "floor", available: 2),
+        .noAdjacentSeats(quantity: 4, section: nil),
         .overCustomerLimit(limit: 4, alreadyHas: 3), .notOnSale("sales have ended"), .eventCancelled, .eventStarted, .holdExpired,
         .holdBusy, .alreadyCancelled, .alreadyCheckedIn(at: 1_800_000_000), .ticketCancelled, .idempotencyMismatch,
         .requestInProgress(retryAfter: 1), .tooManyHolds(limit: 5), .placesAvailable(3), .queueNotFound,

@@ -25,7 +25,7 @@ private func details(
     let sections = [
         SectionRecord(id: "stalls", name: "Stalls", kind: .seated, capacity: 10), SectionRecord(id: "floor", name: "Floor", kind: .ga, capacity: 5),
     ]
-    let seats = [7, 8].map { SeatRecord(id: "stalls-A-\($0)", sectionID: "stalls", row: "A", number: $0, x: 0, y: 0) }
+    let seats = [7, 8].map { SeatRecord(id: "stalls-A-\($0)", sectionID: "stalls", row: "A", number: $0, x: 0, y: 0, attributes: []) }
     return BookingDetails(venue: venue, event: event, booking: booking, sections: sections, seats: seats, scheduleRevision: revision)
 }
 

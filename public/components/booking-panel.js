@@ -191,8 +191,19 @@ export class BookingPanel {
         <p class="hint">New here? <a href="${`#/signup?next=${next}`}">Create an account</a>; your selection is kept.</p>`);
     } else {
       render(actions, html`<button type="button" class="btn btn-primary btn-block" data-action="hold" data-test="hold" ${n ? '' : html`disabled`}>
-        ${n ? `Hold ${n} ticket${n === 1 ? '' : 's'}` : 'Hold tickets'}</button>`);
+        ${n ? `Hold ${n} ticket${n === 1 ? '' : 's'}` : 'Hold tickets'}</button>
+        ${this.map ? this.bestPicker() : ''}`);
     }
+  }
+
+  // "N seats together": the venue picks adjacent seats in one row, best first, in one hold.
+  bestPicker() {
+    const max = Math.min(this.limit, 10);
+    return html`<div class="best-available" data-test="best-available">
+      <label>Seats together
+        <select data-test="best-qty" data-region="best-qty">${Array.from({ length: max }, (_, i) => html`<option value="${i + 1}" ${i === 1 && max > 1 ? html`selected` : ''}>${i + 1}</option>`)}</select></label>
+      <button type="button" class="btn btn-block" data-action="best" data-test="best">Hold the best available</button>
+    </div>`;
   }
 
   renderHeld() {
@@ -252,6 +263,7 @@ export class BookingPanel {
     if (step) return this.setQty(step.dataset.section, (this.qty.get(step.dataset.section) || 0) + Number(step.dataset.step), true);
     const action = e.target.closest('[data-action]');
     if (action?.dataset.action === 'hold') return this.makeHold(action);
+    if (action?.dataset.action === 'best') return this.makeHold(action, { best: { quantity: Number(this.region('best-qty').value) } });
     if (action?.dataset.action === 'release') return this.release(action);
     return undefined;
   }
@@ -339,13 +351,9 @@ export class BookingPanel {
 
   // ---- hold, pay, release ---------------------------------------------------------------------
 
-  async makeHold(button) {
-    const seats = this.selectedSeats();
-    const ga = [...this.qty].filter(([, q]) => q > 0).map(([section, quantity]) => ({ section, quantity }));
-    if (!seats.length && !ga.length) return;
-    const body = {};
-    if (seats.length) body.seats = seats;
-    if (ga.length) body.ga = ga;
+  /** Holds the selection, or `body` when given (best available). */
+  async makeHold(button, body = this.selectionBody()) {
+    if (!body) return;
     await busy(button, 'Holding…', async () => {
       try {
         const r = await api(path('api', 'venues', this.venue.id, 'events', this.event.id, 'holds'), {
@@ -365,6 +373,17 @@ export class BookingPanel {
         if (this.ctx.active) this.holdFailed(e);
       }
     });
+  }
+
+  /** The hold body of what is selected, or null when nothing is. */
+  selectionBody() {
+    const seats = this.selectedSeats();
+    const ga = [...this.qty].filter(([, q]) => q > 0).map(([section, quantity]) => ({ section, quantity }));
+    if (!seats.length && !ga.length) return null;
+    const body = {};
+    if (seats.length) body.seats = seats;
+    if (ga.length) body.ga = ga;
+    return body;
   }
 
   holdFailed(e) {

@@ -18,6 +18,14 @@ const STATE_TEXT = {
   mine: 'in your hold',
 };
 
+/** Seat attributes (API.md): each drawn with a symbol, never by colour alone. */
+export const ATTRIBUTES = [
+  { name: 'wheelchair', symbol: '♿', text: 'Wheelchair space' },
+  { name: 'companion', symbol: 'C', text: 'Companion seat' },
+  { name: 'restricted-view', symbol: '◐', text: 'Restricted view' },
+  { name: 'aisle', symbol: '⇥', text: 'Aisle' },
+];
+
 /** Price bands: distinct prices, bucketed into at most six colours. */
 export function priceBands(seats) {
   const prices = [...new Set(seats.map((s) => s.price))].sort((a, b) => a - b);
@@ -126,7 +134,9 @@ export class SeatMap {
       this.seats.set(s.id, s);
       const label = this.labelFor(s, s.state, currency, sectionNames);
       // One string per seat; html() escapes ids and labels coming from the API.
-      parts.push(html`<g class="seat band-${bandOf.get(s.price)}" data-id="${s.id}" data-state="${s.state}" aria-label="${label}" ${this.interactive ? html`role="button" tabindex="-1" aria-pressed="false" aria-disabled="${String(s.state !== 'available')}"` : html`role="img"`}><circle cx="${s.x}" cy="${s.y}" r="${r}"></circle></g>`);
+      const attrs = s.attributes || [];
+      const symbol = ATTRIBUTES.find((a) => attrs.includes(a.name))?.symbol;
+      parts.push(html`<g class="seat band-${bandOf.get(s.price)}" data-id="${s.id}" data-state="${s.state}" data-attrs="${attrs.join(' ')}" aria-label="${label}" ${this.interactive ? html`role="button" tabindex="-1" aria-pressed="false" aria-disabled="${String(s.state !== 'available')}"` : html`role="img"`}><circle cx="${s.x}" cy="${s.y}" r="${r}"></circle>${symbol ? html`<text class="seat-symbol" x="${s.x}" y="${s.y}" font-size="${r * 1.3}" text-anchor="middle" dominant-baseline="central" aria-hidden="true">${symbol}</text>` : ''}</g>`);
     }
 
     const sectionParts = sections.map((g) => html`
@@ -166,7 +176,8 @@ export class SeatMap {
   labelFor(seat, state, currency = this.options.currency, names = this.options.sectionNames || {}) {
     if (this.options.label) return this.options.label(seat, state);
     const section = names[seat.section] || seat.section;
-    return `${section} row ${seat.row} seat ${seat.number}, ${formatMoney(seat.price, currency)}, ${STATE_TEXT[state] || state}`;
+    const attrs = ATTRIBUTES.filter((a) => (seat.attributes || []).includes(a.name)).map((a) => `, ${a.text.toLowerCase()}`).join('');
+    return `${section} row ${seat.row} seat ${seat.number}${attrs}, ${formatMoney(seat.price, currency)}, ${STATE_TEXT[state] || state}`;
   }
 
   // ---- state --------------------------------------------------------------------
@@ -230,6 +241,14 @@ export class SeatMap {
   }
 
   seat(id) { return this.seats.get(id); }
+
+  /** Dims every seat without `attribute` ('' shows all). */
+  setFilter(attribute) {
+    if (attribute) this.svg.dataset.filter = attribute; else delete this.svg.dataset.filter;
+    for (const el of this.elements.values()) {
+      el.classList.toggle('filtered-out', Boolean(attribute) && !el.dataset.attrs.split(' ').includes(attribute));
+    }
+  }
 
   // ---- viewBox ----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import { formatDateTime, formatMoney } from '../lib/format.js';
 import { LiveSeats } from '../lib/live.js';
 import { SeatMap } from '../components/seat-map.js';
 import { BookingPanel } from '../components/booking-panel.js';
+import { SeatFinder } from '../components/seat-finder.js';
 import { href } from '../lib/links.js';
 import { notice } from '../components/ui.js';
 
@@ -99,6 +100,7 @@ export default async function eventPage(ctx) {
       <section class="map-area" aria-label="Seats">
         ${seatsData.seats.length ? html`<div id="map"></div>` : html`<p class="muted">This venue has general admission only.</p>`}
         <div id="legend"></div>
+        <div id="finder"></div>
         <p class="live-status" id="live-status" data-test="live-status" data-mode="connecting" aria-live="off"></p>
         <p class="sr-only" id="map-status" aria-live="polite" data-test="map-status"></p>
       </section>
@@ -112,12 +114,13 @@ export default async function eventPage(ctx) {
   const mapStatus = root.querySelector('#map-status');
   let panel = null;
   let map = null;
+  let finder = null;
   if (seatsData.seats.length) {
     map = new SeatMap(root.querySelector('#map'), {
       seats: seatsData.seats,
       sectionNames: names,
       currency: event.currency,
-      onToggle: (id) => panel.toggleSeat(id),
+      onToggle: (id) => { panel.toggleSeat(id); finder?.refresh(); },
       onBlockedSeat: (seat, state) => {
         mapStatus.textContent = state === 'mine'
           ? `${map.labelFor(seat, state)}. Release your hold to change seats.`
@@ -127,6 +130,7 @@ export default async function eventPage(ctx) {
     });
     ctx.onCleanup(() => map.destroy());
     render(root.querySelector('#legend'), legend(map, event.currency));
+    finder = new SeatFinder(root.querySelector('#finder'), { map, sectionNames: names, onToggle: (id) => panel.toggleSeat(id) });
   }
 
   const live = new LiveSeats({
@@ -136,10 +140,12 @@ export default async function eventPage(ctx) {
     onSnapshot: (data) => {
       if (map) map.setStates(data.seats);
       panel.applySnapshot(data);
+      finder?.refresh();
     },
     onChange: (m) => {
       if (map) map.setStates(m.seats || []);
       panel.applyChange(m);
+      finder?.refresh();
     },
     onStatus: (mode) => {
       const el = root.querySelector('#live-status');

@@ -58,7 +58,7 @@ enum BookingsController {
         } else if let eventID = body.eventId {
             try context.services.waitingRoom().requirePass(
                 request.header("queue-pass"), store: store, eventID: eventID, account: user.id, now: context.services.now())
-            items = .seats(eventID: eventID, HoldsController.Body(seats: body.seats, ga: body.ga).holdRequest)
+            items = .seats(eventID: eventID, try HoldsController.Body(seats: body.seats, ga: body.ga, best: nil).holdRequest())
         } else {
             throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
         }

@@ -8,9 +8,28 @@ enum HoldsController {
     struct Body: Decodable {
         let seats: [String]?
         let ga: [GAView]?
+        let best: BestBody?
 
-        var holdRequest: HoldRequest {
-            HoldRequest(seats: seats ?? [], ga: (ga ?? []).map { GAQuantity(sectionID: $0.section, quantity: $0.quantity) })
+        /// The request; `best` stands alone (422 beside `seats` or `ga`).
+        func holdRequest() throws -> HoldRequest {
+            let ga = (ga ?? []).map { GAQuantity(sectionID: $0.section, quantity: $0.quantity) }
+            guard let best else { return HoldRequest(seats: seats ?? [], ga: ga) }
+            guard seats == nil, ga.isEmpty else { throw APIError.unprocessable("send either best or seats and ga", field: "best") }
+            guard let quantity = best.quantity else { throw APIError.unprocessable("best.quantity is a whole number", field: "best.quantity") }
+            return HoldRequest(seats: [], ga: [], best: BestAvailableRequest(quantity: quantity, sectionID: best.section))
+        }
+    }
+
+    /// `{quantity, section?}`. A quantity that is not a whole number is a broken rule of this
+    /// object (422), like one out of range, not a malformed body.
+    struct BestBody: Decodable {
+        let quantity: Int?
+        let section: String?
+        enum CodingKeys: String, CodingKey { case quantity, section }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            quantity = try? container.decode(Int.self, forKey: .quantity)
+            section = try container.decodeIfPresent(String.self, forKey: .section)
         }
     }
 
@@ -33,7 +52,7 @@ enum HoldsController {
         try context.services.waitingRoom().requirePass(
             request.header("queue-pass"), store: store, eventID: eventID, account: user.id, now: context.services.now())
         return Checkout.HoldOrder(
-            store: store, eventID: eventID, customerID: user.id, request: body.holdRequest,
+            store: store, eventID: eventID, customerID: user.id, request: try body.holdRequest(),
             idempotency: try request.idempotencyKey(customerID: user.id)
         ) { hold in
             StoredResponse(Response.json(bytes: HandWrittenJSON.hold(HoldView(hold)), status: .created))

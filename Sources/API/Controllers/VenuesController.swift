@@ -58,7 +58,7 @@ package enum VenuesController {
     }
 }
 
-/// The layout as JSON: a row's `seats` is either a count or a list of `{number, x, y}`.
+/// The layout as JSON: a row's `seats` is either a count or a list of `{number, x, y, attributes?}`.
 package struct LayoutBody: Decodable {
     struct SectionBody: Decodable {
         let id: String
@@ -72,6 +72,7 @@ package struct LayoutBody: Decodable {
             let number: Int
             let x: Double
             let y: Double
+            let attributes: [String]?
         }
         let label: String
         let seats: Layout.Row.Seats
@@ -83,7 +84,10 @@ package struct LayoutBody: Decodable {
             if let count = try? container.decode(Int.self, forKey: .seats) {
                 seats = .count(count)
             } else {
-                seats = .explicit(try container.decode([SeatBody].self, forKey: .seats).map { ($0.number, $0.x, $0.y) })
+                seats = .explicit(
+                    try container.decode([SeatBody].self, forKey: .seats).map {
+                        Layout.Seat(number: $0.number, x: $0.x, y: $0.y, attributes: $0.attributes ?? [])
+                    })
             }
         }
     }

@@ -13,6 +13,8 @@ public enum BookingError: Error, Equatable, Sendable {
     case layoutLocked
     case seatUnavailable([String])
     case soldOut(section: String, available: Int)
+    /// Best available found no `quantity` adjacent free seats in one row (of `section`).
+    case noAdjacentSeats(quantity: Int, section: String?)
     case overCustomerLimit(limit: Int, alreadyHas: Int)
     case notOnSale(String)
     case eventCancelled

@@ -24,19 +24,25 @@ public struct Layout: Sendable, Equatable {
         public let seats: Seats
         public enum Seats: Sendable, Equatable {
             case count(Int)
-            case explicit([(number: Int, x: Double, y: Double)])
-            public static func == (a: Seats, b: Seats) -> Bool {
-                switch (a, b) {
-                case (.count(let x), .count(let y)): return x == y
-                case (.explicit(let x), .explicit(let y)):
-                    return x.count == y.count && zip(x, y).allSatisfy { $0.number == $1.number && $0.x == $1.x && $0.y == $1.y }
-                default: return false
-                }
-            }
+            case explicit([Seat])
         }
         public init(label: String, seats: Seats) {
             self.label = label
             self.seats = seats
+        }
+    }
+
+    /// A seat placed by the organizer; `attributes` are API names, checked by the layout.
+    public struct Seat: Sendable, Equatable {
+        public let number: Int
+        public let x: Double
+        public let y: Double
+        public let attributes: [String]
+        public init(number: Int, x: Double, y: Double, attributes: [String] = []) {
+            self.number = number
+            self.x = x
+            self.y = y
+            self.attributes = attributes
         }
     }
 
@@ -78,11 +84,11 @@ public struct Layout: Sendable, Equatable {
                         throw .invalid("row labels are 1-10 letters or digits", field: rowField + ".label")
                     }
                     guard labels.insert(row.label).inserted else { throw .invalid("row \(row.label) is used twice", field: rowField + ".label") }
-                    let placed: [(number: Int, x: Double, y: Double)]
+                    let placed: [Seat]
                     switch row.seats {
                     case .count(let count):
                         guard (1...1000).contains(count) else { throw .invalid("a row has 1 to 1000 seats", field: rowField + ".seats") }
-                        placed = (1...count).map { (number: $0, x: Double($0) * 12, y: top + Double(rowIndex) * 14) }
+                        placed = (1...count).map { Seat(number: $0, x: Double($0) * 12, y: top + Double(rowIndex) * 14) }
                     case .explicit(let list):
                         guard (1...1000).contains(list.count) else { throw .invalid("a row has 1 to 1000 seats", field: rowField + ".seats") }
                         guard Set(list.map(\.number)).count == list.count, list.allSatisfy({ (1...100_000).contains($0.number) }),
@@ -92,11 +98,16 @@ public struct Layout: Sendable, Equatable {
                         }
                         placed = list
                     }
-                    for seat in placed {
+                    for (seatIndex, seat) in placed.enumerated() {
+                        guard seat.attributes.count <= SeatAttributes.named.count, let attributes = SeatAttributes(names: seat.attributes)
+                        else {
+                            let names = SeatAttributes.named.map(\.name).joined(separator: ", ")
+                            throw .invalid("seat attributes are \(names)", field: "\(rowField).seats[\(seatIndex)].attributes")
+                        }
                         seats.append(
                             SeatRecord(
                                 id: "\(section.id)-\(row.label)-\(seat.number)", sectionID: section.id,
-                                row: row.label, number: seat.number, x: seat.x, y: seat.y))
+                                row: row.label, number: seat.number, x: seat.x, y: seat.y, attributes: attributes))
                     }
                     guard seats.count <= Self.maxSeats else { throw .invalid("a venue has at most \(Self.maxSeats) seats", field: "layout") }
                 }

@@ -28,6 +28,7 @@ public struct SeatRecord: Sendable, Equatable {
     public let number: Int
     public let x: Double
     public let y: Double
+    public let attributes: SeatAttributes
 }
 
 public struct EventRecord: Sendable, Equatable {
@@ -144,9 +145,11 @@ extension SectionRecord {
 }
 
 extension SeatRecord {
-    /// Columns: id, section_id, row_label, number, x, y.
+    /// Columns: id, section_id, row_label, number, x, y, attributes.
     init(row: Row) {
-        self.init(id: row.string(0), sectionID: row.string(1), row: row.string(2), number: row.int(3), x: row.double(4), y: row.double(5))
+        self.init(
+            id: row.string(0), sectionID: row.string(1), row: row.string(2), number: row.int(3), x: row.double(4), y: row.double(5),
+            attributes: SeatAttributes(rawValue: row.int(6)))
     }
 }
 

@@ -255,5 +255,10 @@ enum VenueSchema {
         """
         ALTER TABLE event ADD COLUMN schedule_revision INTEGER NOT NULL DEFAULT 0;
         """,
+        // 7: what a seat offers (wheelchair space, companion seat, restricted view, aisle), a
+        // bit set of `SeatAttributes`; seats of older layouts have none.
+        """
+        ALTER TABLE seat ADD COLUMN attributes INTEGER NOT NULL DEFAULT 0 CHECK (attributes BETWEEN 0 AND 15);
+        """,
     ])
 }

@@ -228,7 +228,7 @@ extension VenueStore {
             let event = try event(eventID)
             let seats = try connection.prepare(
                 """
-                SELECT s.id, s.section_id, s.row_label, s.number, s.x, s.y,
+                SELECT s.id, s.section_id, s.row_label, s.number, s.x, s.y, s.attributes,
                        CASE WHEN c.booking_id IS NOT NULL THEN 2 WHEN h.expires_at > ? THEN 1 ELSE 0 END
                 FROM seat s
                 LEFT JOIN seat_claim c ON c.event_id = ? AND c.seat_id = s.id
@@ -237,7 +237,7 @@ extension VenueStore {
                 """
             ).bind(now, eventID).map { row in
                 let seat = SeatRecord(row: row)
-                let state: SeatMap.State = [.available, .held, .sold][row.int(6)]
+                let state: SeatMap.State = [.available, .held, .sold][row.int(7)]
                 return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
             }
             let sections = try sections()

@@ -4,9 +4,12 @@ internal import SQLite
 public struct HoldRequest: Sendable, Equatable {
     public var seats: [String]
     public var ga: [GAQuantity]
-    public init(seats: [String], ga: [GAQuantity]) {
+    /// Seats for the venue to pick instead of `seats`: resolved under the write lock.
+    public var best: BestAvailableRequest?
+    public init(seats: [String], ga: [GAQuantity], best: BestAvailableRequest? = nil) {
         self.seats = seats
         self.ga = ga
+        self.best = best
     }
 
     public static let maxItems = 100
@@ -126,6 +129,7 @@ extension VenueTransaction {
     func insertHold(eventID: String, customerID: String, request: HoldRequest, state: HoldState, expiresAt: Int) throws -> HoldRecord {
         let event = try store.event(eventID)
         try store.checkOnSale(event, now: now)
+        let request = try resolvingBest(request, eventID: eventID)
         try store.validate(request)
         try purgeExpiredHolds(eventID: eventID)
 

@@ -137,8 +137,9 @@ public final class VenueStore {
                     .bind(section.id, section.name, kind, capacity, position).run()
             }
             for (position, seat) in seats.enumerated() {
-                try transaction.prepare("INSERT INTO seat (id, section_id, row_label, number, x, y, position) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                    .bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position).run()
+                try transaction.prepare(
+                    "INSERT INTO seat (id, section_id, row_label, number, x, y, position, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ).bind(seat.id, seat.sectionID, seat.row, seat.number, seat.x, seat.y, position, seat.attributes.rawValue).run()
             }
             try transaction.appendOutbox(kind: .venueCreated, eventID: nil)
         }
@@ -162,6 +163,6 @@ public final class VenueStore {
     }
 
     public func seats() throws -> [SeatRecord] {
-        try connection.prepare("SELECT id, section_id, row_label, number, x, y FROM seat ORDER BY position").map(SeatRecord.init)
+        try connection.prepare("SELECT id, section_id, row_label, number, x, y, attributes FROM seat ORDER BY position").map(SeatRecord.init)
     }
 }
