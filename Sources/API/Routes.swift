@@ -34,6 +34,9 @@ package enum Routes {
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/cancel", EventsController.cancel)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/seats", EventsController.seats)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/stats", EventsController.stats)
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/vouchers", VouchersController.create)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/vouchers", VouchersController.list)
+        router.add("DELETE", "/api/venues/{venueId}/events/{eventId}/vouchers/{code}", VouchersController.delete)
 
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create, batch: HoldsController.createAll)
         router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)

@@ -8,9 +8,11 @@ enum HoldsController {
     struct Body: Decodable {
         let seats: [String]?
         let ga: [GAView]?
+        let voucher: String?
 
         var holdRequest: HoldRequest {
-            HoldRequest(seats: seats ?? [], ga: (ga ?? []).map { GAQuantity(sectionID: $0.section, quantity: $0.quantity) })
+            HoldRequest(
+                seats: seats ?? [], ga: (ga ?? []).map { GAQuantity(sectionID: $0.section, quantity: $0.quantity) }, voucher: voucher)
         }
     }
 
