@@ -112,11 +112,12 @@ extension VenueStore {
         let id = row.string(0)
         var prices: [String: Int] = [:]
         var hidden: [String] = []
-        try connection.prepare("SELECT p.section_id, p.amount, p.hidden FROM price p JOIN section s ON s.id = p.section_id WHERE p.event_id = ? ORDER BY s.position")
-            .bind(id).forEach { row in
-                prices[row.string(0)] = row.int(1)
-                if row.int(2) == 1 { hidden.append(row.string(0)) }
-            }
+        let sql =
+            "SELECT p.section_id, p.amount, p.hidden FROM price p JOIN section s ON s.id = p.section_id WHERE p.event_id = ? ORDER BY s.position"
+        try connection.prepare(sql).bind(id).forEach { row in
+            prices[row.string(0)] = row.int(1)
+            if row.int(2) == 1 { hidden.append(row.string(0)) }
+        }
         return try EventRecord(row: row, prices: prices, hiddenSections: hidden)
     }
 

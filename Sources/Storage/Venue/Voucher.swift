@@ -198,7 +198,9 @@ extension VenueStore {
     }
 
     private func validate(_ draft: VoucherDraft) throws(BookingError) {
-        let allowed = draft.code.unicodeScalars.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        let allowed = draft.code.unicodeScalars.allSatisfy {
+            ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
         guard VoucherDraft.codeLength.contains(draft.code.count), allowed else {
             throw .invalid("code is 1 to 40 letters, digits, - and _", field: "code")
         }
