@@ -76,6 +76,8 @@ def test_alf_io_1355_a_section_code_discounts_only_its_section_and_never_exceeds
     refused = book(register(stack), venue, event, ga=[{"section": "floor", "quantity": 1}], voucher="FLOORHALF")
     assert refused.status_code == 409 and error_code(refused) == "voucher_used_up"
     assert uses(organizer, venue, event, "floorhalf") == 2
+    stats = organizer.get(f"/api/venues/{venue}/events/{event}/stats").json()
+    assert stats["revenue"] == 4500 + 2 * 1000, "the organizer's revenue is what was paid"
     discounted = venue_db(stack, venue).execute(
         "SELECT count(*) FROM ticket WHERE event_id = ? AND price < 2000 AND section_id = 'floor'", (event,)).fetchone()[0]
     assert discounted == 2
