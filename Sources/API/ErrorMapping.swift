@@ -110,6 +110,13 @@ enum ErrorMapping {
         case .queueRequired:
             return APIError(.forbidden, "queue_required", "this event sells through its queue: join it, and hold with the pass it gives")
         case .invalidPass(let reason): return APIError(.forbidden, "invalid_pass", reason)
+        case .voucherExists: return APIError(.conflict, "voucher_exists", "the event has a voucher with this code")
+        case .voucherNotFound: return .notFound("voucher")
+        case .invalidVoucher:
+            return .unprocessable("the voucher code is unknown, not valid now, or another event's", code: "invalid_voucher", field: "voucher")
+        case .voucherUsedUp: return APIError(.conflict, "voucher_used_up", "the voucher has no use left for these tickets")
+        case .voucherRequired:
+            return .unprocessable("a hidden section can be held only with a voucher that names it", code: "voucher_required", field: "voucher")
         }
     }
 

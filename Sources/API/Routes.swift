@@ -36,6 +36,9 @@ package enum Routes {
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/stats", EventsController.stats)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/report", ReportsController.report)
         router.add("GET", "/api/venues/{venueId}/events/{eventId}/attendees.csv", ReportsController.attendees)
+        router.add("POST", "/api/venues/{venueId}/events/{eventId}/vouchers", VouchersController.create)
+        router.add("GET", "/api/venues/{venueId}/events/{eventId}/vouchers", VouchersController.list)
+        router.add("DELETE", "/api/venues/{venueId}/events/{eventId}/vouchers/{code}", VouchersController.delete)
 
         router.add("POST", "/api/venues/{venueId}/events/{eventId}/holds", HoldsController.create, batch: HoldsController.createAll)
         router.add("DELETE", "/api/venues/{venueId}/holds/{holdId}", HoldsController.delete)

@@ -22,6 +22,9 @@ package final class Checkout {
     /// Seconds a hold is extended while its payment runs.
     package static let paymentWindow = 120
 
+    /// The outcome of a payment of 0: confirmed without calling the provider.
+    static let free = PaymentOutcome.charged(reference: "free")
+
     package init(
         payments: any PaymentProvider, holdTTL: Int, log: Logger, now: @escaping () -> Int,
         bookingsConfirmed: @escaping (VenueID) -> Void = { _ in }
@@ -138,11 +141,16 @@ package final class Checkout {
         }
 
         // 2. Charge, outside any transaction. A payment taken over is charged again with its
-        // id: the provider answers what it did the first time, or charges it now.
+        // id: the provider answers what it did the first time, or charges it now. A free order
+        // (a 100 % voucher) is confirmed without the provider: there is nothing to charge.
+        var charges: [Charge] = []
+        for (attempt, intent) in toCharge where intent.amount == 0 {
+            charges.append(Charge(attempt: attempt, intent: intent, outcome: Self.free))
+        }
+        toCharge.removeAll { $0.intent.amount == 0 }
         let requests = toCharge.map { attempt, intent in
             PaymentRequest(paymentID: intent.paymentID, amount: intent.amount, currency: intent.currency, token: attempt.order.paymentToken)
         }
-        var charges: [Charge] = []
         for ((attempt, intent), answer) in zip(toCharge, requests.isEmpty ? [] : payments.charge(requests)) {
             switch answer {
             case .success(let outcome): charges.append(Charge(attempt: attempt, intent: intent, outcome: outcome))

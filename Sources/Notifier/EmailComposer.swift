@@ -39,6 +39,9 @@ struct EmailComposer {
             subject = "Your tickets for \(event.title)"
             lines += ["Your booking \(booking.id) is confirmed.", "", "\(event.title)", "\(when) at \(place)", "", "Tickets:"]
             lines += booking.tickets.map { "  \($0.code)  \($0.seatID ?? $0.sectionID)  \(Currency.format($0.price, code: booking.currency))" }
+            if let voucher = booking.voucher {
+                lines += ["", "Voucher \(voucher.code): \(Currency.format(voucher.discount, code: booking.currency)) off"]
+            }
             lines += [
                 "", "Total: \(Currency.format(booking.total, code: booking.currency))", "Show the codes (or their QR codes) at the door.",
                 "\(publicURL)/#/bookings/\(venue.id)/\(booking.id)",

@@ -39,6 +39,11 @@ struct ErrorMappingTests {
         case .badProof: (422, "bad_proof")
         case .queueRequired: (403, "queue_required")
         case .invalidPass: (403, "invalid_pass")
+        case .voucherExists: (409, "voucher_exists")
+        case .voucherNotFound: (404, "not_found")
+        case .invalidVoucher: (422, "invalid_voucher")
+        case .voucherUsedUp: (409, "voucher_used_up")
+        case .voucherRequired: (422, "voucher_required")
         }
     }
 
@@ -50,6 +55,7 @@ struct ErrorMappingTests {
         .holdBusy, .alreadyCancelled, .alreadyCheckedIn(at: 1_800_000_000), .ticketCancelled, .idempotencyMismatch,
         .requestInProgress(retryAfter: 1), .tooManyHolds(limit: 5), .placesAvailable(3), .queueNotFound,
         .queueNotOpen("the queue opens at 2027-01-01T10:00:00Z"), .queueSoldOut, .badProof, .queueRequired, .invalidPass("this pass has expired"),
+        .voucherExists, .voucherNotFound, .invalidVoucher, .voucherUsedUp, .voucherRequired,
     ]
 
     static func expected(_ error: AuthError) -> (Int, String) {

@@ -186,6 +186,21 @@ struct CheckoutTests {
         #expect(try fixture.payments() == ["refunded"])
     }
 
+    /// Hi.Events #699: a 100 % voucher must not charge anything, nor need a card that works.
+    @Test func aFreeOrderIsBookedWithoutCallingTheProviderAndCancelledWithoutARefund() throws {
+        let fixture = try CheckoutFixture()
+        _ = try fixture.store.createVoucher(
+            eventID: "e_1", draft: VoucherDraft(code: "FREE", discount: .percentOff(100)), now: fixture.time)
+        let items = Checkout.Order.Items.seats(eventID: "e_1", HoldRequest(seats: ["stalls-A-1"], ga: [], voucher: "free"))
+        let answer = try fixture.checkout.book([fixture.order("u_a", items, token: "tok_decline")])[0].get()
+        let booking = try #require(try fixture.store.booking(String(decoding: answer.body, as: UTF8.self)))
+        #expect(booking.total == 0 && booking.tickets.map(\.price) == [0])
+        #expect(fixture.provider.calls.isEmpty)
+        _ = try fixture.checkout.cancel(bookingID: booking.id, in: fixture.store)
+        #expect(fixture.provider.refunds.isEmpty)
+        #expect(try fixture.state("stalls-A-1") == .available)
+    }
+
 }
 
 /// A request whose process died mid-payment is finished by its retry or by the reconciler,

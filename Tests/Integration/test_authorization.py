@@ -72,6 +72,12 @@ MATRIX = {
         "GET", f"/api/venues/{w['venue']}/events/{w['event']}/report", None)),
     ("GET", "/api/venues/{venueId}/events/{eventId}/attendees.csv"): (OWNER_ONLY, lambda w, a: (
         "GET", f"/api/venues/{w['venue']}/events/{w['event']}/attendees.csv", None)),
+    ("POST", "/api/venues/{venueId}/events/{eventId}/vouchers"): (OWNER_ONLY, lambda w, a: (
+        "POST", f"/api/venues/{w['venue']}/events/{w['event']}/vouchers", {"code": unique_code(), "percentOff": 10})),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/vouchers"): (OWNER_ONLY, lambda w, a: (
+        "GET", f"/api/venues/{w['venue']}/events/{w['event']}/vouchers", None)),
+    ("DELETE", "/api/venues/{venueId}/events/{eventId}/vouchers/{code}"): (OWNER_ONLY, lambda w, a: (
+        "DELETE", f"/api/venues/{w['venue']}/events/{w['event']}/vouchers/{fresh_voucher(w)}", None)),
     ("POST", "/api/venues/{venueId}/events/{eventId}/holds"): (CUSTOMER_ONLY, lambda w, a: (
         "POST", f"/api/venues/{w['venue']}/events/{w['event']}/holds", {"ga": [{"section": "floor", "quantity": 1}]})),
     ("DELETE", "/api/venues/{venueId}/holds/{holdId}"): (expect(401, OK, 404, 404, 404, 404), lambda w, a: (
@@ -106,6 +112,17 @@ MATRIX = {
 
 def fresh_event(w):
     return make_event(w["organizer"], w["venue"])
+
+
+def unique_code():
+    return "AUTH-" + uuid.uuid4().hex[:10].upper()
+
+
+def fresh_voucher(w):
+    code = unique_code()
+    r = w["organizer"].post(f"/api/venues/{w['venue']}/events/{w['event']}/vouchers", json={"code": code, "percentOff": 5})
+    assert r.status_code == 201, r.text
+    return code
 
 
 def fresh_hold(w):

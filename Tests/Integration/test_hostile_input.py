@@ -889,6 +889,8 @@ METHOD_ROUTES = [
     ("/api/venues/{venue}/events/{event}/report", "GET"),
     ("/api/venues/{venue}/events/{event}/attendees.csv", "GET"),
     ("/api/venues/{venue}/events/{event}/holds", "POST"),
+    ("/api/venues/{venue}/events/{event}/vouchers", "POST, GET"),
+    ("/api/venues/{venue}/events/{event}/vouchers/NOSUCHCODE", "DELETE"),
     ("/api/venues/{venue}/events/{event}/queue", "GET, POST, PATCH"),
     ("/api/venues/{venue}/holds/{hold}", "DELETE"),
     ("/api/venues/{venue}/bookings", "POST"),

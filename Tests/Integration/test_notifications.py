@@ -95,3 +95,19 @@ def test_joining_the_waitlist_of_an_event_with_free_places_is_refused(mailed):
     event = make_event(organizer, venue)
     r = register(stack).post(f"/api/venues/{venue}/events/{event}/waitlist", json={"quantity": 2})
     assert r.status_code == 409 and r.json()["error"]["code"] == "places_available"
+
+
+def test_the_confirmation_email_shows_the_voucher_and_the_discounted_prices(mailed):
+    stack, inbox = mailed
+    organizer = register(stack, role="organizer")
+    venue = make_venue(organizer)
+    event = make_event(organizer, venue, title="Half-price night")
+    assert organizer.post(f"/api/venues/{venue}/events/{event}/vouchers", json={"code": "half", "percentOff": 50}).status_code == 201
+    customer = register(stack)
+    booked = customer.post(f"/api/venues/{venue}/bookings", json={"eventId": event, "seats": ["stalls-A-1"], "voucher": "HALF",
+                                                                 "payment": {"method": "test"}})
+    assert booked.status_code == 201 and booked.json()["booking"]["total"] == 2250
+    address = customer.user["email"]
+    wait_for(lambda: inbox.to(address), message="the confirmation")
+    body = text_of(inbox.to(address)[0]["message"])
+    assert "Voucher HALF" in body and "22.50" in body

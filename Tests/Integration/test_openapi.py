@@ -357,6 +357,30 @@ def test_a_realistic_flow_conforms_to_the_document(stack, contract):
     assert attendees.status_code == 200 and attendees.text.startswith("code,name,email,")
     assert anonymous.get(f"{events_path}/{event}/attendees.csv").status_code == 401
 
+    # Vouchers, and a hidden section they unlock.
+    presale = organizer.post(events_path, json={"title": "Presale", "startsAt": "2031-05-04T19:00:00Z", "currency": "EUR",
+                                                "prices": prices, "hiddenSections": ["box"]})
+    assert presale.status_code == 201 and presale.json()["event"]["hiddenSections"] == ["box"]
+    vouchers_path = f"{events_path}/{presale.json()['event']['id']}/vouchers"
+    voucher = organizer.post(vouchers_path, json={"code": "Flow10", "percentOff": 10, "sections": ["floor", "box"],
+                                                  "maxUses": 5, "validUntil": "2031-05-01T00:00:00Z"})
+    assert voucher.status_code == 201 and voucher.json()["voucher"]["code"] == "FLOW10", voucher.text
+    assert code(organizer.post(vouchers_path, json={"code": "flow10", "amountOff": 100})) == "voucher_exists"
+    assert code(organizer.post(vouchers_path, json={"code": "TWO", "percentOff": 10, "price": 0})) == "validation_failed"
+    assert customer.post(vouchers_path, json={"code": "MINE", "percentOff": 1}).status_code == 403
+    buyer = signed_up(stack, contract)
+    presale_holds = f"{events_path}/{presale.json()['event']['id']}/holds"
+    assert code(buyer.post(presale_holds, json={"seats": ["box-1-1"]})) == "voucher_required"
+    assert code(buyer.post(presale_holds, json={"seats": ["box-1-1"], "voucher": "nope"})) == "invalid_voucher"
+    discounted = buyer.post(presale_holds, json={"seats": ["box-1-1"], "ga": [{"section": "floor", "quantity": 1}], "voucher": "flow10"})
+    assert discounted.status_code == 201, discounted.text
+    assert discounted.json()["hold"]["total"] == 9900 and discounted.json()["hold"]["voucher"] == {"code": "FLOW10", "discount": 1100}
+    listed = organizer.get(vouchers_path)
+    assert listed.status_code == 200 and [v["uses"] for v in listed.json()["vouchers"]] == [2]
+    assert customer.get(vouchers_path).status_code == 403
+    assert organizer.delete(f"{vouchers_path}/flow10").status_code == 204
+    assert organizer.delete(f"{vouchers_path}/flow10").status_code == 404
+
     # Cancelling a booking.
     cancelled = customer.post(f"{bookings_path}/{booking['id']}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["booking"]["status"] == "cancelled"

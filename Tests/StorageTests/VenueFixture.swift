@@ -39,10 +39,12 @@ struct VenueFixture {
 
     /// Holds and returns the hold id (via the stored response's JSON-free path).
     @discardableResult
-    func hold(_ customer: String, seats: [String] = [], ga: [GAQuantity] = [], at time: Int? = nil, ttl: Int = ttl) throws -> HoldRecord {
+    func hold(
+        _ customer: String, seats: [String] = [], ga: [GAQuantity] = [], voucher: String? = nil, at time: Int? = nil, ttl: Int = ttl
+    ) throws -> HoldRecord {
         var made: HoldRecord?
         _ = try store.createHold(
-            eventID: eventID, customerID: customer, request: HoldRequest(seats: seats, ga: ga), ttl: ttl,
+            eventID: eventID, customerID: customer, request: HoldRequest(seats: seats, ga: ga, voucher: voucher), ttl: ttl,
             now: time ?? now, idempotency: nil
         ) { hold in
             made = hold

@@ -52,7 +52,11 @@ export class BookingPanel {
 
     this.onClick = (e) => this.click(e);
     this.onInput = (e) => this.input(e);
-    this.onSubmit = (e) => { e.preventDefault(); this.pay(e.target); };
+    this.onSubmit = (e) => {
+      e.preventDefault();
+      if (e.target.dataset.test === 'voucher-form') this.applyVoucher(e.target);
+      else this.pay(e.target);
+    };
     el.addEventListener('click', this.onClick);
     el.addEventListener('input', this.onInput);
     el.addEventListener('submit', this.onSubmit);
@@ -223,7 +227,15 @@ export class BookingPanel {
         ${h.ga.map((g) => html`<li data-test="held-ga"><span>${g.quantity} × ${this.names[g.section] || g.section}</span>
           <span class="sel-price">${this.ga.get(g.section) ? formatMoney(this.ga.get(g.section).price * g.quantity, h.currency) : ''}</span></li>`)}
       </ul>
+      ${h.voucher ? html`<div class="total-row" data-test="hold-discount"><span>Voucher ${h.voucher.code}</span>
+        <span>−${formatMoney(h.voucher.discount, h.currency)}</span></div>` : ''}
       <div class="total-row"><span>Total</span><strong data-test="hold-total">${formatMoney(h.total, h.currency)}</strong></div>
+      <form class="voucher-form" data-test="voucher-form" novalidate>
+        <label for="voucher-code">Voucher code</label>
+        <input id="voucher-code" name="voucher" maxlength="40" autocomplete="off" spellcheck="false" data-test="voucher-code"
+          value="${h.voucher?.code || ''}">
+        <button type="submit" class="btn btn-quiet" data-test="apply-voucher">Apply</button>
+      </form>
       <div class="msg" data-region="msg"></div>
       <form class="pay-form" data-test="pay-form" novalidate>
         <label>Test card
@@ -384,6 +396,39 @@ export class BookingPanel {
     if (seats.length) body.seats = seats;
     if (ga.length) body.ga = ga;
     return body;
+  }
+
+  /**
+   * Re-prices the hold with a voucher code: a hold cannot change, so it is released and the
+   * same seats and places are held again with the code (or, if the code is refused, without).
+   */
+  async applyVoucher(form) {
+    const hold = this.hold;
+    const code = form.elements.voucher.value.trim();
+    if (!hold || !code) return;
+    const items = { seats: hold.seats, ga: hold.ga.map(({ section, quantity }) => ({ section, quantity })) };
+    const holds = path('api', 'venues', this.venue.id, 'events', this.event.id, 'holds');
+    const headers = this.queue?.pass ? { 'Queue-Pass': this.queue.pass } : undefined;
+    await busy(form.querySelector('[data-test="apply-voucher"]'), 'Applying…', async () => {
+      try {
+        await api(path('api', 'venues', this.venue.id, 'holds', hold.id), { method: 'DELETE' });
+        let refused = null;
+        let r;
+        try {
+          r = await api(holds, { method: 'POST', body: { ...items, voucher: code }, idempotencyKey: uuid(), headers });
+        } catch (e) {
+          refused = e;
+          r = await api(holds, { method: 'POST', body: { ...items, voucher: hold.voucher?.code }, idempotencyKey: uuid(), headers });
+        }
+        if (!this.ctx.active) return;
+        this.setHold({ ...r.hold, heldAt: serverNow() });
+        this.render();
+        if (refused) this.error(refused, 'That voucher code cannot be used here.');
+        else this.el.querySelector('[data-test="hold-total"]')?.focus?.();
+      } catch (e) {
+        if (this.ctx.active) this.expired('The seats could not be held again. Please pick them again.', e);
+      }
+    });
   }
 
   holdFailed(e) {

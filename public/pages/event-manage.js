@@ -9,6 +9,7 @@ import { href } from '../lib/links.js';
 import { errorBox, notice, busy, confirmClick, stat } from '../components/ui.js';
 import { QueuePanel } from '../components/queue-panel.js';
 import { ReportPanel } from '../components/report-panel.js';
+import { VouchersManager } from '../components/vouchers-manager.js';
 
 export const requires = 'organizer';
 
@@ -45,6 +46,7 @@ export default async function eventManagePage(ctx) {
       <h2>Sales <button type="button" class="link-btn" id="refresh" data-test="refresh-stats">Refresh</button></h2>
       <div class="stats" id="stats" data-test="stats" aria-live="polite"></div>
       ${event.queue ? html`<section class="queue-panel" id="queue-panel" data-test="queue-panel"></section>` : ''}
+      ${cancelled ? '' : html`<section class="vouchers" id="vouchers" data-test="vouchers"></section>`}
       <div class="actions">
         <a class="btn btn-primary" href="${href('organizer', 'venues', venueId, 'events', eventId, 'checkin')}" data-test="checkin-link">Check in tickets</a>
         ${cancelled ? '' : html`<a class="btn" href="${href('organizer', 'venues', venueId, 'events', eventId, 'edit')}" data-test="edit-event">Edit details and prices</a>`}
@@ -59,11 +61,15 @@ export default async function eventManagePage(ctx) {
     queuePanel?.destroy();
     const el = root.querySelector('#queue-panel');
     queuePanel = el ? new QueuePanel(el, { venueId, eventId, signal: ctx.signal }) : null;
+    vouchers?.destroy();
+    const box = root.querySelector('#vouchers');
+    vouchers = box ? new VouchersManager(box, { venueId, event, signal: ctx.signal }) : null;
   }
 
   let queuePanel = null;
   let reportPanel = null;
-  ctx.onCleanup(() => queuePanel?.destroy());
+  let vouchers = null;
+  ctx.onCleanup(() => { queuePanel?.destroy(); vouchers?.destroy(); });
 
   let statsTimer;
   async function loadStats() {

@@ -19,6 +19,7 @@ enum BookingsController {
         let eventId: String?
         let seats: [String]?
         let ga: [GAView]?
+        let voucher: String?
         let payment: PaymentBody
     }
 
@@ -46,7 +47,7 @@ enum BookingsController {
         }
         // Paying a hold and holding in the same call are two requests: a body that mixes them
         // is a client's mistake, not something to guess at.
-        if body.holdId != nil, body.eventId != nil || body.seats != nil || body.ga != nil {
+        if body.holdId != nil, body.eventId != nil || body.seats != nil || body.ga != nil || body.voucher != nil {
             throw APIError.unprocessable(
                 "give holdId to pay a hold, or eventId with seats or ga to book in one call, not both",
                 field: "holdId")
@@ -58,7 +59,7 @@ enum BookingsController {
         } else if let eventID = body.eventId {
             try context.services.waitingRoom().requirePass(
                 request.header("queue-pass"), store: store, eventID: eventID, account: user.id, now: context.services.now())
-            items = .seats(eventID: eventID, try HoldsController.Body(seats: body.seats, ga: body.ga, best: nil).holdRequest())
+            items = .seats(eventID: eventID, try HoldsController.Body(seats: body.seats, ga: body.ga, best: nil, voucher: body.voucher).holdRequest())
         } else {
             throw APIError.unprocessable("send a holdId, or an eventId with seats or ga", field: "holdId")
         }

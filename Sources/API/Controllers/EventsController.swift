@@ -19,6 +19,7 @@ enum EventsController {
         let salesStartAt: Date?
         let salesEndAt: Date?
         let queue: QueueSettingsView?
+        let hiddenSections: [String]?
     }
 
     struct PatchBody: Decodable {
@@ -30,9 +31,10 @@ enum EventsController {
         let maxTicketsPerCustomer: Int?
         /// Absent: unchanged; null: removed; an object: set.
         let queue: QueueSettingsView??
+        let hiddenSections: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case title, description, startsAt, endsAt, prices, maxTicketsPerCustomer, queue
+            case title, description, startsAt, endsAt, prices, maxTicketsPerCustomer, queue, hiddenSections
         }
 
         init(from decoder: any Decoder) throws {
@@ -43,6 +45,7 @@ enum EventsController {
             endsAt = try container.decodeIfPresent(Date.self, forKey: .endsAt)
             prices = try container.decodeIfPresent([String: Int].self, forKey: .prices)
             maxTicketsPerCustomer = try container.decodeIfPresent(Int.self, forKey: .maxTicketsPerCustomer)
+            hiddenSections = try container.decodeIfPresent([String].self, forKey: .hiddenSections)
             if !container.contains(.queue) {
                 queue = .none
             } else if try container.decodeNil(forKey: .queue) {
@@ -60,11 +63,12 @@ enum EventsController {
         guard Int(body.startsAt.timeIntervalSince1970) > now else {
             throw APIError.unprocessable("startsAt must be in the future", field: "startsAt")
         }
-        let draft = EventDraft(
+        var draft = EventDraft(
             title: body.title, description: body.description ?? "", startsAt: seconds(body.startsAt),
             endsAt: body.endsAt.map(seconds), currency: body.currency, prices: body.prices,
             maxPerCustomer: body.maxTicketsPerCustomer ?? 10, salesStartAt: body.salesStartAt.map(seconds),
             salesEndAt: body.salesEndAt.map(seconds), queue: body.queue?.settings)
+        draft.hiddenSections = body.hiddenSections ?? []
         let event = try store.createEvent(id: Identifier.make("e_"), draft: draft, now: now)
         context.services.syncCatalog(id, store)
         return try .json(["event": try view(event, id: id, store: store, now: now)], status: .created)
@@ -93,6 +97,7 @@ enum EventsController {
         patch.endsAt = body.endsAt.map(seconds)
         patch.prices = body.prices
         patch.maxPerCustomer = body.maxTicketsPerCustomer
+        patch.hiddenSections = body.hiddenSections
         let now = context.services.now()
         if let startsAt = patch.startsAt, startsAt <= now { throw APIError.unprocessable("startsAt must be in the future", field: "startsAt") }
         patch.queue = body.queue.map { $0?.settings }

@@ -9,14 +9,15 @@ enum HoldsController {
         let seats: [String]?
         let ga: [GAView]?
         let best: BestBody?
+        let voucher: String?
 
         /// The request; `best` stands alone (422 beside `seats` or `ga`).
         func holdRequest() throws -> HoldRequest {
             let ga = (ga ?? []).map { GAQuantity(sectionID: $0.section, quantity: $0.quantity) }
-            guard let best else { return HoldRequest(seats: seats ?? [], ga: ga) }
+            guard let best else { return HoldRequest(seats: seats ?? [], ga: ga, voucher: voucher) }
             guard seats == nil, ga.isEmpty else { throw APIError.unprocessable("send either best or seats and ga", field: "best") }
             guard let quantity = best.quantity else { throw APIError.unprocessable("best.quantity is a whole number", field: "best.quantity") }
-            return HoldRequest(seats: [], ga: [], best: BestAvailableRequest(quantity: quantity, sectionID: best.section))
+            return HoldRequest(seats: [], ga: [], best: BestAvailableRequest(quantity: quantity, sectionID: best.section), voucher: voucher)
         }
     }
 

@@ -24,7 +24,7 @@ enum HandWrittenJSON {
         out += #"],"total":"# + String(view.total) + #","currency":"# + JSONText.quoted(view.currency)
         out += #","createdAt":"# + JSONText.quoted(RFC3339.string(from: view.createdAt))
         if let cancelledAt = view.cancelledAt { out += #","cancelledAt":"# + JSONText.quoted(RFC3339.string(from: cancelledAt)) }
-        return Array((out + "}}").utf8)
+        return Array((out + voucher(view.voucher) + "}}").utf8)
     }
 
     /// `{"hold": …}`.
@@ -37,7 +37,13 @@ enum HandWrittenJSON {
             .joined(separator: ",")
         out += #"],"total":"# + String(view.total) + #","currency":"# + JSONText.quoted(view.currency)
         out += #","expiresAt":"# + JSONText.quoted(RFC3339.string(from: view.expiresAt))
-        return Array((out + "}}").utf8)
+        return Array((out + voucher(view.voucher) + "}}").utf8)
+    }
+
+    /// `,"voucher":{…}` of a hold or booking priced with one; nothing otherwise.
+    private static func voucher(_ view: AppliedVoucherView?) -> String {
+        guard let view else { return "" }
+        return #","voucher":{"code":"# + JSONText.quoted(view.code) + #","discount":"# + String(view.discount) + "}"
     }
 
     /// `{"events": [...], "nextCursor": … | null}`, a page of the event list.

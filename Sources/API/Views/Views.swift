@@ -88,6 +88,7 @@ struct EventView: Encodable {
     let timezone: String?
     let sections: [SectionAvailabilityView]?
     let queue: Nullable<QueueSettingsView>
+    let hiddenSections: [String]
 
     init(
         _ event: EventRecord, venueID: String, timezone: String? = nil, availability: [SectionAvailability]? = nil,
@@ -107,6 +108,7 @@ struct EventView: Encodable {
         salesStartAt = event.salesStartAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         salesEndAt = event.salesEndAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
         version = event.version
+        hiddenSections = event.hiddenSections
         self.timezone = timezone
         self.sections = availability.map { list in
             list.map { item in
@@ -114,7 +116,8 @@ struct EventView: Encodable {
                 return SectionAvailabilityView(
                     section: item.sectionID, name: section?.name ?? item.sectionID,
                     kind: section?.kind.rawValue ?? "seated", capacity: item.capacity,
-                    available: item.available, price: event.prices[item.sectionID] ?? 0)
+                    available: event.hiddenSections.contains(item.sectionID) ? 0 : item.available,
+                    price: event.prices[item.sectionID] ?? 0)
             }
         }
     }
@@ -145,6 +148,7 @@ struct HoldView: Encodable {
     let total: Int
     let currency: String
     let expiresAt: Date
+    let voucher: AppliedVoucherView?
     init(_ hold: HoldRecord) {
         id = hold.id
         eventId = hold.eventID
@@ -153,6 +157,45 @@ struct HoldView: Encodable {
         total = hold.total
         currency = hold.currency
         expiresAt = Date(timeIntervalSince1970: TimeInterval(hold.expiresAt))
+        voucher = hold.voucher.map(AppliedVoucherView.init)
+    }
+}
+
+/// The voucher a hold or booking was priced with: its code and what it took off the total.
+struct AppliedVoucherView: Encodable {
+    let code: String
+    let discount: Int
+    init(_ voucher: AppliedVoucher) {
+        code = voucher.code
+        discount = voucher.discount
+    }
+}
+
+/// A voucher as its organizer sees it: exactly one of `percentOff`, `amountOff`, `price`.
+struct VoucherView: Encodable {
+    let code: String
+    let percentOff: Int?
+    let amountOff: Int?
+    let price: Int?
+    let sections: [String]
+    let maxUses: Int?
+    let maxUsesPerCustomer: Int?
+    let validFrom: Date?
+    let validUntil: Date?
+    let uses: Int
+    init(_ voucher: VoucherRecord) {
+        code = voucher.code
+        switch voucher.discount {
+        case .percentOff(let value): (percentOff, amountOff, price) = (value, nil, nil)
+        case .amountOff(let value): (percentOff, amountOff, price) = (nil, value, nil)
+        case .price(let value): (percentOff, amountOff, price) = (nil, nil, value)
+        }
+        sections = voucher.sections
+        maxUses = voucher.maxUses
+        maxUsesPerCustomer = voucher.maxUsesPerCustomer
+        validFrom = voucher.validFrom.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        validUntil = voucher.validUntil.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        uses = voucher.uses
     }
 }
 
@@ -181,6 +224,7 @@ struct BookingView: Encodable {
     let currency: String
     let createdAt: Date
     let cancelledAt: Date?
+    let voucher: AppliedVoucherView?
     init(_ booking: BookingRecord, venueID: String) {
         id = booking.id
         venueId = venueID
@@ -191,6 +235,7 @@ struct BookingView: Encodable {
         currency = booking.currency
         createdAt = Date(timeIntervalSince1970: TimeInterval(booking.createdAt))
         cancelledAt = booking.cancelledAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        voucher = booking.voucher.map(AppliedVoucherView.init)
     }
 }
 

@@ -43,4 +43,13 @@ public enum BookingError: Error, Equatable, Sendable {
     case queueRequired
     /// A pass that is forged, expired, or another account's or event's; the text says which.
     case invalidPass(String)
+    /// A voucher code the event already has (in any case).
+    case voucherExists
+    case voucherNotFound
+    /// A voucher code that is unknown, another event's, expired or not yet valid.
+    case invalidVoucher
+    /// The voucher has no use left for the tickets it would discount (in all or for the customer).
+    case voucherUsedUp
+    /// A hidden section asked for without a voucher that names it.
+    case voucherRequired
 }

@@ -46,6 +46,8 @@ public struct EventRecord: Sendable, Equatable {
     public let createdAt: Int
     /// Price per section id.
     public let prices: [String: Int]
+    /// Sections sold only with a voucher that names them (presales, hidden tiers).
+    public internal(set) var hiddenSections: [String] = []
 }
 
 /// Seats and GA places of one section that are free right now.
@@ -75,6 +77,8 @@ public struct HoldRecord: Sendable, Equatable {
     public let currency: String
     public let createdAt: Int
     public let expiresAt: Int
+    /// The voucher it was priced with.
+    public internal(set) var voucher: AppliedVoucher? = nil
 }
 
 public struct TicketRecord: Sendable, Equatable {
@@ -97,6 +101,8 @@ public struct BookingRecord: Sendable, Equatable {
     public let createdAt: Int
     public let cancelledAt: Int?
     public let tickets: [TicketRecord]
+    /// The voucher it was priced with.
+    public internal(set) var voucher: AppliedVoucher? = nil
 }
 
 public struct SeatMap: Sendable {
@@ -156,11 +162,12 @@ extension SeatRecord {
 extension EventRecord {
     /// Columns: `VenueStore.eventColumns` (id, title, description, starts_at, ends_at, currency,
     /// sales_start_at, sales_end_at, max_per_customer, status, version, created_at).
-    init(row: Row, prices: [String: Int]) throws {
+    init(row: Row, prices: [String: Int], hiddenSections: [String]) throws {
         self.init(
             id: row.string(0), title: row.string(1), description: row.string(2), startsAt: row.int(3), endsAt: row.optionalInt(4),
             currency: row.string(5), salesStartAt: row.optionalInt(6), salesEndAt: row.optionalInt(7),
-            maxPerCustomer: row.int(8), status: try row.value(9), version: row.int(10), createdAt: row.int(11), prices: prices)
+            maxPerCustomer: row.int(8), status: try row.value(9), version: row.int(10), createdAt: row.int(11), prices: prices,
+            hiddenSections: hiddenSections)
     }
 }
 
@@ -172,11 +179,13 @@ extension SectionAvailability {
 }
 
 extension HoldRecord {
-    /// Columns: id, event_id, customer_id, state, total, created_at, expires_at, and the event's currency.
+    /// Columns: id, event_id, customer_id, state, total, created_at, expires_at, the event's
+    /// currency, then the voucher's code (NULL without one) and the discount.
     init(row: Row, seats: [String], ga: [GAQuantity]) throws {
         self.init(
             id: row.string(0), eventID: row.string(1), customerID: row.string(2), state: try row.value(3), seats: seats, ga: ga,
-            total: row.int(4), currency: row.string(7), createdAt: row.int(5), expiresAt: row.int(6))
+            total: row.int(4), currency: row.string(7), createdAt: row.int(5), expiresAt: row.int(6),
+            voucher: row.optionalString(8).map { AppliedVoucher(code: $0, discount: row.int(9)) })
     }
 }
 
@@ -190,10 +199,12 @@ extension TicketRecord {
 }
 
 extension BookingRecord {
-    /// Columns: id, event_id, customer_id, status, total, currency, created_at, cancelled_at.
+    /// Columns: id, event_id, customer_id, status, total, currency, created_at, cancelled_at,
+    /// then the voucher's code (NULL without one) and the discount.
     init(row: Row, tickets: [TicketRecord]) throws {
         self.init(
             id: row.string(0), eventID: row.string(1), customerID: row.string(2), status: try row.value(3), total: row.int(4),
-            currency: row.string(5), createdAt: row.int(6), cancelledAt: row.optionalInt(7), tickets: tickets)
+            currency: row.string(5), createdAt: row.int(6), cancelledAt: row.optionalInt(7), tickets: tickets,
+            voucher: row.optionalString(8).map { AppliedVoucher(code: $0, discount: row.int(9)) })
     }
 }

@@ -260,5 +260,41 @@ enum VenueSchema {
         """
         ALTER TABLE seat ADD COLUMN attributes INTEGER NOT NULL DEFAULT 0 CHECK (attributes BETWEEN 0 AND 15);
         """,
+        // 8: vouchers and hidden sections (issue 21). A voucher's uses are not a counter that
+        // could drift: they are the tickets its live holds discount plus the discounted tickets
+        // of confirmed bookings, counted under the write lock, so a hold that expires or is
+        // released and a booking that is cancelled give them back by simply ceasing to count.
+        // A deleted voucher keeps its row (its holds and bookings still name it), so a code
+        // is unique among the vouchers not deleted.
+        """
+        ALTER TABLE price ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+        CREATE TABLE voucher (
+            id                   TEXT PRIMARY KEY,
+            event_id             TEXT NOT NULL REFERENCES event(id),
+            code                 TEXT NOT NULL,
+            kind                 TEXT NOT NULL CHECK (kind IN ('percentOff', 'amountOff', 'price')),
+            value                INTEGER NOT NULL CHECK (value >= 0),
+            max_uses             INTEGER CHECK (max_uses > 0),
+            max_uses_per_customer INTEGER CHECK (max_uses_per_customer > 0),
+            valid_from           INTEGER,
+            valid_until          INTEGER,
+            created_at           INTEGER NOT NULL,
+            deleted_at           INTEGER
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX voucher_by_code ON voucher(event_id, code) WHERE deleted_at IS NULL;
+        CREATE TABLE voucher_section (
+            voucher_id TEXT NOT NULL REFERENCES voucher(id),
+            section_id TEXT NOT NULL,
+            PRIMARY KEY (voucher_id, section_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE hold ADD COLUMN voucher_id TEXT;
+        ALTER TABLE hold ADD COLUMN voucher_uses INTEGER NOT NULL DEFAULT 0 CHECK (voucher_uses >= 0);
+        ALTER TABLE hold ADD COLUMN discount INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX hold_by_voucher ON hold(voucher_id) WHERE voucher_id IS NOT NULL;
+        ALTER TABLE booking ADD COLUMN voucher_id TEXT;
+        ALTER TABLE booking ADD COLUMN discount INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE ticket ADD COLUMN voucher_id TEXT;
+        CREATE INDEX ticket_by_voucher ON ticket(voucher_id) WHERE voucher_id IS NOT NULL;
+        """,
     ])
 }

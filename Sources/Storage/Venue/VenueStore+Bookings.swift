@@ -12,11 +12,18 @@ extension VenueStore {
                 throw BookingError.holdExpired
             }
             let bookingID = Identifier.makeTimeOrdered("b_")
+            // The tickets are priced as the hold was: with its voucher, even one deleted since.
+            let voucherID = try transaction.prepare("SELECT voucher_id FROM hold WHERE id = ?").bind(hold.id).first { $0.optionalString(0) } ?? nil
+            let voucher = try voucherID.flatMap { try loadVoucher(id: $0, now: now, in: transaction.connection) }
             try transaction.prepare(
                 """
-                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at, voucher_id, discount)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-            ).bind(bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now).run()
+            ).bind(
+                bookingID, hold.eventID, hold.customerID, BookingStatus.confirmed, hold.total, hold.currency, now, voucherID,
+                hold.voucher?.discount ?? 0
+            ).run()
             let prices = try event(hold.eventID).prices  // read once per batch
             // Tickets in the order `loadBooking` reads them: seats by position (as the hold
             // lists them), then GA places by section and code.
@@ -30,7 +37,7 @@ extension VenueStore {
                     tickets.append(
                         try insertTicket(
                             bookingID: bookingID, eventID: hold.eventID, sectionID: section, seatID: seatID,
-                            price: prices[section] ?? 0, in: transaction))
+                            price: prices[section] ?? 0, voucher: voucher, in: transaction))
                 }
                 // The claims pass from the hold to the booking.
                 try transaction.prepare("UPDATE seat_claim SET hold_id = NULL, booking_id = ? WHERE hold_id = ?").bind(bookingID, hold.id).run()
@@ -40,7 +47,7 @@ extension VenueStore {
                 tickets += try (0..<item.quantity).map { _ in
                     try insertTicket(
                         bookingID: bookingID, eventID: hold.eventID, sectionID: item.sectionID, seatID: nil,
-                        price: prices[item.sectionID] ?? 0, in: transaction)
+                        price: prices[item.sectionID] ?? 0, voucher: voucher, in: transaction)
                 }.sorted { $0.code < $1.code }
             }
             try transaction.prepare("DELETE FROM hold WHERE id = ?").bind(hold.id).run()
@@ -50,7 +57,8 @@ extension VenueStore {
             try transaction.appendOutbox(kind: .bookingConfirmed, eventID: hold.eventID, bookingID: bookingID, customerID: hold.customerID)
             let booking = BookingRecord(
                 id: bookingID, eventID: hold.eventID, customerID: hold.customerID, status: .confirmed,
-                total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets)
+                total: hold.total, currency: hold.currency, createdAt: now, cancelledAt: nil, tickets: tickets,
+                voucher: hold.voucher)
             // Only a response that must be stored with the key is rendered under the lock.
             guard intent.idempotencyKey != nil else {
                 made = booking
@@ -64,18 +72,22 @@ extension VenueStore {
     }
 
     private func insertTicket(
-        bookingID: String, eventID: String, sectionID: String, seatID: String?, price: Int,
-        in transaction: VenueTransaction
+        bookingID: String, eventID: String, sectionID: String, seatID: String?, price fullPrice: Int,
+        voucher: VoucherRecord?, in transaction: VenueTransaction
     ) throws -> TicketRecord {
+        // A ticket the voucher discounts names it: that is one of its uses.
+        let voucherID = voucher.flatMap { $0.applies(to: sectionID) ? $0.id : nil }
+        let price = voucher?.price(of: fullPrice, sectionID: sectionID) ?? fullPrice
         // A collision of random codes is astronomically unlikely; a retry costs nothing.
         let attempts = 5
         for _ in 0..<attempts {
             let code = makeTicketCode()
             try transaction.prepare(
                 """
-                INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO ticket (code, booking_id, event_id, section_id, seat_id, price, voucher_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
-            ).bind(code, bookingID, eventID, sectionID, seatID, price).run()
+            ).bind(code, bookingID, eventID, sectionID, seatID, price, voucherID).run()
             if transaction.changes == 1 {
                 return TicketRecord(
                     code: code, bookingID: bookingID, eventID: eventID, sectionID: sectionID, seatID: seatID,
@@ -109,7 +121,8 @@ extension VenueStore {
     func loadBooking(_ id: String, in connection: Connection) throws -> BookingRecord? {
         try connection.prepare(
             """
-            SELECT id, event_id, customer_id, status, total, currency, created_at, cancelled_at FROM booking WHERE id = ?
+            SELECT b.id, b.event_id, b.customer_id, b.status, b.total, b.currency, b.created_at, b.cancelled_at, v.code, b.discount
+            FROM booking b LEFT JOIN voucher v ON v.id = b.voucher_id WHERE b.id = ?
             """
         ).bind(id).first { row in
             let tickets = try connection.prepare(
@@ -156,8 +169,9 @@ extension VenueStore {
         if notify {
             try transaction.appendOutbox(kind: .bookingCancelled, eventID: booking.eventID, bookingID: booking.id, customerID: booking.customerID)
         }
-        return try transaction.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = ?").bind(booking.id, PaymentState.captured)
-            .first { $0.string(0) }
+        // A free booking (a 100 % voucher) was never charged, so there is nothing to refund.
+        return try transaction.prepare("SELECT id FROM payment WHERE booking_id = ? AND state = ? AND amount > 0")
+            .bind(booking.id, PaymentState.captured).first { $0.string(0) }
     }
 
     /// Cancels an event and every confirmed booking of it, and drops its live holds.

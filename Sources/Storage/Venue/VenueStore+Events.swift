@@ -15,6 +15,8 @@ public struct EventDraft: Sendable {
     public var salesEndAt: Int?
     /// The on-sale queue, made with the event (so no hold ever slips in before it).
     public var queue: QueueSettings?
+    /// Sections sold only with a voucher that names them.
+    public var hiddenSections: [String] = []
 
     public init(
         title: String, description: String = "", startsAt: Int, endsAt: Int? = nil, currency: String,
@@ -44,6 +46,7 @@ public struct EventPatch: Sendable {
     public var maxPerCustomer: Int?
     /// Nil: the queue stays as it is; `.some(nil)`: removed; otherwise set.
     public var queue: QueueSettings??
+    public var hiddenSections: [String]?
     public init() {}
 }
 
@@ -69,8 +72,8 @@ extension VenueStore {
                 draft.salesStartAt, draft.salesEndAt, draft.maxPerCustomer, EventStatus.scheduled, now
             ).run()
             for section in sections {
-                try transaction.prepare("INSERT INTO price (event_id, section_id, amount) VALUES (?, ?, ?)")
-                    .bind(id, section.id, draft.prices[section.id]!).run()
+                try transaction.prepare("INSERT INTO price (event_id, section_id, amount, hidden) VALUES (?, ?, ?, ?)")
+                    .bind(id, section.id, draft.prices[section.id]!, draft.hiddenSections.contains(section.id)).run()
                 if section.kind == .ga {
                     try transaction.prepare("INSERT INTO ga_stock (event_id, section_id, capacity) VALUES (?, ?, ?)")
                         .bind(id, section.id, section.capacity).run()
@@ -108,8 +111,14 @@ extension VenueStore {
     private func eventRow(_ row: Row) throws -> EventRecord {
         let id = row.string(0)
         var prices: [String: Int] = [:]
-        try connection.prepare("SELECT section_id, amount FROM price WHERE event_id = ?").bind(id).forEach { prices[$0.string(0)] = $0.int(1) }
-        return try EventRecord(row: row, prices: prices)
+        var hidden: [String] = []
+        let sql =
+            "SELECT p.section_id, p.amount, p.hidden FROM price p JOIN section s ON s.id = p.section_id WHERE p.event_id = ? ORDER BY s.position"
+        try connection.prepare(sql).bind(id).forEach { row in
+            prices[row.string(0)] = row.int(1)
+            if row.int(2) == 1 { hidden.append(row.string(0)) }
+        }
+        return try EventRecord(row: row, prices: prices, hiddenSections: hidden)
     }
 
     public func updateEvent(_ id: String, patch: EventPatch, now: Int) throws -> EventRecord {
@@ -121,6 +130,7 @@ extension VenueStore {
             currency: current.currency, prices: current.prices,
             maxPerCustomer: patch.maxPerCustomer ?? current.maxPerCustomer,
             salesStartAt: current.salesStartAt, salesEndAt: current.salesEndAt)
+        draft.hiddenSections = patch.hiddenSections ?? current.hiddenSections
         if let prices = patch.prices { draft.prices.merge(prices) { $1 } }
         try validate(draft, sections: try sections())
         let moved = draft.startsAt != current.startsAt || draft.endsAt != current.endsAt
@@ -133,7 +143,8 @@ extension VenueStore {
                 """
             ).bind(draft.title, draft.description, draft.startsAt, draft.endsAt, draft.maxPerCustomer, id).run()
             for (section, amount) in draft.prices {
-                try transaction.prepare("UPDATE price SET amount = ? WHERE event_id = ? AND section_id = ?").bind(amount, id, section).run()
+                try transaction.prepare("UPDATE price SET amount = ?, hidden = ? WHERE event_id = ? AND section_id = ?")
+                    .bind(amount, draft.hiddenSections.contains(section), id, section).run()
             }
             if let queue = patch.queue { try applyQueue(queue, to: current, now: now, in: transaction) }
             try transaction.appendOutbox(kind: .eventChanged, eventID: id)
@@ -168,6 +179,9 @@ extension VenueStore {
         }
         guard draft.prices.values.allSatisfy({ (0...100_000_000).contains($0) }) else {
             throw .invalid("prices are 0 to 100000000 minor units", field: "prices")
+        }
+        if let unknown = draft.hiddenSections.first(where: { !known.contains($0) }) {
+            throw .invalid("hiddenSections names an unknown section \(unknown)", field: "hiddenSections")
         }
     }
 
@@ -226,6 +240,7 @@ extension VenueStore {
     public func seatMap(eventID: String, now: Int) throws -> SeatMap {
         try database.read { connection in
             let event = try event(eventID)
+            let hidden = Set(event.hiddenSections)
             let seats = try connection.prepare(
                 """
                 SELECT s.id, s.section_id, s.row_label, s.number, s.x, s.y, s.attributes,
@@ -237,7 +252,8 @@ extension VenueStore {
                 """
             ).bind(now, eventID).map { row in
                 let seat = SeatRecord(row: row)
-                let state: SeatMap.State = [.available, .held, .sold][row.int(7)]
+                // A hidden section's seats are not for sale to the public: shown as sold.
+                let state: SeatMap.State = hidden.contains(seat.sectionID) ? .sold : [.available, .held, .sold][row.int(7)]
                 return SeatMap.Seat(seat: seat, price: event.prices[seat.sectionID] ?? 0, state: state)
             }
             let sections = try sections()
@@ -245,7 +261,8 @@ extension VenueStore {
                 guard sections.first(where: { $0.id == availability.sectionID })?.kind == .ga else { return nil }
                 return SeatMap.GA(
                     sectionID: availability.sectionID, capacity: availability.capacity,
-                    available: availability.available, price: event.prices[availability.sectionID] ?? 0)
+                    available: hidden.contains(availability.sectionID) ? 0 : availability.available,
+                    price: event.prices[availability.sectionID] ?? 0)
             }
             return SeatMap(version: event.version, seats: seats, ga: ga)
         }

@@ -6,10 +6,13 @@ public struct HoldRequest: Sendable, Equatable {
     public var ga: [GAQuantity]
     /// Seats for the venue to pick instead of `seats`: resolved under the write lock.
     public var best: BestAvailableRequest?
-    public init(seats: [String], ga: [GAQuantity], best: BestAvailableRequest? = nil) {
+    /// A voucher code (any case): it re-prices the tickets of its sections and unlocks hidden ones.
+    public var voucher: String?
+    public init(seats: [String], ga: [GAQuantity], best: BestAvailableRequest? = nil, voucher: String? = nil) {
         self.seats = seats
         self.ga = ga
         self.best = best
+        self.voucher = voucher
     }
 
     public static let maxItems = 100
@@ -66,8 +69,8 @@ extension VenueStore {
     func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
         try connection.prepare(
             """
-            SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency
-            FROM hold h JOIN event e ON e.id = h.event_id WHERE h.id = ?
+            SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency, v.code, h.discount
+            FROM hold h JOIN event e ON e.id = h.event_id LEFT JOIN voucher v ON v.id = h.voucher_id WHERE h.id = ?
             """
         ).bind(holdID).first { row in
             let seats = try connection.prepare(
@@ -154,12 +157,22 @@ extension VenueTransaction {
         }
         guard taken.isEmpty else { throw BookingError.seatUnavailable(taken) }
 
+        // One section per ticket: what the voucher is checked against and prices.
+        let ticketSections = request.seats.map { sectionOfSeat[$0]! } + request.ga.flatMap { Array(repeating: $0.sectionID, count: $0.quantity) }
+        let voucher = try self.voucher(request.voucher, for: event, sections: ticketSections, customerID: customerID)
+        let fullPrice = ticketSections.reduce(0) { $0 + (event.prices[$1] ?? 0) }
+        let total = ticketSections.reduce(0) { sum, section in
+            let price = event.prices[section] ?? 0
+            return sum + (voucher.map { $0.voucher.price(of: price, sectionID: section) } ?? price)
+        }
+
         let holdID = Identifier.makeTimeOrdered("h_")
-        var total = 0
-        for seatID in request.seats { total += event.prices[sectionOfSeat[seatID]!] ?? 0 }
-        for item in request.ga { total += (event.prices[item.sectionID] ?? 0) * item.quantity }
-        try prepare("INSERT INTO hold (id, event_id, customer_id, state, total, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(holdID, eventID, customerID, state, total, now, expiresAt).run()
+        try prepare(
+            """
+            INSERT INTO hold (id, event_id, customer_id, state, total, created_at, expires_at, voucher_id, voucher_uses, discount)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(holdID, eventID, customerID, state, total, now, expiresAt, voucher?.voucher.id, voucher?.uses ?? 0, fullPrice - total).run()
         // The primary key of seat_claim refuses a second claim; a racing writer cannot get
         // here (writers are serialised), but if one did, it would find no row inserted.
         for seatID in request.seats {
@@ -183,7 +196,8 @@ extension VenueTransaction {
         touch(eventID, seats: request.seats, ga: request.ga.map(\.sectionID))
         return HoldRecord(
             id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
-            total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt)
+            total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt,
+            voucher: voucher.map { AppliedVoucher(code: $0.voucher.code, discount: fullPrice - total) })
     }
 
 }

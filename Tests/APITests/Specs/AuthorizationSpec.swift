@@ -213,6 +213,15 @@ final class World {
         return id
     }
 
+    private static func uniqueCode() -> String { "AUTH-" + UUID().uuidString.prefix(8) }
+
+    private func freshVoucher() throws -> String {
+        let code = Self.uniqueCode()
+        let response = t.request("POST", show.path + "/vouchers", json: ["code": code, "percentOff": 5], as: organizer)
+        try #require(response.status == 201, "\(response)")
+        return code
+    }
+
     private func freshBooking() throws -> [String: Any] { try t.book(customer, show, ga: 1) }
 
     private func freshTicketCode() throws -> String {
@@ -299,6 +308,15 @@ final class World {
             MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/report", answers: Self.ownerAndAdmin) { (self.show.path + "/report", nil) },
             MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/attendees.csv", answers: Self.ownerAndAdmin) {
                 (self.show.path + "/attendees.csv", nil)
+            },
+            MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/vouchers", answers: Self.ownerAndAdmin) {
+                (self.show.path + "/vouchers", ["code": Self.uniqueCode(), "percentOff": 10])
+            },
+            MatrixRow(route: "GET /api/venues/{venueId}/events/{eventId}/vouchers", answers: Self.ownerAndAdmin) {
+                (self.show.path + "/vouchers", nil)
+            },
+            MatrixRow(route: "DELETE /api/venues/{venueId}/events/{eventId}/vouchers/{code}", answers: Self.ownerAndAdmin) {
+                (self.show.path + "/vouchers/" + (try self.freshVoucher()), nil)
             },
             MatrixRow(route: "POST /api/venues/{venueId}/events/{eventId}/holds", answers: Self.customers) {
                 (self.show.holds, ["ga": [["section": "floor", "quantity": 1]]])
