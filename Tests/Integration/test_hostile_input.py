@@ -965,6 +965,8 @@ PATH_ROUTES = [
     ("GET", "/api/venues/{venueId}/events/{eventId}/stats", "organizer", None),
     ("GET", "/api/venues/{venueId}/events/{eventId}/report", "organizer", None),
     ("GET", "/api/venues/{venueId}/events/{eventId}/attendees.csv", "organizer", None),
+    ("GET", "/api/venues/{venueId}/events/{eventId}/vouchers", "organizer", None),
+    ("POST", "/api/venues/{venueId}/events/{spareId}/vouchers", "organizer", {"code": "TRICK10", "percentOff": 10}),
     ("POST", "/api/venues/{venueId}/events/{eventId}/holds", "customer", {"seats": ["stalls-B-1"]}),
     ("POST", "/api/venues/{venueId}/events/{eventId}/waitlist", "customer", {"quantity": 1}),
     ("GET", "/api/venues/{venueId}/events/{eventId}/queue", None, None),

@@ -178,6 +178,22 @@ def test_hidden_sections_need_a_voucher_that_names_them_and_show_unavailable(sta
     assert sold.status_code == 201 and sold.json()["booking"]["total"] == 4500
 
 
+def test_the_event_list_keeps_a_hidden_tier_out_of_its_price_and_places(stack):
+    organizer, venue, event = world(stack, ga=30, hidden=["floor"])  # stalls 45.00 x 10 seats, floor 20.00 x 30 hidden
+    title = requests.get(stack.url(f"/api/venues/{venue}/events/{event}")).json()["event"]["title"]
+    deadline = time.time() + 10
+    listed = None
+    while time.time() < deadline:
+        found = [e for e in requests.get(stack.url("/api/events"), params={"venue": venue}).json()["events"] if e["id"] == event]
+        listed = found[0] if found else None
+        if listed and listed["available"] == 10 and listed["minPrice"] == 4500:
+            break
+        time.sleep(0.2)
+    assert listed and listed["title"] == title
+    assert listed["minPrice"] == 4500, "the presale's price is not shown"
+    assert listed["available"] == 10, "the hidden tier's places are not counted"
+
+
 def test_bad_voucher_bodies_are_refused_and_change_nothing(stack):
     organizer, venue, event = world(stack)
     path = f"/api/venues/{venue}/events/{event}/vouchers"

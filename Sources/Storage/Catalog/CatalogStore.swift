@@ -178,6 +178,10 @@ public final class CatalogStore {
     }
 
     private func index(event: EventRecord, venueID: VenueID, in connection: Connection) throws {
+        // The list shows what the public can buy: a hidden tier's price is the presale's secret
+        // (an event of hidden tiers only shows them all).
+        let publicPrices = event.prices.filter { !event.hiddenSections.contains($0.key) }
+        let prices = (publicPrices.isEmpty ? event.prices : publicPrices).values
         // A new event takes the next search rowid; a known one keeps its own.
         try connection.prepare(
             """
@@ -188,8 +192,7 @@ public final class CatalogStore {
             """
         )
         .bind(
-            event.id, venueID.value, event.title, event.startsAt, event.status, event.prices.values.min() ?? 0,
-            event.prices.values.max() ?? 0, event.currency
+            event.id, venueID.value, event.title, event.startsAt, event.status, prices.min() ?? 0, prices.max() ?? 0, event.currency
         ).run()
         guard let rowid = try connection.prepare("SELECT search_rowid FROM event_index WHERE event_id = ?").bind(event.id).queryInt() else {
             return

@@ -220,7 +220,13 @@ extension VenueStore {
     public func availablePlaces(eventIDs: [String], now: Int) throws -> [String: Int] {
         try database.read { _ in
             var places: [String: Int] = [:]
-            for eventID in eventIDs { places[eventID] = try availability(eventID: eventID, now: now).reduce(0) { $0 + $1.available } }
+            for eventID in eventIDs {
+                // A hidden section is sold only with a voucher naming it: not places the public has.
+                let hidden = Set(try event(eventID).hiddenSections)
+                places[eventID] = try availability(eventID: eventID, now: now).filter { !hidden.contains($0.sectionID) }.reduce(0) {
+                    $0 + $1.available
+                }
+            }
             return places
         }
     }
