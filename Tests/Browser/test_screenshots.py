@@ -48,6 +48,12 @@ def test_screenshots_of_the_main_pages(demo_stack, browsers):
     sign_in(customer, stack, "customer@example.com", DEMO_PASSWORD)
     open_event(customer, stack, "city-arena", arena["id"])
     shot(customer, "event-seat-map")
+    # Free seats as a list by section and row, for keyboard and screen-reader users.
+    click(customer, '[data-test="list-toggle"]')
+    customer.execute_script("arguments[0].scrollIntoView({block: 'center'})", find(customer, '[data-test="seat-list"]'))
+    shot(customer, "seat-list")
+    click(customer, '[data-test="list-toggle"]')
+    customer.execute_script("window.scrollTo(0, 0)")
     free = customer.find_elements(By.CSS_SELECTOR, '[data-test="seat-map"] .seat[data-state="available"]')
     for seat in free[200:202]:
         customer.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", seat)
@@ -75,6 +81,11 @@ def test_screenshots_of_the_main_pages(demo_stack, browsers):
     organizer.get(stack.url(f"/#/organizer/venues/city-arena/events/{arena['id']}"))
     time.sleep(1)
     shot(organizer, "event-stats")
+    # The sales report (table and sales by hour) and the vouchers below the figures.
+    organizer.execute_script("arguments[0].scrollIntoView({block: 'start'})", find(organizer, '[data-test="report-sections"]'))
+    shot(organizer, "event-report")
+    organizer.execute_script("arguments[0].scrollIntoView({block: 'start'})", find(organizer, '[data-test="voucher-new"]'))
+    shot(organizer, "vouchers")
     organizer.get(stack.url(f"/#/organizer/venues/city-arena/events/{arena['id']}/checkin"))
     time.sleep(1)
     shot(organizer, "check-in")
