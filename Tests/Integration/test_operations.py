@@ -112,9 +112,11 @@ def test_check_detects_a_seat_sold_twice():
         stack.stop()
     db = sqlite3.connect(os.path.join(backup_dir, "venues", venue + ".sqlite"))
     # Forge a second confirmed booking with a ticket for the same seat, bypassing the store.
-    db.execute("INSERT INTO booking SELECT 'b_forged', event_id, 'u_mallory', status, total, currency, created_at, NULL FROM booking WHERE id = ?",
+    db.execute("INSERT INTO booking (id, event_id, customer_id, status, total, currency, created_at) "
+               "SELECT 'b_forged', event_id, 'u_mallory', status, total, currency, created_at FROM booking WHERE id = ?",
                (booking["id"],))
-    db.execute("INSERT INTO ticket SELECT 'FORGED', 'b_forged', event_id, section_id, seat_id, price, NULL FROM ticket WHERE booking_id = ?",
+    db.execute("INSERT INTO ticket (code, booking_id, event_id, section_id, seat_id, price) "
+               "SELECT 'FORGED', 'b_forged', event_id, section_id, seat_id, price FROM ticket WHERE booking_id = ?",
                (booking["id"],))
     db.commit()
     result = cli(backup_dir, "check", check=False)
