@@ -5,17 +5,28 @@ import Testing
 
 @Suite("Best available and seat attributes in a venue file")
 struct BestAvailableStoreTests {
-    func best(_ venue: VenueFixture, _ customer: String, _ quantity: Int, section: String? = nil, at time: Int? = nil) throws -> HoldRecord {
+    func best(
+        _ venue: VenueFixture, _ customer: String, _ quantity: Int, section: String? = nil, voucher: String? = nil, at time: Int? = nil
+    ) throws -> HoldRecord {
         var made: HoldRecord?
         _ = try venue.store.createHold(
             eventID: venue.eventID, customerID: customer,
-            request: HoldRequest(seats: [], ga: [], best: BestAvailableRequest(quantity: quantity, sectionID: section)),
+            request: HoldRequest(seats: [], ga: [], best: BestAvailableRequest(quantity: quantity, sectionID: section), voucher: voucher),
             ttl: VenueFixture.ttl, now: time ?? venue.now, idempotency: nil
         ) { hold in
             made = hold
             return StoredResponse(status: 201, body: [])
         }
         return made!
+    }
+
+    @Test func bestAvailableSeatsArePricedWithTheVoucherAsked() throws {
+        let venue = try VenueFixture()
+        _ = try venue.store.createVoucher(eventID: venue.eventID, draft: VoucherDraft(code: "HALF", discount: .percentOff(50)), now: venue.now)
+        let hold = try best(venue, "c1", 2, voucher: "half")
+        #expect(hold.total == 4500)
+        #expect(hold.voucher == AppliedVoucher(code: "HALF", discount: 4500))
+        #expect(try venue.book(hold).tickets.map(\.price) == [2250, 2250])
     }
 
     @Test func bestAvailableHoldsAdjacentSeatsRowAfterRowThenRefuses() throws {

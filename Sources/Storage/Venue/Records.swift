@@ -79,6 +79,8 @@ public struct HoldRecord: Sendable, Equatable {
     public let expiresAt: Int
     /// The voucher it was priced with.
     public internal(set) var voucher: AppliedVoucher? = nil
+    /// That voucher's row, which the booking's tickets are priced with.
+    var voucherID: String? = nil
 }
 
 public struct TicketRecord: Sendable, Equatable {
@@ -180,12 +182,12 @@ extension SectionAvailability {
 
 extension HoldRecord {
     /// Columns: id, event_id, customer_id, state, total, created_at, expires_at, the event's
-    /// currency, then the voucher's code (NULL without one) and the discount.
+    /// currency, then the voucher's code (NULL without one), the discount and the voucher's id.
     init(row: Row, seats: [String], ga: [GAQuantity]) throws {
         self.init(
             id: row.string(0), eventID: row.string(1), customerID: row.string(2), state: try row.value(3), seats: seats, ga: ga,
             total: row.int(4), currency: row.string(7), createdAt: row.int(5), expiresAt: row.int(6),
-            voucher: row.optionalString(8).map { AppliedVoucher(code: $0, discount: row.int(9)) })
+            voucher: row.optionalString(8).map { AppliedVoucher(code: $0, discount: row.int(9)) }, voucherID: row.optionalString(10))
     }
 }
 

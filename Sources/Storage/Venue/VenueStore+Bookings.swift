@@ -13,7 +13,7 @@ extension VenueStore {
             }
             let bookingID = Identifier.makeTimeOrdered("b_")
             // The tickets are priced as the hold was: with its voucher, even one deleted since.
-            let voucherID = try transaction.prepare("SELECT voucher_id FROM hold WHERE id = ?").bind(hold.id).first { $0.optionalString(0) } ?? nil
+            let voucherID = hold.voucherID
             let voucher = try voucherID.flatMap { try loadVoucher(id: $0, now: now, in: transaction.connection) }
             try transaction.prepare(
                 """

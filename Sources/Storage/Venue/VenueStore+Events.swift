@@ -222,7 +222,8 @@ extension VenueStore {
             var places: [String: Int] = [:]
             for eventID in eventIDs {
                 // A hidden section is sold only with a voucher naming it: not places the public has.
-                let hidden = Set(try event(eventID).hiddenSections)
+                let hidden = Set(
+                    try connection.prepare("SELECT section_id FROM price WHERE event_id = ? AND hidden").bind(eventID).map { $0.string(0) })
                 places[eventID] = try availability(eventID: eventID, now: now).filter { !hidden.contains($0.sectionID) }.reduce(0) {
                     $0 + $1.available
                 }

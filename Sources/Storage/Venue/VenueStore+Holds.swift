@@ -69,7 +69,8 @@ extension VenueStore {
     func loadHold(_ holdID: String, in connection: Connection) throws -> HoldRecord? {
         try connection.prepare(
             """
-            SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency, v.code, h.discount
+            SELECT h.id, h.event_id, h.customer_id, h.state, h.total, h.created_at, h.expires_at, e.currency, v.code, h.discount,
+                   h.voucher_id
             FROM hold h JOIN event e ON e.id = h.event_id LEFT JOIN voucher v ON v.id = h.voucher_id WHERE h.id = ?
             """
         ).bind(holdID).first { row in
@@ -197,7 +198,7 @@ extension VenueTransaction {
         return HoldRecord(
             id: holdID, eventID: eventID, customerID: customerID, state: state, seats: request.seats, ga: request.ga,
             total: total, currency: event.currency, createdAt: now, expiresAt: expiresAt,
-            voucher: voucher.map { AppliedVoucher(code: $0.voucher.code, discount: fullPrice - total) })
+            voucher: voucher.map { AppliedVoucher(code: $0.voucher.code, discount: fullPrice - total) }, voucherID: voucher?.voucher.id)
     }
 
 }

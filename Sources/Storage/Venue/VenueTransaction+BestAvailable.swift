@@ -3,7 +3,7 @@ internal import SQLite
 extension VenueTransaction {
     /// `request` with its `best` turned into the seats `SeatBlockPicker` picks right now, under
     /// this transaction's write lock (the claim that follows cannot lose the block to a racing
-    /// writer). A request without `best` is returned as it is.
+    /// writer), its voucher kept. A request without `best` is returned as it is.
     func resolvingBest(_ request: HoldRequest, eventID: String) throws -> HoldRequest {
         guard let best = request.best else { return request }
         guard request.seats.isEmpty, request.ga.isEmpty else {
@@ -29,6 +29,9 @@ extension VenueTransaction {
         guard let block = SeatBlockPicker.pick(quantity: best.quantity, from: seats, isFree: { !taken.contains($0.id) }) else {
             throw BookingError.noAdjacentSeats(quantity: best.quantity, section: best.sectionID)
         }
-        return HoldRequest(seats: block.map(\.id), ga: [])
+        var resolved = request
+        resolved.seats = block.map(\.id)
+        resolved.best = nil
+        return resolved
     }
 }
